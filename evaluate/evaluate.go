@@ -1,0 +1,144 @@
+package evaluate
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/network"
+	"github.com/neuroplast/neuroplast/rngs"
+	"github.com/neuroplast/neuroplast/tasks"
+)
+
+// Evaluator scores one compiled network. Every tasks.Task is an Evaluator.
+// Evaluate is called from several goroutines at once, each with its own
+// network and random stream.
+type Evaluator interface {
+	Evaluate(net *network.Network, rng *rand.Rand) tasks.Result
+}
+
+// EvaluatorFunc adapts a function to the Evaluator interface.
+type EvaluatorFunc func(net *network.Network, rng *rand.Rand) tasks.Result
+
+// Evaluate calls f(net, rng).
+func (f EvaluatorFunc) Evaluate(net *network.Network, rng *rand.Rand) tasks.Result {
+	return f(net, rng)
+}
+
+var (
+	_ Evaluator = EvaluatorFunc(nil)
+	_ Evaluator = tasks.Task(nil)
+)
+
+// FaultFitness is the fitness of a genome whose evaluation failed: the
+// lowest finite float64, so it sorts below every real fitness and still
+// encodes as JSON.
+const FaultFitness = -math.MaxFloat64
+
+// Outcome is the result of evaluating one genome.
+type Outcome struct {
+	tasks.Result
+	// Fault says why the evaluation failed (a panic, a non-finite fitness,
+	// a genome that does not compile); empty when it succeeded.
+	Fault string
+}
+
+// Pool evaluates genomes on a fixed number of goroutines. Each worker owns
+// its compiler, network and random source, kept between calls. A Pool is
+// used by one goroutine at a time.
+type Pool struct {
+	workers     int
+	feedForward bool
+	seed        uint64
+	scratch     []*worker
+}
+
+type worker struct {
+	compiler genome.Compiler
+	net      network.Network
+	src      *rngs.Source
+}
+
+// NewPool returns a pool of the given number of workers (GOMAXPROCS when
+// workers <= 0) that compiles genomes as feed-forward or recurrent networks
+// and seeds each evaluation from seed.
+func NewPool(workers int, feedForward bool, seed uint64) *Pool {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	p := &Pool{workers: workers, feedForward: feedForward, seed: seed}
+	for range workers {
+		p.scratch = append(p.scratch, &worker{src: rngs.NewSource(seed, 0, rngs.Evaluate, 0)})
+	}
+	return p
+}
+
+// Workers returns the number of goroutines the pool uses.
+func (p *Pool) Workers() int { return p.workers }
+
+// chunk is how many genomes a worker claims at a time: small enough to
+// balance uneven evaluation costs, large enough to keep the shared counter
+// cold.
+const chunk = 4
+
+// Evaluate evaluates every genome for generation gen and writes its outcome
+// to out[i]. The stream for genome i is named by (seed, gen, Evaluate,
+// genomes[i].ID). It returns ctx.Err() if ctx is cancelled before every
+// genome is done; out is then incomplete.
+//
+// It panics if len(out) != len(genomes).
+func (p *Pool) Evaluate(ctx context.Context, gen int, genomes []*genome.Genome, ev Evaluator, out []Outcome) error {
+	if len(out) != len(genomes) {
+		panic(fmt.Sprintf("evaluate: %d outcomes for %d genomes", len(out), len(genomes)))
+	}
+	var next atomic.Int64
+	run := func(w *worker) {
+		for ctx.Err() == nil {
+			lo := int(next.Add(chunk)) - chunk
+			if lo >= len(genomes) {
+				return
+			}
+			for i := lo; i < min(lo+chunk, len(genomes)); i++ {
+				out[i] = w.evaluate(p, gen, genomes[i], ev)
+			}
+		}
+	}
+	workers := min(p.workers, (len(genomes)+chunk-1)/chunk)
+	if workers <= 1 {
+		run(p.scratch[0])
+		return ctx.Err()
+	}
+	var wg sync.WaitGroup
+	for _, w := range p.scratch[1:workers] {
+		wg.Go(func() { run(w) })
+	}
+	run(p.scratch[0])
+	wg.Wait()
+	return ctx.Err()
+}
+
+func (w *worker) evaluate(p *Pool, gen int, g *genome.Genome, ev Evaluator) (o Outcome) {
+	if err := w.compiler.Compile(g, p.feedForward, &w.net); err != nil {
+		return fault(err.Error())
+	}
+	w.src.Seed(p.seed, gen, rngs.Evaluate, g.ID)
+	defer func() {
+		if r := recover(); r != nil {
+			o = fault(fmt.Sprintf("panic: %v", r))
+		}
+	}()
+	r := ev.Evaluate(&w.net, w.src.Rand)
+	if math.IsNaN(r.Fitness) || math.IsInf(r.Fitness, 0) {
+		return fault(fmt.Sprintf("fitness is %v", r.Fitness))
+	}
+	return Outcome{Result: r}
+}
+
+func fault(reason string) Outcome {
+	return Outcome{Result: tasks.Result{Fitness: FaultFitness}, Fault: reason}
+}

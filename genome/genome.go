@@ -1,0 +1,202 @@
+package genome
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/neuroplast/neuroplast/network"
+)
+
+// Kind says what role a node plays.
+type Kind uint8
+
+// The node kinds. Input and bias nodes have no incoming connections; a bias
+// node always outputs 1.
+const (
+	Input Kind = iota
+	Bias
+	Hidden
+	Output
+)
+
+var kindNames = [...]string{Input: "input", Bias: "bias", Hidden: "hidden", Output: "output"}
+
+// String returns the kind's name, such as "hidden".
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (k Kind) MarshalText() ([]byte, error) {
+	if int(k) >= len(kindNames) {
+		return nil, fmt.Errorf("genome: invalid node kind %d", uint8(k))
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (k *Kind) UnmarshalText(text []byte) error {
+	for i, n := range kindNames {
+		if n == string(text) {
+			*k = Kind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("genome: unknown node kind %q (allowed: input, bias, hidden, output)", text)
+}
+
+// Node is a node gene.
+type Node struct {
+	ID   int                `json:"id"`
+	Kind Kind               `json:"kind"`
+	Act  network.Activation `json:"activation"`
+	Bias float64            `json:"bias"`
+	// Utility is the node's measured contribution (mean |activation| times
+	// the sum of |outgoing weights|); Apoptosis removes the least useful
+	// node when the genome carries utilities.
+	Utility float64 `json:"utility,omitempty"`
+}
+
+// Conn is a connection gene. Innov is its historical marking: the same
+// (From, To) pair always has the same innovation number within a run.
+type Conn struct {
+	Innov   int     `json:"innovation"`
+	From    int     `json:"from"`
+	To      int     `json:"to"`
+	Weight  float64 `json:"weight"`
+	Enabled bool    `json:"enabled"`
+}
+
+// Genome is one individual's genotype and its record.
+type Genome struct {
+	ID    int    `json:"id"`
+	Nodes []Node `json:"nodes"` // sorted by ID
+	Conns []Conn `json:"connections"` // sorted by Innov
+
+	Fitness float64 `json:"fitness"`
+	Born    int     `json:"born"`    // generation of birth
+	Parents [2]int  `json:"parents"` // parent genome IDs; -1 where there is none
+
+	// Lineage counts: the dropin and apoptosis mutations along the line of
+	// descent (through the fitter parent at each crossover).
+	Dropins   int `json:"dropins"`
+	Apoptoses int `json:"apoptoses"`
+
+	// HasUtility reports that the nodes' Utility fields were measured.
+	HasUtility bool `json:"has_utility,omitempty"`
+}
+
+// Layout describes the fixed nodes every genome of a run shares: its inputs,
+// an optional bias input, and its outputs.
+type Layout struct {
+	Inputs    int
+	Outputs   int
+	Bias      bool
+	OutputAct network.Activation
+}
+
+// NumFixed returns the number of input, bias and output nodes. Their IDs are
+// 0 to NumFixed()-1: inputs first, then the bias node, then the outputs.
+func (l Layout) NumFixed() int {
+	n := l.Inputs + l.Outputs
+	if l.Bias {
+		n++
+	}
+	return n
+}
+
+// Nodes returns the layout's fixed node genes.
+func (l Layout) Nodes() []Node {
+	nodes := make([]Node, 0, l.NumFixed())
+	for i := 0; i < l.Inputs; i++ {
+		nodes = append(nodes, Node{ID: len(nodes), Kind: Input, Act: network.Identity})
+	}
+	if l.Bias {
+		nodes = append(nodes, Node{ID: len(nodes), Kind: Bias, Act: network.Identity})
+	}
+	for i := 0; i < l.Outputs; i++ {
+		nodes = append(nodes, Node{ID: len(nodes), Kind: Output, Act: l.OutputAct})
+	}
+	return nodes
+}
+
+// Clone returns a deep copy of g.
+func (g *Genome) Clone() *Genome {
+	c := *g
+	c.Nodes = slices.Clone(g.Nodes)
+	c.Conns = slices.Clone(g.Conns)
+	return &c
+}
+
+// CopyFrom makes g a deep copy of src, reusing g's storage.
+func (g *Genome) CopyFrom(src *Genome) {
+	nodes, conns := g.Nodes[:0], g.Conns[:0]
+	*g = *src
+	g.Nodes = append(nodes, src.Nodes...)
+	g.Conns = append(conns, src.Conns...)
+}
+
+// NodeIndex returns the index in g.Nodes of the node with the given ID, or
+// -1 if there is none.
+func (g *Genome) NodeIndex(id int) int {
+	i, ok := slices.BinarySearchFunc(g.Nodes, id, func(n Node, id int) int { return n.ID - id })
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// ConnIndex returns the index in g.Conns of the connection with the given
+// innovation number, or -1 if there is none.
+func (g *Genome) ConnIndex(innov int) int {
+	i, ok := slices.BinarySearchFunc(g.Conns, innov, func(c Conn, innov int) int { return c.Innov - innov })
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// InsertNode adds n, keeping g.Nodes sorted by ID. It panics if a node with
+// that ID exists.
+func (g *Genome) InsertNode(n Node) {
+	i, ok := slices.BinarySearchFunc(g.Nodes, n.ID, func(m Node, id int) int { return m.ID - id })
+	if ok {
+		panic(fmt.Sprintf("genome: node %d already in genome %d", n.ID, g.ID))
+	}
+	g.Nodes = slices.Insert(g.Nodes, i, n)
+}
+
+// InsertConn adds c, keeping g.Conns sorted by innovation. It panics if a
+// connection with that innovation exists.
+func (g *Genome) InsertConn(c Conn) {
+	i, ok := slices.BinarySearchFunc(g.Conns, c.Innov, func(d Conn, innov int) int { return d.Innov - innov })
+	if ok {
+		panic(fmt.Sprintf("genome: innovation %d already in genome %d", c.Innov, g.ID))
+	}
+	g.Conns = slices.Insert(g.Conns, i, c)
+}
+
+// HiddenCount returns the number of hidden nodes.
+func (g *Genome) HiddenCount() int {
+	n := 0
+	for i := range g.Nodes {
+		if g.Nodes[i].Kind == Hidden {
+			n++
+		}
+	}
+	return n
+}
+
+// EnabledCount returns the number of enabled connections.
+func (g *Genome) EnabledCount() int {
+	n := 0
+	for i := range g.Conns {
+		if g.Conns[i].Enabled {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,56 @@
+package mutate
+
+import (
+	"math/rand/v2"
+
+	"github.com/neuroplast/neuroplast/genome"
+)
+
+// DisableRate is the chance that a gene disabled in either parent stays
+// disabled in the child (NEAT: 75%).
+const DisableRate = 0.75
+
+// Crossover returns a child of fitter and other into child (reusing its
+// storage): matching connection genes (same innovation) are inherited from
+// either parent at random, and disjoint and excess genes from fitter
+// (Stanley & Miikkulainen 2002). The child's nodes are fitter's, each
+// matching node's activation and bias again from either parent. The child
+// takes fitter's lineage counts and utilities; its ID, Born and Fitness are
+// left for the caller to set.
+func Crossover(child, fitter, other *genome.Genome, rng *rand.Rand) {
+	child.CopyFrom(fitter)
+	child.Parents = [2]int{fitter.ID, other.ID}
+	j := 0
+	for i := range child.Conns {
+		c := &child.Conns[i]
+		for j < len(other.Conns) && other.Conns[j].Innov < c.Innov {
+			j++
+		}
+		if j == len(other.Conns) {
+			break
+		}
+		o := &other.Conns[j]
+		if o.Innov != c.Innov {
+			continue
+		}
+		if rng.IntN(2) == 1 {
+			c.Weight = o.Weight
+		}
+		if !c.Enabled || !o.Enabled {
+			c.Enabled = rng.Float64() >= DisableRate
+		}
+	}
+	j = 0
+	for i := range child.Nodes {
+		n := &child.Nodes[i]
+		for j < len(other.Nodes) && other.Nodes[j].ID < n.ID {
+			j++
+		}
+		if j == len(other.Nodes) {
+			break
+		}
+		if o := &other.Nodes[j]; o.ID == n.ID && rng.IntN(2) == 1 {
+			n.Act, n.Bias, n.Utility = o.Act, o.Bias, o.Utility
+		}
+	}
+}

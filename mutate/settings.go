@@ -1,0 +1,122 @@
+package mutate
+
+import (
+	"fmt"
+
+	"github.com/neuroplast/neuroplast/network"
+)
+
+// Settings holds every operator's probability and scale. Rates are
+// per-genome probabilities unless their comment says otherwise. A rate of 0
+// turns an operator off, so zero does not mean "default": start from
+// DefaultSettings.
+type Settings struct {
+	// Dropin adds a neuron. DropinPreserving is the fraction of dropins made
+	// by function-preserving insertion (new neuron with zero outgoing
+	// weight) rather than by NEAT's split of a connection.
+	Dropin           float64 `toml:"dropin_rate" comment:"probability of a dropin (add a neuron), in [0, 1]"`
+	DropinPreserving float64 `toml:"dropin_preserving" comment:"fraction of dropins that insert a neuron with zero outgoing weight instead of splitting a connection, in [0, 1]"`
+	// Apoptosis removes a hidden neuron and its connections.
+	Apoptosis  float64 `toml:"apoptosis_rate" comment:"probability of apoptosis (remove a hidden neuron), in [0, 1]"`
+	AddConn    float64 `toml:"add_connection_rate" comment:"probability of adding a connection, in [0, 1]"`
+	RemoveConn float64 `toml:"remove_connection_rate" comment:"probability of removing a connection, in [0, 1]"`
+	// Exclusive makes structural mutation and parameter mutation exclusive,
+	// as in NEAT's original code: a child whose structure changed keeps its
+	// parameters.
+	Exclusive bool `toml:"exclusive" comment:"a child whose structure mutated gets no parameter mutation"`
+
+	Weight        float64 `toml:"weight_rate" comment:"probability of mutating the weights, in [0, 1]"`
+	WeightGene    float64 `toml:"weight_gene_rate" comment:"when weights mutate, the fraction of connections changed, in [0, 1]"`
+	WeightReplace float64 `toml:"weight_replace_rate" comment:"fraction of changed weights drawn anew rather than perturbed, in [0, 1]"`
+	WeightPower   float64 `toml:"weight_power" comment:"standard deviation of a weight perturbation, > 0"`
+	WeightInit    float64 `toml:"weight_init_sd" comment:"standard deviation of new weights, > 0"`
+	WeightMax     float64 `toml:"weight_max" comment:"weights are clamped to [-weight_max, weight_max], > 0"`
+
+	Bias        float64 `toml:"bias_rate" comment:"probability of mutating the node biases, in [0, 1]"`
+	BiasGene    float64 `toml:"bias_gene_rate" comment:"when biases mutate, the fraction of nodes changed, in [0, 1]"`
+	BiasReplace float64 `toml:"bias_replace_rate" comment:"fraction of changed biases drawn anew rather than perturbed, in [0, 1]"`
+	BiasPower   float64 `toml:"bias_power" comment:"standard deviation of a bias perturbation, > 0"`
+	BiasInit    float64 `toml:"bias_init_sd" comment:"standard deviation of new biases (0 starts them at 0), >= 0"`
+
+	Toggle     float64 `toml:"toggle_enable_rate" comment:"probability of flipping one connection's enabled flag, in [0, 1]"`
+	Activation float64 `toml:"activation_rate" comment:"probability of changing one hidden neuron's activation, in [0, 1]"`
+
+	HiddenAct   network.Activation   `toml:"hidden_activation" comment:"activation of new hidden neurons"`
+	Activations []network.Activation `toml:"activations" comment:"activations that activation mutation chooses from"`
+}
+
+// DefaultSettings returns the defaults, tuned on XOR with population 150 and
+// close to the NEAT paper's: weights mutate in 80% of children, neurons are
+// added at 3% and connections at 5%.
+func DefaultSettings() Settings {
+	return Settings{
+		Dropin:           0.03,
+		DropinPreserving: 0,
+		Apoptosis:        0.01,
+		AddConn:          0.05,
+		RemoveConn:       0.01,
+		Exclusive:        true,
+
+		Weight:        0.8,
+		WeightGene:    1,
+		WeightReplace: 0.1,
+		WeightPower:   0.5,
+		WeightInit:    1,
+		WeightMax:     8,
+
+		Bias:        0,
+		BiasGene:    1,
+		BiasReplace: 0.1,
+		BiasPower:   0.5,
+		BiasInit:    0,
+
+		Toggle:     0,
+		Activation: 0,
+
+		HiddenAct:   network.Sigmoid,
+		Activations: []network.Activation{network.Sigmoid},
+	}
+}
+
+// Validate returns an error naming the first setting out of range.
+func (s *Settings) Validate() error {
+	unit := []struct {
+		name string
+		v    float64
+	}{
+		{"dropin_rate", s.Dropin}, {"dropin_preserving", s.DropinPreserving},
+		{"apoptosis_rate", s.Apoptosis}, {"add_connection_rate", s.AddConn},
+		{"remove_connection_rate", s.RemoveConn}, {"weight_rate", s.Weight},
+		{"weight_gene_rate", s.WeightGene}, {"weight_replace_rate", s.WeightReplace},
+		{"bias_rate", s.Bias}, {"bias_gene_rate", s.BiasGene},
+		{"bias_replace_rate", s.BiasReplace}, {"toggle_enable_rate", s.Toggle},
+		{"activation_rate", s.Activation},
+	}
+	for _, u := range unit {
+		if !(u.v >= 0 && u.v <= 1) {
+			return fmt.Errorf("mutate: %s = %v, want a probability in [0, 1]", u.name, u.v)
+		}
+	}
+	positive := []struct {
+		name string
+		v    float64
+	}{
+		{"weight_power", s.WeightPower}, {"weight_init_sd", s.WeightInit},
+		{"weight_max", s.WeightMax}, {"bias_power", s.BiasPower},
+	}
+	for _, p := range positive {
+		if !(p.v > 0) || p.v > 1e300 {
+			return fmt.Errorf("mutate: %s = %v, want a finite number > 0", p.name, p.v)
+		}
+	}
+	if !(s.BiasInit >= 0) || s.BiasInit > 1e300 {
+		return fmt.Errorf("mutate: bias_init_sd = %v, want a finite number >= 0", s.BiasInit)
+	}
+	if _, err := network.ParseActivation(s.HiddenAct.String()); err != nil {
+		return fmt.Errorf("mutate: hidden_activation: %v", err)
+	}
+	if s.Activation > 0 && len(s.Activations) == 0 {
+		return fmt.Errorf("mutate: activations is empty but activation_rate = %v; list at least one activation", s.Activation)
+	}
+	return nil
+}

@@ -1,0 +1,170 @@
+package mutate
+
+import (
+	"math/rand/v2"
+	"slices"
+
+	"github.com/neuroplast/neuroplast/genome"
+)
+
+// attempts bounds the random search for a valid new connection or
+// insertion point before an operator gives up.
+const attempts = 32
+
+// Dropin adds a hidden neuron (neurogenesis): with probability
+// s.DropinPreserving by Insert, otherwise by Split; if the chosen form finds
+// no place, the other is tried. It reports whether a neuron was added.
+func Dropin(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings, feedForward bool) bool {
+	if rng.Float64() < s.DropinPreserving {
+		return Insert(g, t, rng, s, feedForward) || Split(g, t, rng, s)
+	}
+	return Split(g, t, rng, s) || Insert(g, t, rng, s, feedForward)
+}
+
+// Split is NEAT's add-node mutation: an enabled connection a->b is disabled
+// and replaced by a->new (weight 1) and new->b (the old weight). It reports
+// false when g has no enabled connection.
+func Split(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings) bool {
+	enabled := g.EnabledCount()
+	if enabled == 0 {
+		return false
+	}
+	k := rng.IntN(enabled)
+	var old genome.Conn
+	for i := range g.Conns {
+		if !g.Conns[i].Enabled {
+			continue
+		}
+		if k == 0 {
+			g.Conns[i].Enabled = false
+			old = g.Conns[i]
+			break
+		}
+		k--
+	}
+	id := t.SplitNode(old.Innov)
+	if g.NodeIndex(id) >= 0 {
+		id = t.FreshNode()
+	}
+	g.InsertNode(genome.Node{ID: id, Kind: genome.Hidden, Act: s.HiddenAct})
+	g.InsertConn(genome.Conn{Innov: t.Innovation(old.From, id), From: old.From, To: id, Weight: 1, Enabled: true})
+	g.InsertConn(genome.Conn{Innov: t.Innovation(id, old.To), From: id, To: old.To, Weight: old.Weight, Enabled: true})
+	g.Dropins++
+	return true
+}
+
+// Insert adds a neuron without changing what the network computes: a new
+// neuron n with a small random input weight from an existing source node
+// and a zero output weight to an existing target (a->n->b), so that
+// training or later mutation, not luck, gives it a role. It reports false
+// when no acyclic place was found in a bounded number of attempts.
+func Insert(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings, feedForward bool) bool {
+	for range attempts {
+		from := g.Nodes[rng.IntN(len(g.Nodes))]
+		to := g.Nodes[rng.IntN(len(g.Nodes))]
+		if to.Kind == genome.Input || to.Kind == genome.Bias {
+			continue
+		}
+		if feedForward && (from.ID == to.ID || genome.Creates(g, from.ID, to.ID)) {
+			continue
+		}
+		id := t.InsertNode(from.ID, to.ID)
+		if g.NodeIndex(id) >= 0 {
+			id = t.FreshNode()
+		}
+		g.InsertNode(genome.Node{ID: id, Kind: genome.Hidden, Act: s.HiddenAct, Bias: bias(rng, s)})
+		g.InsertConn(genome.Conn{Innov: t.Innovation(from.ID, id), From: from.ID, To: id, Weight: newWeight(rng, s), Enabled: true})
+		g.InsertConn(genome.Conn{Innov: t.Innovation(id, to.ID), From: id, To: to.ID, Weight: 0, Enabled: true})
+		g.Dropins++
+		return true
+	}
+	return false
+}
+
+// Apoptosis removes a hidden neuron and every connection into or out of it
+// (neuron death). When g carries measured utilities the neuron with the
+// lowest utility dies (the lowest ID among ties); otherwise one is chosen
+// uniformly. Input, bias and output neurons never die. It reports false when
+// g has no hidden neuron.
+func Apoptosis(g *genome.Genome, rng *rand.Rand) bool {
+	victim := -1
+	if g.HasUtility {
+		for i, n := range g.Nodes {
+			if n.Kind == genome.Hidden && (victim < 0 || n.Utility < g.Nodes[victim].Utility) {
+				victim = i
+			}
+		}
+	} else if hidden := g.HiddenCount(); hidden > 0 {
+		k := rng.IntN(hidden)
+		for i, n := range g.Nodes {
+			if n.Kind != genome.Hidden {
+				continue
+			}
+			if k == 0 {
+				victim = i
+				break
+			}
+			k--
+		}
+	}
+	if victim < 0 {
+		return false
+	}
+	id := g.Nodes[victim].ID
+	g.Nodes = slices.Delete(g.Nodes, victim, victim+1)
+	g.Conns = slices.DeleteFunc(g.Conns, func(c genome.Conn) bool { return c.From == id || c.To == id })
+	g.Apoptoses++
+	return true
+}
+
+// AddConn connects two unconnected nodes with a new random weight. The
+// target is a hidden or output node; in a feed-forward run the new
+// connection must not close a cycle. It reports false when no such pair was
+// found in a bounded number of attempts.
+func AddConn(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings, feedForward bool) bool {
+	for range attempts {
+		from := g.Nodes[rng.IntN(len(g.Nodes))].ID
+		to := g.Nodes[rng.IntN(len(g.Nodes))]
+		if to.Kind == genome.Input || to.Kind == genome.Bias || connected(g, from, to.ID) {
+			continue
+		}
+		if feedForward && genome.Creates(g, from, to.ID) {
+			continue
+		}
+		g.InsertConn(genome.Conn{Innov: t.Innovation(from, to.ID), From: from, To: to.ID, Weight: newWeight(rng, s), Enabled: true})
+		return true
+	}
+	return false
+}
+
+// RemoveConn deletes one connection chosen uniformly. It reports false when
+// g has none.
+func RemoveConn(g *genome.Genome, rng *rand.Rand) bool {
+	if len(g.Conns) == 0 {
+		return false
+	}
+	i := rng.IntN(len(g.Conns))
+	g.Conns = slices.Delete(g.Conns, i, i+1)
+	return true
+}
+
+// Toggle flips the enabled flag of one connection chosen uniformly. Cycles
+// are checked over disabled connections too, so enabling one never breaks a
+// feed-forward genome. It reports false when g has no connection.
+func Toggle(g *genome.Genome, rng *rand.Rand) bool {
+	if len(g.Conns) == 0 {
+		return false
+	}
+	c := &g.Conns[rng.IntN(len(g.Conns))]
+	c.Enabled = !c.Enabled
+	return true
+}
+
+func connected(g *genome.Genome, from, to int) bool {
+	for i := range g.Conns {
+		if g.Conns[i].From == from && g.Conns[i].To == to {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,103 @@
+package network
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Activation names a node's transfer function.
+type Activation uint8
+
+// The activation functions. Sigmoid is NEAT's steepened logistic
+// 1/(1+exp(-4.9x)) (Stanley & Miikkulainen 2002).
+const (
+	Sigmoid Activation = iota
+	Tanh
+	ReLU
+	Identity
+	Sin
+	Gauss
+	Abs
+	numActivations
+)
+
+var activationNames = [numActivations]string{
+	Sigmoid:  "sigmoid",
+	Tanh:     "tanh",
+	ReLU:     "relu",
+	Identity: "identity",
+	Sin:      "sin",
+	Gauss:    "gauss",
+	Abs:      "abs",
+}
+
+// Activations returns every activation function, in declaration order.
+func Activations() []Activation {
+	all := make([]Activation, numActivations)
+	for i := range all {
+		all[i] = Activation(i)
+	}
+	return all
+}
+
+// String returns the activation's configuration name, such as "sigmoid".
+func (a Activation) String() string {
+	if a < numActivations {
+		return activationNames[a]
+	}
+	return fmt.Sprintf("Activation(%d)", uint8(a))
+}
+
+// ParseActivation returns the activation with the given name.
+func ParseActivation(name string) (Activation, error) {
+	for i, n := range activationNames {
+		if n == name {
+			return Activation(i), nil
+		}
+	}
+	return 0, fmt.Errorf("network: unknown activation %q (allowed: %s)", name, strings.Join(activationNames[:], ", "))
+}
+
+// MarshalText implements encoding.TextMarshaler, so activations appear by
+// name in JSON and TOML.
+func (a Activation) MarshalText() ([]byte, error) {
+	if a >= numActivations {
+		return nil, fmt.Errorf("network: invalid activation %d", uint8(a))
+	}
+	return []byte(a.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (a *Activation) UnmarshalText(text []byte) error {
+	v, err := ParseActivation(string(text))
+	if err != nil {
+		return err
+	}
+	*a = v
+	return nil
+}
+
+// Apply returns the activation of x.
+func (a Activation) Apply(x float64) float64 {
+	switch a {
+	case Sigmoid:
+		return 1 / (1 + math.Exp(-4.9*x))
+	case Tanh:
+		return math.Tanh(x)
+	case ReLU:
+		if x > 0 {
+			return x
+		}
+		return 0
+	case Identity:
+		return x
+	case Sin:
+		return math.Sin(x)
+	case Gauss:
+		return math.Exp(-x * x)
+	case Abs:
+		return math.Abs(x)
+	}
+	panic(fmt.Sprintf("network: invalid activation %d", uint8(a)))
+}

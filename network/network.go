@@ -1,0 +1,130 @@
+package network
+
+import "fmt"
+
+// Network is a compiled neural network. Nodes are numbered so that the
+// inputs come first, then the constant bias nodes, then every other node in
+// evaluation order. The connections into node j are the half-open range
+// [Start[j], Start[j+1]) of Src and W, so a pass over the nodes visits each
+// connection exactly once, in order.
+//
+// A feed-forward network's evaluation order is topological, so every source
+// precedes its target. In a recurrent network some connections point
+// backwards (or to their own node); they read the source's value from the
+// previous Step, which is how the network keeps state between calls.
+type Network struct {
+	NumInputs int // nodes [0, NumInputs) take the input vector
+	NumBias   int // nodes [NumInputs, NumInputs+NumBias) always output 1
+
+	Act   []Activation // per node; ignored for input and bias nodes
+	Bias  []float64    // per node; ignored for input and bias nodes
+	Start []int32      // len(Act)+1 offsets into Src and W
+	Src   []int32      // source node of each connection
+	W     []float64    // weight of each connection
+
+	Outputs []int32 // the output nodes, in output order
+
+	// Recurrent reports that some connection reads a value from the previous
+	// step. Feed-forward networks ignore the state left by earlier calls.
+	Recurrent bool
+
+	state []float64
+}
+
+// Size returns the number of nodes.
+func (n *Network) Size() int { return len(n.Act) }
+
+// Check reports whether the network's slices are consistent: it returns an
+// error describing the first problem found, or nil.
+func (n *Network) Check() error {
+	nodes := len(n.Act)
+	first := n.NumInputs + n.NumBias
+	switch {
+	case n.NumInputs < 0 || n.NumBias < 0 || first > nodes:
+		return fmt.Errorf("network: %d inputs and %d bias nodes do not fit in %d nodes", n.NumInputs, n.NumBias, nodes)
+	case len(n.Bias) != nodes:
+		return fmt.Errorf("network: %d biases for %d nodes", len(n.Bias), nodes)
+	case len(n.Start) != nodes+1:
+		return fmt.Errorf("network: %d connection offsets for %d nodes, want %d", len(n.Start), nodes, nodes+1)
+	case len(n.Src) != len(n.W):
+		return fmt.Errorf("network: %d sources but %d weights", len(n.Src), len(n.W))
+	case n.Start[0] != 0 || int(n.Start[nodes]) != len(n.Src):
+		return fmt.Errorf("network: connection offsets span [%d, %d), want [0, %d)", n.Start[0], n.Start[nodes], len(n.Src))
+	}
+	for j := 0; j < nodes; j++ {
+		if n.Start[j] > n.Start[j+1] {
+			return fmt.Errorf("network: connection offsets decrease at node %d", j)
+		}
+		if j < first && n.Start[j] != n.Start[j+1] {
+			return fmt.Errorf("network: input or bias node %d has incoming connections", j)
+		}
+		if n.Act[j] >= numActivations {
+			return fmt.Errorf("network: node %d has invalid activation %d", j, n.Act[j])
+		}
+		for c := n.Start[j]; c < n.Start[j+1]; c++ {
+			s := int(n.Src[c])
+			if s < 0 || s >= nodes {
+				return fmt.Errorf("network: connection %d into node %d has source %d out of range [0, %d)", c, j, s, nodes)
+			}
+			if s >= j && !n.Recurrent {
+				return fmt.Errorf("network: connection %d from node %d to node %d points backwards in a feed-forward network", c, s, j)
+			}
+		}
+	}
+	for i, o := range n.Outputs {
+		if int(o) < first || int(o) >= nodes {
+			return fmt.Errorf("network: output %d is node %d, want a computed node in [%d, %d)", i, o, first, nodes)
+		}
+	}
+	return nil
+}
+
+// Reset clears the state of a recurrent network, as at the start of an
+// episode. It also sizes the state buffer after the slices have changed, so
+// call it after building or recompiling a network.
+func (n *Network) Reset() {
+	size := len(n.Act)
+	if cap(n.state) < size {
+		n.state = make([]float64, size)
+	}
+	n.state = n.state[:size]
+	clear(n.state)
+	for j := n.NumInputs; j < n.NumInputs+n.NumBias; j++ {
+		n.state[j] = 1
+	}
+}
+
+// Forward sets the inputs, activates every node once in evaluation order and
+// writes the outputs to out. For a recurrent network this is one time step:
+// backward connections read the values of the previous call. Forward does not
+// allocate once the network has been Reset.
+//
+// It panics if len(in) != NumInputs or len(out) != len(Outputs).
+func (n *Network) Forward(in, out []float64) {
+	if len(in) != n.NumInputs {
+		panic(fmt.Sprintf("network: %d inputs, want %d", len(in), n.NumInputs))
+	}
+	if len(out) != len(n.Outputs) {
+		panic(fmt.Sprintf("network: room for %d outputs, want %d", len(out), len(n.Outputs)))
+	}
+	if len(n.state) != len(n.Act) {
+		n.Reset()
+	}
+	s := n.state
+	copy(s, in)
+	start, src, w := n.Start, n.Src, n.W
+	for j := n.NumInputs + n.NumBias; j < len(s); j++ {
+		sum := n.Bias[j]
+		for c := start[j]; c < start[j+1]; c++ {
+			sum += w[c] * s[src[c]]
+		}
+		s[j] = n.Act[j].Apply(sum)
+	}
+	for i, o := range n.Outputs {
+		out[i] = s[o]
+	}
+}
+
+// State returns the node values left by the last Forward, indexed like Act.
+// The slice is the network's own: it is valid until the next call.
+func (n *Network) State() []float64 { return n.state }

@@ -1,0 +1,110 @@
+package population
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/neuroplast/neuroplast/mutate"
+	"github.com/neuroplast/neuroplast/network"
+	"github.com/neuroplast/neuroplast/species"
+	"github.com/neuroplast/neuroplast/tasks"
+)
+
+// Config is a run's complete configuration. It encodes to TOML as the
+// config.toml of a run directory and decodes from the same form. Start from
+// DefaultConfig, apply the task's needs with ApplyTask, then override.
+type Config struct {
+	Task           string `toml:"task" comment:"the task to evolve on (see evolve tasks)"`
+	Seed           uint64 `toml:"seed" comment:"the run's seed: a run is a pure function of its configuration and seed"`
+	PopulationSize int    `toml:"population_size" comment:"genomes per generation, >= 2"`
+	Generations    int    `toml:"generations" comment:"the run stops after this many generations, >= 1"`
+	Workers        int    `toml:"workers" comment:"goroutines evaluating genomes; 0 uses GOMAXPROCS; results do not depend on it, >= 0"`
+	FeedForward    bool   `toml:"feed_forward" comment:"true forbids cycles; false allows recurrent connections"`
+	StopOnSolve    bool   `toml:"stop_on_solve" comment:"stop at the first generation with a genome that solves the task"`
+
+	Genome    GenomeConfig     `toml:"genome"`
+	Mutate    mutate.Settings  `toml:"mutate"`
+	Reproduce ReproConfig      `toml:"reproduction"`
+	Species   species.Settings `toml:"species"`
+}
+
+// GenomeConfig sets the shape of the initial genomes.
+type GenomeConfig struct {
+	Bias      bool               `toml:"bias" comment:"add a bias input whose value is always 1"`
+	OutputAct network.Activation `toml:"output_activation" comment:"activation of the output neurons"`
+	Connected bool               `toml:"connected" comment:"start with every input connected to every output (false: no connections)"`
+}
+
+// ReproConfig sets how each species breeds its share of the next
+// generation.
+type ReproConfig struct {
+	Elitism      int     `toml:"elitism" comment:"the best members of each species (of at least elitism_min_size) copied unchanged, >= 0"`
+	ElitismSize  int     `toml:"elitism_min_size" comment:"a species needs this many members for its elite to be copied, >= 1"`
+	Survival     float64 `toml:"survival_threshold" comment:"fraction of each species (its best) allowed to breed, in (0, 1]"`
+	Crossover    float64 `toml:"crossover_rate" comment:"fraction of offspring made by crossover (then mutated); the rest by mutation alone, in [0, 1]"`
+	Interspecies float64 `toml:"interspecies_rate" comment:"fraction of crossovers whose second parent comes from another species, in [0, 1]"`
+}
+
+// DefaultConfig returns the defaults: the NEAT paper's XOR settings
+// (population 150, 25% of offspring by mutation alone, interspecies mating
+// 0.001) with the operators of mutate.DefaultSettings and
+// species.DefaultSettings.
+func DefaultConfig() Config {
+	return Config{
+		Task:           "xor",
+		Seed:           1,
+		PopulationSize: 150,
+		Generations:    300,
+		FeedForward:    true,
+		StopOnSolve:    true,
+		Genome:         GenomeConfig{Bias: true, OutputAct: network.Sigmoid, Connected: true},
+		Mutate:         mutate.DefaultSettings(),
+		Reproduce: ReproConfig{
+			Elitism: 1, ElitismSize: 5, Survival: 0.2,
+			Crossover: 0.75, Interspecies: 0.001,
+		},
+		Species: species.DefaultSettings(),
+	}
+}
+
+// ApplyTask sets what the task decides: its name, whether it has a bias
+// input, the output activation, and feed-forward versus recurrent.
+func (c *Config) ApplyTask(info tasks.Info) {
+	c.Task = info.Name
+	c.Genome.Bias = info.Bias
+	c.Genome.OutputAct = info.OutputAct
+	c.FeedForward = info.FeedForward
+}
+
+// Validate returns an error naming the first field out of range and what is
+// allowed.
+func (c *Config) Validate() error {
+	switch {
+	case c.PopulationSize < 2:
+		return fmt.Errorf("population: population_size = %d, want >= 2", c.PopulationSize)
+	case c.Generations < 1:
+		return fmt.Errorf("population: generations = %d, want >= 1", c.Generations)
+	case c.Workers < 0:
+		return fmt.Errorf("population: workers = %d, want >= 0 (0 uses GOMAXPROCS)", c.Workers)
+	case c.Reproduce.Elitism < 0:
+		return fmt.Errorf("population: reproduction.elitism = %d, want >= 0", c.Reproduce.Elitism)
+	case c.Reproduce.ElitismSize < 1:
+		return fmt.Errorf("population: reproduction.elitism_min_size = %d, want >= 1", c.Reproduce.ElitismSize)
+	case !(c.Reproduce.Survival > 0 && c.Reproduce.Survival <= 1):
+		return fmt.Errorf("population: reproduction.survival_threshold = %v, want a fraction in (0, 1]", c.Reproduce.Survival)
+	case !(c.Reproduce.Crossover >= 0 && c.Reproduce.Crossover <= 1):
+		return fmt.Errorf("population: reproduction.crossover_rate = %v, want a probability in [0, 1]", c.Reproduce.Crossover)
+	case !(c.Reproduce.Interspecies >= 0 && c.Reproduce.Interspecies <= 1):
+		return fmt.Errorf("population: reproduction.interspecies_rate = %v, want a probability in [0, 1]", c.Reproduce.Interspecies)
+	}
+	if _, err := network.ParseActivation(c.Genome.OutputAct.String()); err != nil {
+		return fmt.Errorf("population: genome.output_activation: %v", err)
+	}
+	if err := c.Mutate.Validate(); err != nil {
+		return err
+	}
+	return c.Species.Validate()
+}
+
+// finite reports whether x is neither NaN nor infinite.
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

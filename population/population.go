@@ -1,0 +1,293 @@
+package population
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/neuroplast/neuroplast/evaluate"
+	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/mutate"
+	"github.com/neuroplast/neuroplast/rngs"
+	"github.com/neuroplast/neuroplast/species"
+	"github.com/neuroplast/neuroplast/tasks"
+)
+
+// Population is an evolving population and everything the next generation
+// depends on. Between calls to Step it holds one evaluated, speciated
+// generation (or, before the first Step, the unevaluated initial one).
+type Population struct {
+	cfg     Config
+	task    tasks.Task
+	info    tasks.Info
+	layout  genome.Layout
+	tracker *genome.Tracker
+	species *species.Set
+	pool    *evaluate.Pool
+
+	genomes  []*genome.Genome
+	spare    []*genome.Genome // storage for the next generation
+	outcomes []evaluate.Outcome
+	rng      *rngs.Source
+
+	gen         int  // the generation genomes belong to
+	evaluated   bool // genomes have been evaluated and speciated
+	nextID      int
+	evaluations int
+
+	best      *genome.Genome // best ever, a copy
+	solver    *genome.Genome // the fittest solver of the first solving generation
+	solvedGen int            // -1 until solved
+	solvedEvs int            // evaluations up to and including solvedGen
+
+	dropins, apoptoses int // made while breeding the current generation
+}
+
+// New returns the initial population for task: cfg.PopulationSize genomes
+// with the task's inputs and outputs, each input connected to each output
+// when cfg.Genome.Connected is set, weights drawn from the stream (seed, 0,
+// Init, id).
+func New(cfg Config, task tasks.Task) (*Population, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	info := task.Info()
+	if info.Inputs < 0 || info.Outputs < 1 {
+		return nil, fmt.Errorf("population: task %q has %d inputs and %d outputs; want >= 0 and >= 1", info.Name, info.Inputs, info.Outputs)
+	}
+	p := &Population{
+		cfg:       cfg,
+		task:      task,
+		info:      info,
+		layout:    genome.Layout{Inputs: info.Inputs, Outputs: info.Outputs, Bias: cfg.Genome.Bias, OutputAct: cfg.Genome.OutputAct},
+		species:   species.NewSet(&cfg.Species),
+		pool:      evaluate.NewPool(cfg.Workers, cfg.FeedForward, cfg.Seed),
+		rng:       rngs.NewSource(cfg.Seed, 0, rngs.Init, 0),
+		solvedGen: -1,
+	}
+	p.tracker = genome.NewTracker(p.layout)
+	rng := p.rng.Rand
+	for id := range cfg.PopulationSize {
+		p.rng.Seed(cfg.Seed, 0, rngs.Init, id)
+		g := genome.New(id, p.layout, p.tracker, cfg.Genome.Connected, func() float64 {
+			return max(-cfg.Mutate.WeightMax, min(cfg.Mutate.WeightMax, rng.NormFloat64()*cfg.Mutate.WeightInit))
+		})
+		p.genomes = append(p.genomes, g)
+		p.spare = append(p.spare, &genome.Genome{})
+	}
+	p.nextID = cfg.PopulationSize
+	p.outcomes = make([]evaluate.Outcome, cfg.PopulationSize)
+	return p, nil
+}
+
+// Config returns the population's configuration.
+func (p *Population) Config() Config { return p.cfg }
+
+// Generation returns the generation the current genomes belong to.
+func (p *Population) Generation() int { return p.gen }
+
+// Genomes returns the current generation. The slice and genomes are the
+// population's own and change on the next Step.
+func (p *Population) Genomes() []*genome.Genome { return p.genomes }
+
+// Species returns the current species. They change on the next Step.
+func (p *Population) Species() *species.Set { return p.species }
+
+// Best returns the fittest genome seen so far, or nil before the first
+// evaluation.
+func (p *Population) Best() *genome.Genome { return p.best }
+
+// Solver returns the fittest genome of the first generation that solved the
+// task, and that generation; nil and -1 while unsolved.
+func (p *Population) Solver() (*genome.Genome, int) { return p.solver, p.solvedGen }
+
+// Evaluations returns the number of genome evaluations so far.
+func (p *Population) Evaluations() int { return p.evaluations }
+
+// SolvedEvaluations returns the evaluations up to the end of the first
+// solving generation, or -1 while unsolved.
+func (p *Population) SolvedEvaluations() int {
+	if p.solvedGen < 0 {
+		return -1
+	}
+	return p.solvedEvs
+}
+
+// Step advances one generation: it breeds the next generation from the
+// current one (unless the current one is still unevaluated), evaluates it
+// in parallel, and speciates it. It returns the generation's statistics.
+// If ctx is cancelled during evaluation, Step returns ctx.Err() and the
+// population stays valid: the next Step evaluates the same genomes again.
+func (p *Population) Step(ctx context.Context) (Stats, error) {
+	start := time.Now()
+	if p.evaluated {
+		p.reproduce()
+		p.gen++
+		p.evaluated = false
+	}
+	if err := p.pool.Evaluate(ctx, p.gen, p.genomes, p.task, p.outcomes); err != nil {
+		return Stats{}, err
+	}
+	for i, g := range p.genomes {
+		g.Fitness = p.outcomes[i].Fitness
+	}
+	p.evaluations += len(p.genomes)
+	p.rng.Seed(p.cfg.Seed, p.gen, rngs.Reproduce, -1)
+	p.species.Assign(p.genomes, &p.cfg.Species, p.gen, p.rng.Rand)
+	p.species.Rank(p.genomes, p.gen)
+	p.evaluated = true
+	st := p.stats()
+	st.Seconds = time.Since(start).Seconds()
+	if st.Seconds > 0 {
+		st.EvalsPerSec = float64(len(p.genomes)) / st.Seconds
+	}
+	return st, nil
+}
+
+// stats summarises the evaluated generation and updates the best genome and
+// the solver.
+func (p *Population) stats() Stats {
+	st := Stats{Generation: p.gen, Species: len(p.species.Species), Threshold: p.species.Threshold, Evaluations: p.evaluations}
+	bestI, solverI := -1, -1
+	sum, sumSq, valid := 0.0, 0.0, 0
+	for i, g := range p.genomes {
+		o := &p.outcomes[i]
+		st.MeanHidden += float64(g.HiddenCount())
+		st.MeanConns += float64(g.EnabledCount())
+		if o.Fault != "" {
+			st.Faults++
+			continue
+		}
+		valid++
+		sum += g.Fitness
+		sumSq += g.Fitness * g.Fitness
+		if bestI < 0 || g.Fitness > p.genomes[bestI].Fitness {
+			bestI = i
+		}
+		if o.Solved && (solverI < 0 || g.Fitness > p.genomes[solverI].Fitness) {
+			solverI = i
+		}
+	}
+	n := float64(len(p.genomes))
+	st.MeanHidden /= n
+	st.MeanConns /= n
+	if valid > 0 {
+		st.MeanFitness = sum / float64(valid)
+		st.StdFitness = math.Sqrt(max(0, sumSq/float64(valid)-st.MeanFitness*st.MeanFitness))
+	}
+	if bestI < 0 {
+		bestI = 0
+	}
+	bg := p.genomes[bestI]
+	st.BestFitness, st.BestID, st.BestMetric = bg.Fitness, bg.ID, p.outcomes[bestI].Metric
+	if p.best == nil || bg.Fitness > p.best.Fitness {
+		p.best = bg.Clone()
+	}
+	if solverI >= 0 {
+		st.Solved = true
+		if p.solvedGen < 0 {
+			p.solvedGen, p.solvedEvs = p.gen, p.evaluations
+			p.solver = p.genomes[solverI].Clone()
+		}
+	}
+	st.Dropins, st.Apoptoses = p.dropins, p.apoptoses
+	return st
+}
+
+// Run steps until cfg.Generations generations have been evaluated, or until
+// the task is solved when cfg.StopOnSolve is set, passing each generation's
+// statistics to rec (which may be nil). It stops early with ctx.Err() when
+// ctx is cancelled, or with rec's error.
+func (p *Population) Run(ctx context.Context, rec Recorder) error {
+	for p.gen+1 < p.cfg.Generations || !p.evaluated {
+		if p.evaluated && p.cfg.StopOnSolve && p.solvedGen >= 0 {
+			return nil
+		}
+		st, err := p.Step(ctx)
+		if err != nil {
+			return err
+		}
+		if rec != nil {
+			if err := rec.Record(st); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// reproduce breeds the next generation into p.spare and swaps it in.
+func (p *Population) reproduce() {
+	cfg := &p.cfg
+	next := p.gen + 1
+	p.rng.Seed(cfg.Seed, next, rngs.Reproduce, 0)
+	rng := p.rng.Rand
+	p.tracker.NextGeneration()
+	p.species.DropStagnant(p.genomes, &cfg.Species, p.gen)
+
+	// Shared fitness: a species' share is its members' mean fitness above
+	// the population's lowest, so larger species do not win by size alone.
+	low := math.Inf(1)
+	for i, g := range p.genomes {
+		if p.outcomes[i].Fault == "" {
+			low = min(low, g.Fitness)
+		}
+	}
+	shares := make([]float64, len(p.species.Species))
+	for k, sp := range p.species.Species {
+		for _, m := range sp.Members {
+			if p.outcomes[m].Fault == "" {
+				shares[k] += p.genomes[m].Fitness - low
+			}
+		}
+		shares[k] /= float64(len(sp.Members))
+	}
+	counts := species.Allocate(shares, cfg.PopulationSize)
+
+	out := 0
+	p.dropins, p.apoptoses = 0, 0
+	for k, sp := range p.species.Species {
+		n := counts[k]
+		if n == 0 {
+			continue
+		}
+		members := sp.Members
+		if len(members) >= cfg.Reproduce.ElitismSize {
+			for _, m := range members[:min(cfg.Reproduce.Elitism, n, len(members))] {
+				p.spare[out].CopyFrom(p.genomes[m])
+				out++
+				n--
+			}
+		}
+		parents := members[:max(1, int(math.Ceil(cfg.Reproduce.Survival*float64(len(members)))))]
+		for ; n > 0; n-- {
+			child := p.spare[out]
+			out++
+			mom := p.genomes[parents[rng.IntN(len(parents))]]
+			if rng.Float64() < cfg.Reproduce.Crossover {
+				dad := p.genomes[parents[rng.IntN(len(parents))]]
+				if rng.Float64() < cfg.Reproduce.Interspecies && len(p.species.Species) > 1 {
+					other := p.species.Species[rng.IntN(len(p.species.Species))]
+					dad = p.genomes[other.Members[0]]
+				}
+				if dad.Fitness > mom.Fitness || (dad.Fitness == mom.Fitness && len(dad.Conns) < len(mom.Conns)) {
+					mom, dad = dad, mom
+				}
+				mutate.Crossover(child, mom, dad, rng)
+			} else {
+				child.CopyFrom(mom)
+				child.Parents = [2]int{mom.ID, -1}
+			}
+			child.ID = p.nextID
+			p.nextID++
+			child.Born = next
+			child.Fitness = 0
+			d, a := child.Dropins, child.Apoptoses
+			mutate.Mutate(child, p.tracker, rng, &cfg.Mutate, cfg.FeedForward)
+			p.dropins += child.Dropins - d
+			p.apoptoses += child.Apoptoses - a
+		}
+	}
+	p.genomes, p.spare = p.spare, p.genomes
+}

@@ -1,0 +1,89 @@
+package population
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// Stats describes one evaluated generation. Seconds and EvalsPerSec are
+// timings; every other field is a pure function of the configuration and
+// seed.
+type Stats struct {
+	Generation  int     `json:"generation"`
+	BestFitness float64 `json:"best_fitness"`
+	BestID      int     `json:"best_id"`
+	BestMetric  float64 `json:"best_metric"`
+	MeanFitness float64 `json:"mean_fitness"` // over genomes without a fault
+	StdFitness  float64 `json:"std_fitness"`
+	Species     int     `json:"species"`
+	Threshold   float64 `json:"threshold"` // compatibility threshold in force
+	MeanHidden  float64 `json:"mean_hidden"`
+	MeanConns   float64 `json:"mean_connections"` // enabled connections
+	Dropins     int     `json:"dropins"`          // made while breeding this generation
+	Apoptoses   int     `json:"apoptoses"`
+	Faults      int     `json:"faults"` // evaluations that panicked or gave NaN/Inf
+	Solved      bool    `json:"solved"`
+	Evaluations int     `json:"evaluations"` // cumulative
+
+	Seconds     float64 `json:"seconds"`       // wall time of the generation
+	EvalsPerSec float64 `json:"evals_per_sec"` // genomes evaluated per second of wall time
+}
+
+// Recorder receives each generation's statistics, as gonum's
+// optimize.Recorder receives each iteration's.
+type Recorder interface {
+	Record(Stats) error
+}
+
+// RecorderFunc adapts a function to the Recorder interface.
+type RecorderFunc func(Stats) error
+
+// Record calls f(s).
+func (f RecorderFunc) Record(s Stats) error { return f(s) }
+
+// Recorders passes each generation to every recorder in turn, stopping at
+// the first error.
+type Recorders []Recorder
+
+// Record implements Recorder.
+func (rs Recorders) Record(s Stats) error {
+	for _, r := range rs {
+		if err := r.Record(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Printer writes one human-readable line per generation to W.
+type Printer struct {
+	W io.Writer
+}
+
+// Record implements Recorder.
+func (p Printer) Record(s Stats) error {
+	solved := ""
+	if s.Solved {
+		solved = "  solved"
+	}
+	_, err := fmt.Fprintf(p.W, "gen %4d  best %10.4f  mean %10.4f  species %3d  hidden %5.2f  conns %6.2f  evals/s %9.0f%s\n",
+		s.Generation, s.BestFitness, s.MeanFitness, s.Species, s.MeanHidden, s.MeanConns, s.EvalsPerSec, solved)
+	return err
+}
+
+// JSONL writes each generation as one JSON object per line to W: the
+// stats.jsonl of a run directory.
+type JSONL struct {
+	W io.Writer
+}
+
+// Record implements Recorder.
+func (j JSONL) Record(s Stats) error {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("population: encoding stats of generation %d: %w", s.Generation, err)
+	}
+	_, err = j.W.Write(append(b, '\n'))
+	return err
+}

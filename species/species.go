@@ -1,0 +1,150 @@
+package species
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/neuroplast/neuroplast/genome"
+)
+
+// Species is a group of mutually compatible genomes.
+type Species struct {
+	ID      int `json:"id"`
+	Created int `json:"created"` // generation of founding
+	// Rep is the representative new genomes are compared with: a member of
+	// the previous generation (a copy, owned by the species).
+	Rep *genome.Genome `json:"representative"`
+	// Best is the best fitness any member has reached, and LastImproved the
+	// generation it was reached in; they drive stagnation.
+	Best         float64 `json:"best_fitness"`
+	LastImproved int     `json:"last_improved"`
+	// Members indexes this generation's genomes, sorted by falling fitness
+	// after Rank.
+	Members []int `json:"-"`
+}
+
+// Set is the population's species and the state speciation carries between
+// generations.
+type Set struct {
+	Species   []*Species `json:"species"`
+	NextID    int        `json:"next_id"`
+	Threshold float64    `json:"threshold"`
+}
+
+// NewSet returns an empty set with the configured threshold.
+func NewSet(s *Settings) *Set {
+	return &Set{NextID: 1, Threshold: s.Threshold}
+}
+
+// Assign places each genome in the first species whose representative is
+// within the threshold, founding a new species (with a copy of the genome as
+// representative) where none is. Species left empty are removed. Each
+// surviving species then takes a random member as the representative for
+// the next generation, and, when s.Target is set, the threshold moves one
+// step toward the target number of species.
+func (set *Set) Assign(genomes []*genome.Genome, s *Settings, gen int, rng *rand.Rand) {
+	for _, sp := range set.Species {
+		sp.Members = sp.Members[:0]
+	}
+	for i, g := range genomes {
+		placed := false
+		for _, sp := range set.Species {
+			if Distance(g, sp.Rep, s) < set.Threshold {
+				sp.Members = append(sp.Members, i)
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			set.Species = append(set.Species, &Species{
+				ID: set.NextID, Created: gen, Rep: g.Clone(),
+				Best: g.Fitness, LastImproved: gen, Members: []int{i},
+			})
+			set.NextID++
+		}
+	}
+	set.Species = slices.DeleteFunc(set.Species, func(sp *Species) bool { return len(sp.Members) == 0 })
+	for _, sp := range set.Species {
+		sp.Rep.CopyFrom(genomes[sp.Members[rng.IntN(len(sp.Members))]])
+	}
+	if s.Target > 0 {
+		switch n := len(set.Species); {
+		case n < s.Target:
+			set.Threshold = max(s.MinThreshold, set.Threshold-s.ThresholdStep)
+		case n > s.Target:
+			set.Threshold += s.ThresholdStep
+		}
+	}
+}
+
+// Rank sorts each species' members by falling fitness (ties by index) and
+// updates its best fitness and last improvement.
+func (set *Set) Rank(genomes []*genome.Genome, gen int) {
+	for _, sp := range set.Species {
+		slices.SortFunc(sp.Members, func(a, b int) int {
+			if c := cmp.Compare(genomes[b].Fitness, genomes[a].Fitness); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
+		if f := genomes[sp.Members[0]].Fitness; f > sp.Best {
+			sp.Best, sp.LastImproved = f, gen
+		}
+	}
+}
+
+// DropStagnant removes the species that have not improved for s.Stagnation
+// generations, except the s.Protected species with the fittest current
+// members. Call it after Rank. It returns the number removed.
+func (set *Set) DropStagnant(genomes []*genome.Genome, s *Settings, gen int) int {
+	order := make([]*Species, len(set.Species))
+	copy(order, set.Species)
+	slices.SortStableFunc(order, func(a, b *Species) int {
+		return cmp.Compare(genomes[b.Members[0]].Fitness, genomes[a.Members[0]].Fitness)
+	})
+	keep := make(map[*Species]bool, s.Protected)
+	for _, sp := range order[:min(s.Protected, len(order))] {
+		keep[sp] = true
+	}
+	before := len(set.Species)
+	set.Species = slices.DeleteFunc(set.Species, func(sp *Species) bool {
+		return !keep[sp] && gen-sp.LastImproved >= s.Stagnation
+	})
+	return before - len(set.Species)
+}
+
+// Allocate divides total offspring among species in proportion to shares
+// (largest remainder, ties to the lower index). Negative shares count as 0;
+// if every share is 0 the offspring are divided evenly.
+func Allocate(shares []float64, total int) []int {
+	out := make([]int, len(shares))
+	if len(shares) == 0 {
+		return out
+	}
+	sum := 0.0
+	for _, s := range shares {
+		sum += max(0, s)
+	}
+	type rem struct {
+		i int
+		r float64
+	}
+	rems := make([]rem, len(shares))
+	given := 0
+	for i, s := range shares {
+		exact := float64(total) / float64(len(shares))
+		if sum > 0 {
+			exact = float64(total) * max(0, s) / sum
+		}
+		out[i] = int(exact)
+		given += out[i]
+		rems[i] = rem{i, exact - float64(out[i])}
+	}
+	slices.SortStableFunc(rems, func(a, b rem) int { return cmp.Compare(b.r, a.r) })
+	for k := 0; given < total; k++ {
+		out[rems[k%len(rems)].i]++
+		given++
+	}
+	return out
+}

@@ -1,0 +1,4 @@
+// Package tasks holds the problems networks are evaluated on and a registry
+// of the built-in ones by name. A task knows nothing of evolution: it takes a
+// compiled network and a random stream and returns how well the network did.
+package tasks

@@ -1,0 +1,75 @@
+package tasks
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"github.com/neuroplast/neuroplast/network"
+)
+
+// Info describes the networks a task needs and how to read its results.
+type Info struct {
+	Name        string
+	Description string // one line, for `evolve tasks`
+	Inputs      int    // network inputs, not counting the bias
+	Outputs     int
+	// Bias asks for a bias input whose value is always 1, as in NEAT.
+	Bias bool
+	// OutputAct is the default activation of the output nodes.
+	OutputAct network.Activation
+	// FeedForward is false for tasks that need recurrent networks.
+	FeedForward bool
+	// MaxFitness is the best fitness possible, or 0 where there is none.
+	MaxFitness float64
+	// Metric names Result.Metric ("accuracy", "steps"), or is empty.
+	Metric string
+}
+
+// Result is one evaluation's outcome.
+type Result struct {
+	Fitness float64 // higher is better
+	Solved  bool    // the task's success criterion is met
+	Metric  float64 // the task's own measure, named by Info.Metric
+}
+
+// Task is a problem to evaluate networks on. Evaluate is called from many
+// goroutines at once, each with its own network and random stream, so it
+// must not change the task.
+type Task interface {
+	Info() Info
+	Evaluate(net *network.Network, rng *rand.Rand) Result
+}
+
+// Factory makes a task; seed fixes any data the task generates.
+type Factory func(seed uint64) Task
+
+var registry = map[string]struct {
+	description string
+	make        Factory
+}{
+	"xor": {"XOR with a bias input, as in the NEAT paper (Stanley & Miikkulainen 2002)", func(uint64) Task { return XOR{} }},
+}
+
+// Names returns the names of the built-in tasks, sorted.
+func Names() []string {
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Describe returns the one-line description of the named built-in task.
+func Describe(name string) string { return registry[name].description }
+
+// New returns the named built-in task, its data generated from seed.
+func New(name string, seed uint64) (Task, error) {
+	t, ok := registry[name]
+	if !ok {
+		return nil, fmt.Errorf("tasks: unknown task %q (allowed: %s)", name, strings.Join(Names(), ", "))
+	}
+	return t.make(seed), nil
+}
