@@ -73,7 +73,7 @@ type Conn struct {
 // Genome is one individual's genotype and its record.
 type Genome struct {
 	ID    int    `json:"id"`
-	Nodes []Node `json:"nodes"` // sorted by ID
+	Nodes []Node `json:"nodes"`       // sorted by ID
 	Conns []Conn `json:"connections"` // sorted by Innov
 
 	Fitness float64 `json:"fitness"`
