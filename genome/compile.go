@@ -18,12 +18,22 @@ type Compiler struct {
 	queue    []int32
 	pos      []int32 // network position of each node index; -1 until placed
 	order    []int32 // node indices in network order
+	index    []int32 // node ID -> node index, valid for the current genome's IDs
+
+	// Cycle breaking (recurrent compiles only).
+	comp     []int32    // strongly connected component of each node index
+	ext      []int32    // unplaced connections into each component from outside it
+	num, low []int32    // Tarjan's discovery and low-link numbers
+	stack    []int32    // Tarjan's stack of nodes
+	calls    [][2]int32 // depth-first search stack: node, next outgoing offset
 }
 
 // Compile returns g's network: enabled connections only, nodes in
 // topological order. With feedForward set, a cycle is an error; otherwise
-// the fewest possible connections become recurrent, read from the previous
-// step. g must be valid (see Validate).
+// some connections on cycles become recurrent, read from the previous step.
+// Only connections that lie on a cycle of enabled connections are ever
+// recurrent, and cycle breaking inside one strongly connected component does
+// not depend on the rest of the genome. g must be valid (see Validate).
 func Compile(g *Genome, feedForward bool) (*network.Network, error) {
 	var c Compiler
 	net := new(network.Network)
@@ -36,7 +46,9 @@ func Compile(g *Genome, feedForward bool) (*network.Network, error) {
 // Compile builds g's network into net, reusing net's storage. See the
 // package-level Compile.
 func (c *Compiler) Compile(g *Genome, feedForward bool, net *network.Network) error {
-	c.graph(g, true)
+	if err := c.graph(g, true); err != nil {
+		return err
+	}
 	nodes := len(g.Nodes)
 	placed := c.kahn(!feedForward)
 	if placed < nodes {
@@ -103,8 +115,25 @@ func (c *Compiler) Compile(g *Genome, feedForward bool, net *network.Network) er
 }
 
 // graph fills the node-index views of g's connections and the outgoing CSR.
-func (c *Compiler) graph(g *Genome, enabledOnly bool) {
+// It reports connections whose ends are not nodes of g.
+func (c *Compiler) graph(g *Genome, enabledOnly bool) error {
 	nodes := len(g.Nodes)
+	maxID := -1
+	if nodes > 0 {
+		maxID = g.Nodes[nodes-1].ID
+	}
+	c.index = resize(c.index, maxID+1)
+	for i := range g.Nodes {
+		if id := g.Nodes[i].ID; id >= 0 && id <= maxID {
+			c.index[id] = int32(i)
+		}
+	}
+	lookup := func(id int) int32 {
+		if id < 0 || id > maxID || g.Nodes[c.index[id]].ID != id {
+			return -1
+		}
+		return c.index[id]
+	}
 	c.indeg = resize(c.indeg, nodes)
 	c.outStart = resize(c.outStart, nodes+1)
 	c.from = resize(c.from, len(g.Conns))
@@ -117,7 +146,10 @@ func (c *Compiler) graph(g *Genome, enabledOnly bool) {
 			c.from[i], c.to[i] = -1, -1
 			continue
 		}
-		f, t := int32(g.NodeIndex(cn.From)), int32(g.NodeIndex(cn.To))
+		f, t := lookup(cn.From), lookup(cn.To)
+		if f < 0 || t < 0 {
+			return fmt.Errorf("genome %d: connection %d joins %d->%d, and one end is not a node", g.ID, cn.Innov, cn.From, cn.To)
+		}
 		c.from[i], c.to[i] = f, t
 		c.indeg[t]++
 		c.outStart[f+1]++
@@ -140,16 +172,22 @@ func (c *Compiler) graph(g *Genome, enabledOnly bool) {
 	for i := range g.Nodes {
 		c.pos[i] = int32(g.Nodes[i].Kind)
 	}
+	return nil
 }
 
 // kahn orders the nodes topologically into c.order and c.pos and returns
 // how many it placed. Input nodes come first, then bias nodes, then the
 // others as they become ready, in node order. When breakCycles is set and
-// every remaining node waits on a cycle, the remaining node with the fewest
-// unplaced inputs is placed next, so its waiting connections become
-// recurrent.
+// every remaining node waits on a cycle, a node is placed next whose
+// strongly connected component has no unplaced inputs from outside it: of
+// those, the one with the fewest unplaced inputs (the lowest index among
+// ties). Its waiting connections, which all come from its own component and
+// so lie on cycles, become recurrent.
 func (c *Compiler) kahn(breakCycles bool) int {
 	nodes := len(c.indeg)
+	if breakCycles {
+		c.components()
+	}
 	c.order = c.order[:0]
 	c.queue = c.queue[:0]
 	for _, k := range [...]Kind{Input, Bias} {
@@ -177,6 +215,9 @@ func (c *Compiler) kahn(breakCycles bool) int {
 			for _, ci := range c.outConn[c.outStart[n]:c.outStart[n+1]] {
 				t := c.to[ci]
 				c.indeg[t]--
+				if breakCycles && c.comp[n] != c.comp[t] {
+					c.ext[c.comp[t]]--
+				}
 				if c.indeg[t] == 0 {
 					c.queue = append(c.queue, t)
 				}
@@ -187,12 +228,77 @@ func (c *Compiler) kahn(breakCycles bool) int {
 		}
 		best := int32(-1)
 		for i := 0; i < nodes; i++ {
-			if c.pos[i] < 0 && (best < 0 || c.indeg[i] < c.indeg[best]) {
+			if c.pos[i] < 0 && c.ext[c.comp[i]] == 0 && (best < 0 || c.indeg[i] < c.indeg[best]) {
 				best = int32(i)
 			}
 		}
 		c.indeg[best] = 0
 		c.queue = append(c.queue, best)
+	}
+}
+
+// components labels each node index with its strongly connected component
+// in c.comp (Tarjan's algorithm, without recursion) and counts in c.ext the
+// connections that enter each component from another.
+func (c *Compiler) components() {
+	nodes := len(c.indeg)
+	c.comp = resize(c.comp, nodes)
+	c.num = resize(c.num, nodes)
+	c.low = resize(c.low, nodes)
+	for i := range nodes {
+		c.comp[i], c.num[i] = -1, -1
+	}
+	c.stack, c.calls = c.stack[:0], c.calls[:0]
+	next, comps := int32(0), int32(0)
+	visit := func(v int32) {
+		c.num[v], c.low[v] = next, next
+		next++
+		c.stack = append(c.stack, v)
+		c.calls = append(c.calls, [2]int32{v, c.outStart[v]})
+	}
+	for root := range int32(nodes) {
+		if c.num[root] >= 0 {
+			continue
+		}
+		visit(root)
+		for len(c.calls) > 0 {
+			top := &c.calls[len(c.calls)-1]
+			v := top[0]
+			if e := top[1]; e < c.outStart[v+1] {
+				top[1]++
+				w := c.to[c.outConn[e]]
+				switch {
+				case c.num[w] < 0:
+					visit(w)
+				case c.comp[w] < 0: // on the stack
+					c.low[v] = min(c.low[v], c.num[w])
+				}
+				continue
+			}
+			c.calls = c.calls[:len(c.calls)-1]
+			if len(c.calls) > 0 {
+				u := c.calls[len(c.calls)-1][0]
+				c.low[u] = min(c.low[u], c.low[v])
+			}
+			if c.low[v] == c.num[v] {
+				for {
+					w := c.stack[len(c.stack)-1]
+					c.stack = c.stack[:len(c.stack)-1]
+					c.comp[w] = comps
+					if w == v {
+						break
+					}
+				}
+				comps++
+			}
+		}
+	}
+	c.ext = resize(c.ext, int(comps))
+	clear(c.ext)
+	for i := range c.to {
+		if f, t := c.from[i], c.to[i]; t >= 0 && c.comp[f] != c.comp[t] {
+			c.ext[c.comp[t]]++
+		}
 	}
 }
 

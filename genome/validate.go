@@ -58,10 +58,13 @@ func Validate(g *Genome, feedForward bool) error {
 }
 
 // HasCycle reports whether g's connections form a directed cycle. With
-// enabledOnly set, disabled connections are ignored.
+// enabledOnly set, disabled connections are ignored. g's connections must
+// join nodes of g (HasCycle reports false otherwise; Validate checks it).
 func HasCycle(g *Genome, enabledOnly bool) bool {
 	var c Compiler
-	c.graph(g, enabledOnly)
+	if err := c.graph(g, enabledOnly); err != nil {
+		return false
+	}
 	return c.kahn(false) < len(g.Nodes)
 }
 

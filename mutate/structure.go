@@ -83,9 +83,11 @@ func Insert(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings, fe
 
 // Apoptosis removes a hidden neuron and every connection into or out of it
 // (neuron death). When g carries measured utilities the neuron with the
-// lowest utility dies (the lowest ID among ties); otherwise one is chosen
-// uniformly. Input, bias and output neurons never die. It reports false when
-// g has no hidden neuron.
+// lowest utility dies (the lowest ID among ties). Otherwise a neuron that
+// feeds nothing (no enabled outgoing connection), whose utility is known to
+// be zero, dies first, and failing that one is chosen uniformly. Input, bias
+// and output neurons never die. It reports false when g has no hidden
+// neuron.
 func Apoptosis(g *genome.Genome, rng *rand.Rand) bool {
 	victim := -1
 	if g.HasUtility {
@@ -94,17 +96,10 @@ func Apoptosis(g *genome.Genome, rng *rand.Rand) bool {
 				victim = i
 			}
 		}
-	} else if hidden := g.HiddenCount(); hidden > 0 {
-		k := rng.IntN(hidden)
-		for i, n := range g.Nodes {
-			if n.Kind != genome.Hidden {
-				continue
-			}
-			if k == 0 {
-				victim = i
-				break
-			}
-			k--
+	} else {
+		victim = pickHidden(g, rng, true)
+		if victim < 0 {
+			victim = pickHidden(g, rng, false)
 		}
 	}
 	if victim < 0 {
@@ -115,6 +110,45 @@ func Apoptosis(g *genome.Genome, rng *rand.Rand) bool {
 	g.Conns = slices.DeleteFunc(g.Conns, func(c genome.Conn) bool { return c.From == id || c.To == id })
 	g.Apoptoses++
 	return true
+}
+
+// pickHidden returns the index of a hidden node chosen uniformly, among the
+// dead ends (no enabled outgoing connection) only when deadEnds is set, or
+// -1 when there is none.
+func pickHidden(g *genome.Genome, rng *rand.Rand, deadEnds bool) int {
+	eligible := func(n *genome.Node) bool {
+		if n.Kind != genome.Hidden {
+			return false
+		}
+		if !deadEnds {
+			return true
+		}
+		for i := range g.Conns {
+			if c := &g.Conns[i]; c.From == n.ID && c.Enabled {
+				return false
+			}
+		}
+		return true
+	}
+	count := 0
+	for i := range g.Nodes {
+		if eligible(&g.Nodes[i]) {
+			count++
+		}
+	}
+	if count == 0 {
+		return -1
+	}
+	k := rng.IntN(count)
+	for i := range g.Nodes {
+		if eligible(&g.Nodes[i]) {
+			if k == 0 {
+				return i
+			}
+			k--
+		}
+	}
+	return -1
 }
 
 // AddConn connects two unconnected nodes with a new random weight. The

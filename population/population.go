@@ -134,7 +134,7 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 	}
 	p.evaluations += len(p.genomes)
 	p.rng.Seed(p.cfg.Seed, p.gen, rngs.Reproduce, -1)
-	p.species.Assign(p.genomes, &p.cfg.Species, p.gen, p.rng.Rand)
+	p.species.Assign(p.genomes, &p.cfg.Species, p.gen, p.rng.Rand, p.pool.Workers())
 	p.species.Rank(p.genomes, p.gen)
 	p.evaluated = true
 	st := p.stats()

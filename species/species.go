@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math/rand/v2"
 	"slices"
+	"sync"
 
 	"github.com/neuroplast/neuroplast/genome"
 )
@@ -43,26 +44,31 @@ func NewSet(s *Settings) *Set {
 // surviving species then takes a random member as the representative for
 // the next generation, and, when s.Target is set, the threshold moves one
 // step toward the target number of species.
-func (set *Set) Assign(genomes []*genome.Genome, s *Settings, gen int, rng *rand.Rand) {
+//
+// The comparisons with existing species run on up to workers goroutines;
+// the result is the same as one goroutine's, for any workers.
+func (set *Set) Assign(genomes []*genome.Genome, s *Settings, gen int, rng *rand.Rand, workers int) {
+	old := len(set.Species)
 	for _, sp := range set.Species {
 		sp.Members = sp.Members[:0]
 	}
+	match := set.firstMatches(genomes, s, workers)
 	for i, g := range genomes {
-		placed := false
-		for _, sp := range set.Species {
-			if Distance(g, sp.Rep, s) < set.Threshold {
-				sp.Members = append(sp.Members, i)
-				placed = true
-				break
+		k := match[i]
+		for j := old; k < 0 && j < len(set.Species); j++ {
+			if Distance(g, set.Species[j].Rep, s) < set.Threshold {
+				k = j
 			}
 		}
-		if !placed {
-			set.Species = append(set.Species, &Species{
-				ID: set.NextID, Created: gen, Rep: g.Clone(),
-				Best: g.Fitness, LastImproved: gen, Members: []int{i},
-			})
-			set.NextID++
+		if k >= 0 {
+			set.Species[k].Members = append(set.Species[k].Members, i)
+			continue
 		}
+		set.Species = append(set.Species, &Species{
+			ID: set.NextID, Created: gen, Rep: g.Clone(),
+			Best: g.Fitness, LastImproved: gen, Members: []int{i},
+		})
+		set.NextID++
 	}
 	set.Species = slices.DeleteFunc(set.Species, func(sp *Species) bool { return len(sp.Members) == 0 })
 	for _, sp := range set.Species {
@@ -76,6 +82,36 @@ func (set *Set) Assign(genomes []*genome.Genome, s *Settings, gen int, rng *rand
 			set.Threshold += s.ThresholdStep
 		}
 	}
+}
+
+// firstMatches returns, for each genome, the index of the first existing
+// species within the threshold, or -1.
+func (set *Set) firstMatches(genomes []*genome.Genome, s *Settings, workers int) []int {
+	match := make([]int, len(genomes))
+	find := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			match[i] = -1
+			for k, sp := range set.Species {
+				if Distance(genomes[i], sp.Rep, s) < set.Threshold {
+					match[i] = k
+					break
+				}
+			}
+		}
+	}
+	workers = max(1, min(workers, len(genomes)/16))
+	if workers == 1 || len(set.Species) == 0 {
+		find(0, len(genomes))
+		return match
+	}
+	var wg sync.WaitGroup
+	per := (len(genomes) + workers - 1) / workers
+	for lo := per; lo < len(genomes); lo += per {
+		wg.Go(func() { find(lo, min(lo+per, len(genomes))) })
+	}
+	find(0, min(per, len(genomes)))
+	wg.Wait()
+	return match
 }
 
 // Rank sorts each species' members by falling fitness (ties by index) and

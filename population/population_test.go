@@ -1,0 +1,160 @@
+package population_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/tasks"
+)
+
+func xorConfig(seed uint64, workers int) population.Config {
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(tasks.XOR{}.Info())
+	cfg.Seed = seed
+	cfg.Workers = workers
+	return cfg
+}
+
+// history runs a configuration and returns every generation's statistics
+// with the timing fields cleared, and the final best genome's fitness.
+func history(t *testing.T, cfg population.Config) ([]population.Stats, *population.Population) {
+	t.Helper()
+	p, err := population.New(cfg, tasks.XOR{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []population.Stats
+	err = p.Run(context.Background(), population.RecorderFunc(func(s population.Stats) error {
+		s.Seconds, s.EvalsPerSec = 0, 0
+		out = append(out, s)
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, p
+}
+
+func TestRunIsIndependentOfWorkers(t *testing.T) {
+	for _, seed := range []uint64{1, 2} {
+		cfg := xorConfig(seed, 1)
+		cfg.StopOnSolve = false
+		cfg.Generations = 40
+		want, p1 := history(t, cfg)
+		for _, workers := range []int{2, 4} {
+			cfg.Workers = workers
+			got, p2 := history(t, cfg)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("seed %d: stats with %d workers differ from 1 worker", seed, workers)
+			}
+			if !reflect.DeepEqual(p1.Best(), p2.Best()) || !reflect.DeepEqual(p1.Genomes(), p2.Genomes()) {
+				t.Fatalf("seed %d: genomes with %d workers differ from 1 worker", seed, workers)
+			}
+		}
+		// A second run in the same process leaves no residue.
+		again, _ := history(t, xorConfig(seed, 1))
+		cfg.Workers = 1
+		cfg.StopOnSolve = true
+		cfg.Generations = 300
+		first, _ := history(t, cfg)
+		if !reflect.DeepEqual(again, first) {
+			t.Fatalf("seed %d: rerun differs", seed)
+		}
+	}
+}
+
+func TestRunSolvesXORAndStops(t *testing.T) {
+	solved := 0
+	for seed := uint64(1); seed <= 10; seed++ {
+		stats, p := history(t, xorConfig(seed, 0))
+		g, gen := p.Solver()
+		if g == nil {
+			continue
+		}
+		solved++
+		last := stats[len(stats)-1]
+		if !last.Solved || last.Generation != gen || len(stats) != gen+1 {
+			t.Errorf("seed %d: stopped at generation %d (solved %v), first solver in %d", seed, last.Generation, last.Solved, gen)
+		}
+		if want := (gen + 1) * 150; p.SolvedEvaluations() != want {
+			t.Errorf("seed %d: SolvedEvaluations() = %d; want %d", seed, p.SolvedEvaluations(), want)
+		}
+		// A sigmoid network without hidden neurons cannot separate XOR.
+		if g.HiddenCount() < 1 {
+			t.Errorf("seed %d: solver has %d hidden neurons; XOR needs at least 1", seed, g.HiddenCount())
+		}
+	}
+	if solved < 9 {
+		t.Errorf("solved %d of 10 seeds; want at least 9", solved)
+	}
+}
+
+func TestStepCancelled(t *testing.T) {
+	p, err := population.New(xorConfig(1, 2), tasks.XOR{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := p.Step(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Step(cancelled) = %v; want context.Canceled", err)
+	}
+	// The population is still usable and evaluates the same generation.
+	st, err := p.Step(context.Background())
+	if err != nil || st.Generation != 0 {
+		t.Fatalf("Step after cancel = generation %d, %v; want generation 0, nil", st.Generation, err)
+	}
+}
+
+func TestConfigValidateNamesField(t *testing.T) {
+	tests := []struct {
+		mod  func(*population.Config)
+		want string
+	}{
+		{func(c *population.Config) { c.PopulationSize = 1 }, "population_size = 1"},
+		{func(c *population.Config) { c.Generations = 0 }, "generations = 0"},
+		{func(c *population.Config) { c.Reproduce.Survival = 0 }, "survival_threshold = 0"},
+		{func(c *population.Config) { c.Mutate.Dropin = 1.5 }, "dropin_rate = 1.5"},
+		{func(c *population.Config) { c.Species.Threshold = -1 }, "threshold = -1"},
+	}
+	for _, tt := range tests {
+		cfg := population.DefaultConfig()
+		tt.mod(&cfg)
+		err := cfg.Validate()
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Validate() = %v; want an error containing %q", err, tt.want)
+		}
+	}
+}
+
+// BenchmarkGeneration measures whole generations on XOR (evaluation,
+// speciation and reproduction together) and reports genomes per second.
+// The population restarts from a new seed every 100 generations so the
+// measurement covers a run's typical genome sizes.
+func BenchmarkGeneration(b *testing.B) {
+	b.ReportAllocs()
+	cfg := xorConfig(1, 0)
+	cfg.StopOnSolve = false
+	cfg.Generations = 1 << 30
+	p, err := population.New(cfg, tasks.XOR{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	genomes := 0
+	ctx := context.Background()
+	for b.Loop() {
+		if p.Generation() == 100 {
+			cfg.Seed++
+			p, _ = population.New(cfg, tasks.XOR{})
+		}
+		if _, err := p.Step(ctx); err != nil {
+			b.Fatal(err)
+		}
+		genomes += cfg.PopulationSize
+	}
+	b.ReportMetric(float64(genomes)/b.Elapsed().Seconds(), "genomes/s")
+}
