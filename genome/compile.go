@@ -129,10 +129,14 @@ func (c *Compiler) graph(g *Genome, enabledOnly bool) error {
 		}
 	}
 	lookup := func(id int) int32 {
-		if id < 0 || id > maxID || g.Nodes[c.index[id]].ID != id {
+		if id < 0 || id > maxID {
 			return -1
 		}
-		return c.index[id]
+		// c.index may hold another genome's indices where g has no node.
+		if i := c.index[id]; i >= 0 && int(i) < nodes && g.Nodes[i].ID == id {
+			return i
+		}
+		return -1
 	}
 	c.indeg = resize(c.indeg, nodes)
 	c.outStart = resize(c.outStart, nodes+1)

@@ -75,22 +75,25 @@ func Creates(g *Genome, from, to int) bool {
 	if from == to {
 		return true
 	}
-	// Depth-first search from `to` along outgoing connections.
-	seen := map[int]bool{to: true}
+	// Depth-first search from `to` along outgoing connections, marking
+	// visited nodes by index.
+	seen := make([]bool, len(g.Nodes))
 	stack := []int{to}
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		for i := range g.Conns {
 			c := &g.Conns[i]
-			if c.From != n || seen[c.To] {
+			if c.From != n {
 				continue
 			}
 			if c.To == from {
 				return true
 			}
-			seen[c.To] = true
-			stack = append(stack, c.To)
+			if k := g.NodeIndex(c.To); k >= 0 && !seen[k] {
+				seen[k] = true
+				stack = append(stack, c.To)
+			}
 		}
 	}
 	return false

@@ -60,7 +60,7 @@ func DefaultConfig() Config {
 		Genome:         GenomeConfig{Bias: true, OutputAct: network.Sigmoid, Connected: true},
 		Mutate:         mutate.DefaultSettings(),
 		Reproduce: ReproConfig{
-			Elitism: 1, ElitismSize: 5, Survival: 0.2,
+			Elitism: 1, ElitismSize: 2, Survival: 0.2,
 			Crossover: 0.75, Interspecies: 0.001,
 		},
 		Species: species.DefaultSettings(),

@@ -40,7 +40,9 @@ func (XOR) Evaluate(net *network.Network, _ *rand.Rand) Result {
 	var out [1]float64
 	sum, correct := 0.0, 0
 	for _, c := range xorCases {
-		net.Reset()
+		if net.Recurrent {
+			net.Reset() // each case starts from rest
+		}
 		net.Forward(c.in[:], out[:])
 		sum += math.Abs(out[0] - c.want)
 		if (out[0] > 0.5) == (c.want > 0.5) {
