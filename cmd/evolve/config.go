@@ -1,0 +1,286 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+
+	toml "github.com/pelletier/go-toml/v2"
+
+	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/tasks"
+)
+
+// settings holds the configuration flags that run and trials share. Only
+// the flags given on the command line override the configuration; their
+// defaults are shown in the help text and are population.DefaultConfig's.
+type settings struct {
+	task        string
+	file        string
+	seed        uint64
+	workers     int
+	generations int
+	population  int
+	stopOnSolve bool
+}
+
+// register defines the shared flags on fs. workersHelp describes --workers,
+// whose meaning differs between run and trials; stopOnSolve adds
+// --stop-on-solve.
+func (s *settings) register(fs *flag.FlagSet, workersHelp string, stopOnSolve bool) {
+	def := population.DefaultConfig()
+	fs.StringVar(&s.task, "task", "", "the task to evolve on (see evolve tasks); default: the config file's task")
+	fs.StringVar(&s.file, "config", "", "a TOML configuration `file` read over the defaults (see evolve config)")
+	fs.Uint64Var(&s.seed, "seed", def.Seed, "the run's seed, 0 to 9223372036854775807")
+	fs.IntVar(&s.workers, "workers", def.Workers, workersHelp)
+	fs.IntVar(&s.generations, "generations", def.Generations, "the most generations a run evaluates, >= 1")
+	fs.IntVar(&s.population, "population", def.PopulationSize, "genomes per generation, >= 2")
+	if stopOnSolve {
+		fs.BoolVar(&s.stopOnSolve, "stop-on-solve", def.StopOnSolve, "stop at the first generation that solves the task")
+	}
+}
+
+// resolveConfig builds the configuration of a run: population.DefaultConfig,
+// then the task's needs (Config.ApplyTask), then the TOML file named by
+// --config, then the flags set on the command line. The task is --task, or
+// the file's task when --task is not given. The result is validated. Every
+// error it returns is bad input (exit status 2).
+func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
+	set := make(map[string]bool)
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	var data []byte
+	var fileTask *string
+	var fileSeed *uint64
+	if s.file != "" {
+		var err error
+		data, err = os.ReadFile(s.file)
+		if err != nil {
+			return population.Config{}, fmt.Errorf("reading the config: %v", err)
+		}
+		// A first strict decode reports every error in the file before the
+		// task is known; a second picks out the task and seed, if present.
+		scratch := population.DefaultConfig()
+		if err := decodeConfig(data, s.file, &scratch); err != nil {
+			return population.Config{}, err
+		}
+		var peek struct {
+			Task *string `toml:"task"`
+			Seed *uint64 `toml:"seed"`
+		}
+		if err := toml.Unmarshal(data, &peek); err != nil {
+			return population.Config{}, fmt.Errorf("%s: %v", s.file, err)
+		}
+		fileTask, fileSeed = peek.Task, peek.Seed
+	}
+
+	name := ""
+	switch {
+	case set["task"]:
+		name = s.task
+	case fileTask != nil:
+		name = *fileTask
+	default:
+		return population.Config{}, fmt.Errorf("no task: give --task NAME or set task in the config file (allowed: %s)", strings.Join(tasks.Names(), ", "))
+	}
+	if err := checkTask(name); err != nil {
+		return population.Config{}, err
+	}
+	if set["seed"] && s.seed > math.MaxInt64 {
+		return population.Config{}, fmt.Errorf("--seed %d is too large: want 0 to %d (seeds are stored as TOML integers)", s.seed, int64(math.MaxInt64))
+	}
+
+	cfg := population.DefaultConfig()
+	seed := cfg.Seed
+	if set["seed"] {
+		seed = s.seed
+	} else if fileSeed != nil {
+		seed = *fileSeed
+	}
+	task, err := tasks.New(name, seed)
+	if err != nil {
+		return population.Config{}, err
+	}
+	cfg.ApplyTask(task.Info())
+	if data != nil {
+		if err := decodeConfig(data, s.file, &cfg); err != nil {
+			return population.Config{}, err
+		}
+	}
+	cfg.Task = name
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "seed":
+			cfg.Seed = s.seed
+		case "workers":
+			cfg.Workers = s.workers
+		case "generations":
+			cfg.Generations = s.generations
+		case "population":
+			cfg.PopulationSize = s.population
+		case "stop-on-solve":
+			cfg.StopOnSolve = s.stopOnSolve
+		}
+	})
+	if err := cfg.Validate(); err != nil {
+		return population.Config{}, fmt.Errorf("invalid configuration: %v", err)
+	}
+	return cfg, nil
+}
+
+// checkTask returns an error naming name and the built-in tasks unless name
+// is one of them.
+func checkTask(name string) error {
+	if slices.Contains(tasks.Names(), name) {
+		return nil
+	}
+	return fmt.Errorf("unknown task %q (allowed: %s)", name, strings.Join(tasks.Names(), ", "))
+}
+
+// decodeConfig decodes the TOML document data, read from file, over cfg.
+// Unknown keys are errors. Errors name the file, the line and the key, and
+// for unknown keys list the keys allowed in their table.
+func decodeConfig(data []byte, file string, cfg *population.Config) error {
+	err := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().Decode(cfg)
+	if err == nil {
+		return nil
+	}
+	var missing *toml.StrictMissingError
+	var decode *toml.DecodeError
+	switch {
+	case errors.As(err, &missing):
+		lines := make([]string, len(missing.Errors))
+		for i := range missing.Errors {
+			e := &missing.Errors[i]
+			row, _ := e.Position()
+			table, allowed := allowedKeys(e.Key())
+			lines[i] = fmt.Sprintf("%s:%d: unknown key %q (allowed in %s: %s)", file, row, strings.Join(e.Key(), "."), table, strings.Join(allowed, ", "))
+		}
+		return errors.New(strings.Join(lines, "\n"))
+	case errors.As(err, &decode):
+		row, col := decode.Position()
+		msg := strings.TrimPrefix(decode.Error(), "toml: ")
+		if key := decode.Key(); len(key) > 0 {
+			msg = fmt.Sprintf("%s: %s", strings.Join(key, "."), msg)
+		}
+		return fmt.Errorf("%s:%d:%d: %s\n%s", file, row, col, msg, strings.TrimRight(decode.String(), "\n"))
+	}
+	return fmt.Errorf("%s: %v", file, err)
+}
+
+// allowedKeys follows key through the TOML tables of population.Config as
+// far as they go and returns the name of the table where it leaves them
+// ("the top level" or "[mutate]") and the keys allowed there, in
+// declaration order.
+func allowedKeys(key toml.Key) (table string, allowed []string) {
+	t := reflect.TypeFor[population.Config]()
+	var path []string
+	for _, part := range key {
+		f, ok := tomlField(t, part)
+		if !ok || f.Type.Kind() != reflect.Struct {
+			break
+		}
+		t = f.Type
+		path = append(path, part)
+	}
+	for i := range t.NumField() {
+		if name := tomlName(t.Field(i)); name != "" {
+			allowed = append(allowed, name)
+		}
+	}
+	if len(path) == 0 {
+		return "the top level", allowed
+	}
+	return "[" + strings.Join(path, ".") + "]", allowed
+}
+
+// tomlField returns the field of struct type t that the TOML key name
+// decodes into.
+func tomlField(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		if f := t.Field(i); tomlName(f) == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// tomlName returns the TOML key of a struct field, or "" if the field is not
+// encoded.
+func tomlName(f reflect.StructField) string {
+	if !f.IsExported() {
+		return ""
+	}
+	name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+	switch name {
+	case "-":
+		return ""
+	case "":
+		return f.Name
+	}
+	return name
+}
+
+// encodeConfig returns cfg as a TOML document, each key with its comment,
+// after the given header lines (written as comments).
+func encodeConfig(cfg population.Config, header ...string) ([]byte, error) {
+	body, err := toml.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the configuration: %v", err)
+	}
+	var b bytes.Buffer
+	for _, h := range header {
+		b.WriteString("# " + h + "\n")
+	}
+	if len(header) > 0 {
+		b.WriteString("\n")
+	}
+	b.Write(body)
+	return b.Bytes(), nil
+}
+
+// configCmd implements "evolve config": it prints the full default
+// configuration, with the named task's needs applied, as TOML.
+func configCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("config", "[--task NAME]", stderr)
+	def := population.DefaultConfig()
+	name := fs.String("task", def.Task, "the task whose defaults to print (see evolve tasks)")
+	positional, err := parseFlags(fs, args)
+	if err != nil {
+		return flagStatus(err)
+	}
+	if !noPositional("config", positional, stderr) {
+		return exitUsage
+	}
+	if err := checkTask(*name); err != nil {
+		fmt.Fprintf(stderr, "evolve config: %v\n", err)
+		return exitUsage
+	}
+	task, err := tasks.New(*name, def.Seed)
+	if err != nil {
+		fmt.Fprintf(stderr, "evolve config: %v\n", err)
+		return exitUsage
+	}
+	cfg := def
+	cfg.ApplyTask(task.Info())
+	b, err := encodeConfig(cfg,
+		fmt.Sprintf("neuroplast configuration: the defaults for task %q.", cfg.Task),
+		"Use it with: evolve run --config FILE.toml (flags given on the command line win).")
+	if err != nil {
+		fmt.Fprintf(stderr, "evolve config: %v\n", err)
+		return exitFailure
+	}
+	if _, err := stdout.Write(b); err != nil {
+		fmt.Fprintf(stderr, "evolve config: %v\n", err)
+		return exitFailure
+	}
+	return exitOK
+}

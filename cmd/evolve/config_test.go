@@ -1,0 +1,179 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/neuroplast/neuroplast/network"
+	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/tasks"
+)
+
+// writeFile writes content to name in a new temporary directory and returns
+// its path.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestConfigRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, name := range tasks.Names() {
+		code, stdout, stderr := call(t, configCmd, "--task", name)
+		if code != exitOK {
+			t.Fatalf("config --task %s: exit status %d: %s", name, code, stderr)
+		}
+		task, err := tasks.New(name, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := population.DefaultConfig()
+		want.ApplyTask(task.Info())
+		var got population.Config
+		if err := decodeConfig([]byte(stdout), "stdout", &got); err != nil {
+			t.Fatalf("config --task %s: output does not decode: %v\n%s", name, err, stdout)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("config --task %s decodes to\n%+v\nwant\n%+v", name, got, want)
+		}
+		if !strings.Contains(stdout, "# probability of a dropin") {
+			t.Errorf("config --task %s: output lacks the keys' comments:\n%s", name, stdout)
+		}
+	}
+
+	// A configuration far from the defaults survives encoding too.
+	cfg := population.DefaultConfig()
+	cfg.Seed = 1<<63 - 1
+	cfg.Workers = 3
+	cfg.FeedForward = false
+	cfg.Genome.OutputAct = network.Tanh
+	cfg.Mutate.Dropin = 0.123456789
+	cfg.Mutate.Activations = []network.Activation{network.ReLU, network.Gauss}
+	cfg.Reproduce.Interspecies = 1e-9
+	cfg.Species.Threshold = 2.5
+	b, err := encodeConfig(cfg, "header")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got population.Config
+	if err := decodeConfig(b, "encoded", &got); err != nil {
+		t.Fatalf("encoded config does not decode: %v\n%s", err, b)
+	}
+	if !reflect.DeepEqual(got, cfg) {
+		t.Errorf("config round trip:\n got %+v\nwant %+v", got, cfg)
+	}
+}
+
+func TestConfigMisspelledKey(t *testing.T) {
+	t.Parallel()
+	path := writeFile(t, "bad.toml", "task = \"xor\"\n\n[mutate]\ndropin_rat = 0.5\n")
+	out := filepath.Join(t.TempDir(), "run")
+	code, _, stderr := call(t, runCmd, "--config", path, "--out", out)
+	if code != exitUsage {
+		t.Errorf("run with a misspelled key: exit status %d, want %d", code, exitUsage)
+	}
+	for _, want := range []string{path + ":4:", `"mutate.dropin_rat"`, "allowed in [mutate]", "dropin_rate"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("run with a misspelled key: stderr %q, want it to contain %q", stderr, want)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("run with a misspelled key created %s", out)
+	}
+
+	path = writeFile(t, "bad.toml", "seed = 2\npopulaton_size = 10\n")
+	code, _, stderr = call(t, trialsCmd, "--task", "xor", "--config", path)
+	if code != exitUsage || !strings.Contains(stderr, path+":2:") || !strings.Contains(stderr, `"populaton_size"`) ||
+		!strings.Contains(stderr, "allowed in the top level") {
+		t.Errorf("trials with a misspelled key: exit status %d, stderr %q", code, stderr)
+	}
+}
+
+func TestConfigBadValues(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		content string
+		want    []string
+	}{
+		{"task = \"xor\"\n[mutate]\nhidden_activation = \"swish\"\n", []string{":3:", "mutate.hidden_activation", `"swish"`, "allowed: sigmoid"}},
+		{"task = \"xor\"\nseed = \"one\"\n", []string{":2:", "seed"}},
+		{"task = \"xor\"\n[mutate\n", []string{":2:"}},
+		{"task = \"nope\"\n", []string{`unknown task "nope"`, "allowed: xor"}},
+		{"task = \"xor\"\npopulation_size = 1\n", []string{"population_size = 1", "want >= 2"}},
+		{"task = \"xor\"\n[mutate]\ndropin_rate = 1.5\n", []string{"dropin_rate = 1.5"}},
+	}
+	for _, tt := range tests {
+		path := writeFile(t, "c.toml", tt.content)
+		code, _, stderr := call(t, runCmd, "--config", path, "--out", filepath.Join(t.TempDir(), "run"))
+		if code != exitUsage {
+			t.Errorf("config %q: exit status %d, want %d", tt.content, code, exitUsage)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("config %q: stderr %q, want it to contain %q", tt.content, stderr, w)
+			}
+		}
+	}
+	code, _, stderr := call(t, runCmd, "--task", "xor", "--config", filepath.Join(t.TempDir(), "missing.toml"))
+	if code != exitUsage || !strings.Contains(stderr, "missing.toml") {
+		t.Errorf("missing config: exit status %d, stderr %q", code, stderr)
+	}
+}
+
+func TestConfigPrecedence(t *testing.T) {
+	t.Parallel()
+	path := writeFile(t, "c.toml", `task = "xor"
+seed = 7
+population_size = 40
+generations = 3
+stop_on_solve = false
+
+[mutate]
+activations = ["tanh", "relu"]
+`)
+	dir := filepath.Join(t.TempDir(), "run")
+	code, _, stderr := call(t, runCmd, "--config", path, "--seed", "9", "--quiet", "--out", dir)
+	if code != exitOK {
+		t.Fatalf("run --config: exit status %d: %s", code, stderr)
+	}
+	got := readConfig(t, dir)
+	want := population.DefaultConfig()
+	task, err := tasks.New("xor", 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.ApplyTask(task.Info())
+	want.Seed = 9 // the flag wins over the file
+	want.PopulationSize = 40
+	want.Generations = 3
+	want.StopOnSolve = false
+	want.Mutate.Activations = []network.Activation{network.Tanh, network.ReLU}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("resolved config:\n got %+v\nwant %+v", got, want)
+	}
+	s := readJSON(t, filepath.Join(dir, summaryFile))
+	if s["seed"] != 9.0 || s["generations"] != 3.0 {
+		t.Errorf("summary %v, want seed 9 and 3 generations", s)
+	}
+
+	// The run directory's config.toml reproduces the run.
+	again := filepath.Join(t.TempDir(), "again")
+	code, _, stderr = call(t, runCmd, "--config", filepath.Join(dir, configFile), "--quiet", "--out", again)
+	if code != exitOK {
+		t.Fatalf("run --config config.toml: exit status %d: %s", code, stderr)
+	}
+	for _, name := range []string{configFile, bestFile} {
+		a, _ := os.ReadFile(filepath.Join(dir, name))
+		b, _ := os.ReadFile(filepath.Join(again, name))
+		if string(a) != string(b) {
+			t.Errorf("%s differs when the run is repeated from its config.toml", name)
+		}
+	}
+}

@@ -1,0 +1,155 @@
+// Evolve is neuroplast's command line: it evolves neural networks on a task
+// and writes the results to a run directory.
+//
+// Usage:
+//
+//	evolve run --task NAME [--config FILE.toml] [--seed N] [--workers N]
+//	           [--generations N] [--population N] [--out DIR]
+//	           [--stop-on-solve=true|false] [--quiet]
+//	evolve trials --task NAME [--runs N] [--seed N] [--population N]
+//	           [--generations N] [--workers N] [--config FILE.toml]
+//	evolve tasks
+//	evolve config [--task NAME]
+//
+// The exit status is 0 on success, 1 when a run fails (or is interrupted)
+// and 2 for bad usage or bad input, such as an unknown task, a bad flag
+// value or an invalid configuration file.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0 // success
+	exitFailure = 1 // the run failed or was interrupted
+	exitUsage   = 2 // bad usage or bad input
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// After the first signal, restore the default behaviour so that a
+		// second Ctrl-C stops the program at once.
+		<-ctx.Done()
+		stop()
+	}()
+	code := evolve(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// command is one subcommand of evolve.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+// commands returns the subcommands in the order usage lists them.
+func commands() []command {
+	return []command{
+		{"run", "evolve a population on a task and write a run directory", runCmd},
+		{"trials", "run a task over many seeds and report how often and how fast it is solved", trialsCmd},
+		{"tasks", "list the built-in tasks", tasksCmd},
+		{"config", "print the full default configuration as TOML", configCmd},
+	}
+}
+
+// evolve runs the subcommand named by args[0] and returns the exit status.
+func evolve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		usage(stdout)
+		return exitOK
+	}
+	var names []string
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, args[1:], stdout, stderr)
+		}
+		names = append(names, c.name)
+	}
+	fmt.Fprintf(stderr, "evolve: unknown command %q (allowed: %s, help)\n", name, strings.Join(names, ", "))
+	return exitUsage
+}
+
+// usage writes the list of subcommands to w.
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: evolve COMMAND [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "commands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, `run "evolve COMMAND -h" for a command's flags`)
+}
+
+// newFlagSet returns a FlagSet for the named subcommand that reports errors
+// instead of exiting and writes its messages to stderr.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("evolve "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: evolve %s %s\n\nflags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args with fs, allowing flags both before and after the
+// positional arguments, which it returns in order. Everything after "--" is
+// positional.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// flagStatus turns the error of parseFlags into an exit status: 0 when help
+// was asked for, 2 otherwise. The flag package has already written the
+// message and the usage.
+func flagStatus(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}
+
+// noPositional reports an unexpected positional argument of the named
+// subcommand on stderr and returns false, or returns true when there is
+// none.
+func noPositional(name string, positional []string, stderr io.Writer) bool {
+	if len(positional) == 0 {
+		return true
+	}
+	fmt.Fprintf(stderr, "evolve %s: unexpected argument %q (this command takes only flags; see evolve %s -h)\n", name, positional[0], name)
+	return false
+}

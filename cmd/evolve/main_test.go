@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// call runs cmd in-process with args and returns its exit status, stdout
+// and stderr.
+func call(t *testing.T, cmd func(context.Context, []string, io.Writer, io.Writer) int, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := cmd(t.Context(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestEvolveDispatch(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args       []string
+		code       int
+		wantStdout string
+		wantStderr string
+	}{
+		{nil, exitUsage, "", "usage: evolve"},
+		{[]string{"help"}, exitOK, "usage: evolve", ""},
+		{[]string{"-h"}, exitOK, "usage: evolve", ""},
+		{[]string{"frobnicate"}, exitUsage, "", `unknown command "frobnicate" (allowed: run, trials, tasks, config, help)`},
+		{[]string{"tasks"}, exitOK, "xor", ""},
+		{[]string{"tasks", "extra"}, exitUsage, "", `unexpected argument "extra"`},
+		{[]string{"run", "-h"}, exitOK, "", "-stop-on-solve"},
+		{[]string{"run", "--task", "xor", "--seed", "abc"}, exitUsage, "", `invalid value "abc" for flag -seed`},
+		{[]string{"run", "--task", "xor", "--bogus"}, exitUsage, "", "flag provided but not defined: -bogus"},
+		{[]string{"run", "--task", "xor", "stray"}, exitUsage, "", `unexpected argument "stray"`},
+		{[]string{"run"}, exitUsage, "", "no task: give --task NAME"},
+		{[]string{"run", "--task", "xor", "--population", "1"}, exitUsage, "", "population_size = 1"},
+		{[]string{"run", "--task", "xor", "--workers", "-3"}, exitUsage, "", "workers = -3"},
+		{[]string{"run", "--task", "xor", "--seed", "18446744073709551615"}, exitUsage, "", "--seed 18446744073709551615 is too large"},
+		{[]string{"config", "--task", "nope"}, exitUsage, "", `unknown task "nope" (allowed: xor)`},
+		{[]string{"trials", "--task", "xor", "--runs", "0"}, exitUsage, "", "--runs 0: want >= 1"},
+		{[]string{"trials", "--task", "nope"}, exitUsage, "", `unknown task "nope"`},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := call(t, evolve, tt.args...)
+		if code != tt.code {
+			t.Errorf("evolve %q: exit status %d, want %d (stderr %q)", tt.args, code, tt.code, stderr)
+		}
+		if !strings.Contains(stdout, tt.wantStdout) {
+			t.Errorf("evolve %q: stdout %q, want it to contain %q", tt.args, stdout, tt.wantStdout)
+		}
+		if !strings.Contains(stderr, tt.wantStderr) {
+			t.Errorf("evolve %q: stderr %q, want it to contain %q", tt.args, stderr, tt.wantStderr)
+		}
+		if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
+			t.Errorf("evolve %q: stderr holds a stack trace: %q", tt.args, stderr)
+		}
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args       []string
+		positional []string
+		n          int
+		quiet      bool
+	}{
+		{[]string{"-n", "3", "dir"}, []string{"dir"}, 3, false},
+		{[]string{"dir", "-n", "3"}, []string{"dir"}, 3, false},
+		{[]string{"a", "--quiet", "b", "--n=4"}, []string{"a", "b"}, 4, true},
+		{[]string{"-n", "5", "--", "-quiet", "x"}, []string{"-quiet", "x"}, 5, false},
+		{nil, nil, 1, false},
+	}
+	for _, tt := range tests {
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		n := fs.Int("n", 1, "")
+		quiet := fs.Bool("quiet", false, "")
+		positional, err := parseFlags(fs, tt.args)
+		if err != nil {
+			t.Errorf("parseFlags(%q): %v", tt.args, err)
+			continue
+		}
+		if !slices.Equal(positional, tt.positional) || *n != tt.n || *quiet != tt.quiet {
+			t.Errorf("parseFlags(%q) = %q, n=%d, quiet=%v; want %q, n=%d, quiet=%v",
+				tt.args, positional, *n, *quiet, tt.positional, tt.n, tt.quiet)
+		}
+	}
+}

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/population"
+)
+
+// readJSON decodes the JSON object in the named file, without the given
+// keys.
+func readJSON(t *testing.T, path string, drop ...string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decodeObject(t, b, drop...)
+}
+
+func decodeObject(t *testing.T, b []byte, drop ...string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("decoding %q: %v", b, err)
+	}
+	for _, k := range drop {
+		if _, ok := m[k]; !ok {
+			t.Fatalf("%q has no key %q", b, k)
+		}
+		delete(m, k)
+	}
+	return m
+}
+
+// readStats decodes stats.jsonl in dir, without the timing fields.
+func readStats(t *testing.T, dir string) []map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, statsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []map[string]any
+	for line := range bytes.Lines(b) {
+		lines = append(lines, decodeObject(t, line, "seconds", "evals_per_sec"))
+	}
+	return lines
+}
+
+// readConfig decodes a run directory's config.toml.
+func readConfig(t *testing.T, dir string) population.Config {
+	t.Helper()
+	path := filepath.Join(dir, configFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg population.Config
+	if err := decodeConfig(b, path, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func TestRunDeterministicAcrossWorkers(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	dirs := map[string]string{"1": filepath.Join(base, "w1"), "4": filepath.Join(base, "w4")}
+	for workers, dir := range dirs {
+		code, _, stderr := call(t, runCmd, "--task", "xor", "--seed", "3", "--generations", "60",
+			"--stop-on-solve=false", "--quiet", "--workers", workers, "--out", dir)
+		if code != exitOK {
+			t.Fatalf("run --workers %s: exit status %d: %s", workers, code, stderr)
+		}
+	}
+	w1, w4 := dirs["1"], dirs["4"]
+
+	b1, err := os.ReadFile(filepath.Join(w1, bestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b4, err := os.ReadFile(filepath.Join(w4, bestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b1, b4) {
+		t.Errorf("best.json differs between --workers 1 and 4:\n%s\n---\n%s", b1, b4)
+	}
+
+	s1 := readJSON(t, filepath.Join(w1, summaryFile), "wall_seconds")
+	s4 := readJSON(t, filepath.Join(w4, summaryFile), "wall_seconds")
+	if !reflect.DeepEqual(s1, s4) {
+		t.Errorf("summary.json differs between --workers 1 and 4:\n%v\n%v", s1, s4)
+	}
+	if s1["generations"] != 60.0 {
+		t.Errorf("summary generations = %v, want 60", s1["generations"])
+	}
+
+	l1, l4 := readStats(t, w1), readStats(t, w4)
+	if len(l1) != 60 {
+		t.Errorf("stats.jsonl has %d lines, want 60", len(l1))
+	}
+	if !reflect.DeepEqual(l1, l4) {
+		t.Errorf("stats.jsonl differs between --workers 1 and 4")
+	}
+
+	c1, c4 := readConfig(t, w1), readConfig(t, w4)
+	if c1.Workers != 1 || c4.Workers != 4 {
+		t.Errorf("config.toml workers = %d and %d, want 1 and 4", c1.Workers, c4.Workers)
+	}
+	c1.Workers, c4.Workers = 0, 0
+	if !reflect.DeepEqual(c1, c4) {
+		t.Errorf("config.toml differs beyond workers:\n%+v\n%+v", c1, c4)
+	}
+}
+
+func TestRunSolvesXOR(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "run")
+	code, stdout, stderr := call(t, runCmd, "--task", "xor", "--seed", "1", "--out", dir)
+	if code != exitOK {
+		t.Fatalf("run --task xor --seed 1: exit status %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "gen    0") {
+		t.Errorf("progress lines missing from stderr: %q", stderr)
+	}
+	if !strings.Contains(stdout, "solved in generation") {
+		t.Errorf("stdout = %q, want the outcome", stdout)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, summaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	if !s.Solved {
+		t.Fatalf("summary.json: solved = false, want true:\n%s", b)
+	}
+	if !bytes.Contains(b, []byte(`"solved": true`)) {
+		t.Errorf("summary.json lacks \"solved\": true:\n%s", b)
+	}
+	if s.Task != "xor" || s.Seed != 1 || s.Strategy != "neat" {
+		t.Errorf("summary.json: task %q, seed %d, strategy %q; want xor, 1, neat", s.Task, s.Seed, s.Strategy)
+	}
+	if s.SolvedGeneration < 0 || s.Generations != s.SolvedGeneration+1 {
+		t.Errorf("summary.json: solved_generation %d, generations %d; want generations = solved_generation+1 with stop_on_solve",
+			s.SolvedGeneration, s.Generations)
+	}
+	if want := s.Generations * 150; s.Evaluations != want {
+		t.Errorf("summary.json: evaluations %d, want %d", s.Evaluations, want)
+	}
+	if s.Connections < 1 {
+		t.Errorf("summary.json: connections %d, want >= 1", s.Connections)
+	}
+
+	var best genome.Genome
+	b, err = os.ReadFile(filepath.Join(dir, bestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &best); err != nil {
+		t.Fatal(err)
+	}
+	if best.ID != s.BestGenomeID || best.Fitness != s.BestFitness {
+		t.Errorf("best.json: genome %d with fitness %v; summary says %d with %v", best.ID, best.Fitness, s.BestGenomeID, s.BestFitness)
+	}
+	if err := genome.Validate(&best, true); err != nil {
+		t.Errorf("best.json: %v", err)
+	}
+	if lines := readStats(t, dir); len(lines) != s.Generations {
+		t.Errorf("stats.jsonl has %d lines, want %d", len(lines), s.Generations)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := []string{bestFile, configFile, statsFile, summaryFile}; !reflect.DeepEqual(names, want) {
+		t.Errorf("run directory holds %q, want %q (no temporary files left)", names, want)
+	}
+
+	// A second run into the same directory is refused.
+	code, _, stderr = call(t, runCmd, "--task", "xor", "--out", dir)
+	if code != exitUsage || !strings.Contains(stderr, "already holds a run") {
+		t.Errorf("second run into %s: exit status %d, stderr %q; want 2 and \"already holds a run\"", dir, code, stderr)
+	}
+}
+
+func TestRunUnknownTask(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "run")
+	code, _, stderr := call(t, runCmd, "--task", "nope", "--out", dir)
+	if code != exitUsage {
+		t.Errorf("run --task nope: exit status %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(stderr, `"nope"`) || !strings.Contains(stderr, "allowed: xor") {
+		t.Errorf("run --task nope: stderr %q, want the task and the allowed list", stderr)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Errorf("run --task nope created %s", dir)
+	}
+}
+
+func TestRunInterrupted(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "run")
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := runCmd(ctx, []string{"--task", "xor", "--quiet", "--out", dir}, &stdout, &stderr)
+	if code != exitFailure {
+		t.Errorf("cancelled run: exit status %d, want %d", code, exitFailure)
+	}
+	if !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("cancelled run: stderr %q, want it to say interrupted", stderr.String())
+	}
+	s := readJSON(t, filepath.Join(dir, summaryFile))
+	if s["interrupted"] != true || s["best_genome_id"] != -1.0 || s["generations"] != 0.0 {
+		t.Errorf("cancelled run: summary %v, want interrupted, best_genome_id -1, generations 0", s)
+	}
+}
+
+func TestRunOutIsAFile(t *testing.T) {
+	t.Parallel()
+	path := writeFile(t, "file", "not a directory\n")
+	code, _, stderr := call(t, runCmd, "--task", "xor", "--quiet", "--out", path)
+	if code != exitUsage || !strings.Contains(stderr, "--out "+path) {
+		t.Errorf("run --out FILE: exit status %d, stderr %q; want 2 and a message naming --out", code, stderr)
+	}
+}

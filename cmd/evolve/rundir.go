@@ -1,0 +1,205 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/population"
+)
+
+// The files of a run directory.
+const (
+	configFile  = "config.toml"
+	statsFile   = "stats.jsonl"
+	bestFile    = "best.json"
+	summaryFile = "summary.json"
+)
+
+// runFiles are the names whose presence marks a directory as holding a run
+// already ("checkpoints" is reserved for the checkpoints of a later
+// version).
+var runFiles = []string{configFile, statsFile, bestFile, summaryFile, "checkpoints"}
+
+// errRunExists is returned by createRunDir for a directory that holds a run.
+var errRunExists = errors.New("already holds a run")
+
+// runDir writes a run directory: config.toml once at the start, stats.jsonl
+// one line per generation as the run goes, best.json whenever the best
+// genome changes, and summary.json at the end. Every file except
+// stats.jsonl is replaced atomically.
+type runDir struct {
+	path  string
+	stats *os.File
+	lines population.JSONL
+	best  *genome.Genome // the genome best.json holds
+	gens  int            // generations recorded
+}
+
+// createRunDir creates the run directory path (and its parents) and opens
+// its stats.jsonl. It refuses, with an error wrapping errRunExists, a
+// directory that already holds a run.
+func createRunDir(path string) (*runDir, error) {
+	for _, name := range runFiles {
+		if _, err := os.Lstat(filepath.Join(path, name)); err == nil {
+			return nil, fmt.Errorf("run directory %s %w (it has %s); remove it or choose another --out", path, errRunExists, name)
+		}
+	}
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(path, statsFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	return &runDir{path: path, stats: f, lines: population.JSONL{W: f}}, nil
+}
+
+// Record implements population.Recorder: it appends the generation's line
+// to stats.jsonl.
+func (d *runDir) Record(s population.Stats) error {
+	d.gens++
+	if err := d.lines.Record(s); err != nil {
+		return fmt.Errorf("writing %s: %w", statsFile, err)
+	}
+	return nil
+}
+
+// writeConfig writes config.toml.
+func (d *runDir) writeConfig(cfg population.Config) error {
+	b, err := encodeConfig(cfg,
+		"The resolved configuration of this run: the defaults, then the task's needs,",
+		"then the --config file, then the flags given on the command line.",
+		"Rerun it with: evolve run --config config.toml --out NEWDIR")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(d.path, configFile), b)
+}
+
+// updateBest writes best.json if g is not the genome it already holds. The
+// population replaces its best genome, rather than changing it, when a
+// better one appears, so comparing pointers is enough.
+func (d *runDir) updateBest(g *genome.Genome) error {
+	if g == nil || g == d.best {
+		return nil
+	}
+	b, err := json.MarshalIndent(g, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding the best genome: %v", err)
+	}
+	if err := writeFileAtomic(filepath.Join(d.path, bestFile), append(b, '\n')); err != nil {
+		return err
+	}
+	d.best = g
+	return nil
+}
+
+// summary is the content of summary.json. Every field but WallSeconds is a
+// pure function of the configuration and seed.
+type summary struct {
+	Task     string `json:"task"`
+	Seed     uint64 `json:"seed"`
+	Strategy string `json:"strategy"`
+	// Generations is the number of generations evaluated.
+	Generations int  `json:"generations"`
+	Solved      bool `json:"solved"`
+	// SolvedGeneration is the first generation with a solver, or -1.
+	SolvedGeneration int `json:"solved_generation"`
+	// Evaluations counts genome evaluations up to the end of the solving
+	// generation if solved, otherwise in the whole run.
+	Evaluations  int     `json:"evaluations"`
+	BestFitness  float64 `json:"best_fitness"`
+	BestGenomeID int     `json:"best_genome_id"` // -1 when no generation was evaluated
+	// HiddenNeurons and Connections (enabled ones) describe the solver if
+	// the task was solved, otherwise the best genome.
+	HiddenNeurons int  `json:"hidden_neurons"`
+	Connections   int  `json:"connections"`
+	Interrupted   bool `json:"interrupted,omitempty"` // stopped by a signal before the end
+	// WallSeconds is the run's wall-clock time.
+	WallSeconds float64 `json:"wall_seconds"`
+}
+
+// summarize describes p after a run that recorded gens generations.
+func summarize(p *population.Population, gens int) summary {
+	cfg := p.Config()
+	s := summary{
+		Task: cfg.Task, Seed: cfg.Seed, Strategy: "neat",
+		Generations:      gens,
+		SolvedGeneration: -1,
+		Evaluations:      p.Evaluations(),
+		BestGenomeID:     -1,
+	}
+	if best := p.Best(); best != nil {
+		s.BestFitness, s.BestGenomeID = best.Fitness, best.ID
+		s.HiddenNeurons, s.Connections = best.HiddenCount(), best.EnabledCount()
+	}
+	if solver, gen := p.Solver(); solver != nil {
+		s.Solved, s.SolvedGeneration = true, gen
+		s.Evaluations = p.SolvedEvaluations()
+		s.HiddenNeurons, s.Connections = solver.HiddenCount(), solver.EnabledCount()
+	}
+	return s
+}
+
+// writeSummary writes summary.json.
+func (d *runDir) writeSummary(s summary) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding the summary: %v", err)
+	}
+	return writeFileAtomic(filepath.Join(d.path, summaryFile), append(b, '\n'))
+}
+
+// close flushes and closes stats.jsonl.
+func (d *runDir) close() error {
+	if err := d.stats.Sync(); err != nil {
+		d.stats.Close()
+		return err
+	}
+	return d.stats.Close()
+}
+
+// writeFileAtomic replaces the file at path with data: it writes a
+// temporary file in the same directory, syncs it and renames it over path,
+// so that readers see the old content or the new, never a part.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir, name := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+name+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	// Make the rename itself durable where the platform allows it.
+	if d, derr := os.Open(dir); derr == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/tasks"
+)
+
+// trial is the outcome of one run of trials.
+type trial struct {
+	seed        uint64
+	solved      bool
+	evaluations int // to solve; 0 when unsolved
+	hidden      int // hidden neurons of the solver
+	conns       int // enabled connections of the solver
+}
+
+// trialsCmd implements "evolve trials": it runs a task once for each of a
+// range of seeds, each run stopping at its first solution, and prints how
+// often and how fast the task was solved. Runs proceed in parallel, one
+// goroutine each, and the printed numbers (except the wall time) do not
+// depend on how many run at a time.
+func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("trials", "--task NAME [--runs N] [--seed N] [flags]", stderr)
+	var s settings
+	s.register(fs, "runs at a time, each on one goroutine; 0 uses GOMAXPROCS; results do not depend on it", false)
+	runs := fs.Int("runs", 100, "number of runs, with seeds seed, seed+1, ..., >= 1")
+	positional, err := parseFlags(fs, args)
+	if err != nil {
+		return flagStatus(err)
+	}
+	if !noPositional("trials", positional, stderr) {
+		return exitUsage
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "evolve trials: "+format+"\n", a...)
+		return code
+	}
+	cfg, err := resolveConfig(fs, &s)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	if *runs < 1 {
+		return fail(exitUsage, "--runs %d: want >= 1", *runs)
+	}
+	if last := cfg.Seed + uint64(*runs) - 1; last > math.MaxInt64 || last < cfg.Seed {
+		return fail(exitUsage, "--seed %d with --runs %d: the last seed must not exceed %d", cfg.Seed, *runs, int64(math.MaxInt64))
+	}
+	parallel := cfg.Workers
+	if parallel == 0 {
+		parallel = runtime.GOMAXPROCS(0)
+	}
+	cfg.Workers = 1
+	cfg.StopOnSolve = true
+
+	start := time.Now()
+	results, err := runTrials(ctx, cfg, *runs, parallel)
+	wall := time.Since(start)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fail(exitFailure, "interrupted")
+		}
+		return fail(exitFailure, "%v", err)
+	}
+	printTrials(stdout, cfg, results)
+	fmt.Fprintf(stdout, "%-22s %.2fs\n", "wall time", wall.Seconds())
+	return exitOK
+}
+
+// runTrials runs cfg for seeds cfg.Seed to cfg.Seed+runs-1, at most
+// parallel at a time, and returns their outcomes in seed order.
+func runTrials(ctx context.Context, cfg population.Config, runs, parallel int) ([]trial, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make([]trial, runs)
+	errs := make([]error, runs)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(parallel, runs) {
+		wg.Go(func() {
+			for i := range next {
+				results[i], errs[i] = runTrial(ctx, cfg, cfg.Seed+uint64(i))
+				if errs[i] != nil {
+					cancel()
+				}
+			}
+		})
+	}
+feed:
+	for i := range runs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		// Report the first real failure rather than the cancellation it
+		// caused.
+		for _, e := range errs {
+			if e != nil && !errors.Is(e, context.Canceled) {
+				return nil, e
+			}
+		}
+		return nil, err
+	}
+	return results, nil
+}
+
+// runTrial makes one run of cfg with the given seed.
+func runTrial(ctx context.Context, cfg population.Config, seed uint64) (trial, error) {
+	cfg.Seed = seed
+	task, err := tasks.New(cfg.Task, seed)
+	if err != nil {
+		return trial{}, err
+	}
+	p, err := population.New(cfg, task)
+	if err != nil {
+		return trial{}, err
+	}
+	if err := p.Run(ctx, nil); err != nil {
+		return trial{}, fmt.Errorf("seed %d: %w", seed, err)
+	}
+	t := trial{seed: seed}
+	if g, _ := p.Solver(); g != nil {
+		t.solved = true
+		t.evaluations = p.SolvedEvaluations()
+		t.hidden, t.conns = g.HiddenCount(), g.EnabledCount()
+	}
+	return t, nil
+}
+
+// trialStats summarises the solved runs of a set of trials.
+type trialStats struct {
+	solved                     int
+	mean, sd, median           float64 // evaluations to solve; sd is the sample standard deviation
+	worst                      int     // the most evaluations any solved run needed
+	meanHidden, meanConns      float64
+	unsolved                   []uint64 // seeds of the runs that were not solved
+	hasSD, hasEvaluationsStats bool
+}
+
+// summarizeTrials computes the statistics of results. It depends only on
+// the results, in seed order.
+func summarizeTrials(results []trial) trialStats {
+	var st trialStats
+	var evals []float64
+	for _, t := range results {
+		if !t.solved {
+			st.unsolved = append(st.unsolved, t.seed)
+			continue
+		}
+		st.solved++
+		evals = append(evals, float64(t.evaluations))
+		st.worst = max(st.worst, t.evaluations)
+		st.meanHidden += float64(t.hidden)
+		st.meanConns += float64(t.conns)
+	}
+	n := len(evals)
+	if n == 0 {
+		return st
+	}
+	st.hasEvaluationsStats = true
+	st.meanHidden /= float64(n)
+	st.meanConns /= float64(n)
+	for _, e := range evals {
+		st.mean += e
+	}
+	st.mean /= float64(n)
+	if n > 1 {
+		ss := 0.0
+		for _, e := range evals {
+			ss += (e - st.mean) * (e - st.mean)
+		}
+		st.sd = math.Sqrt(ss / float64(n-1))
+		st.hasSD = true
+	}
+	slices.Sort(evals)
+	if n%2 == 1 {
+		st.median = evals[n/2]
+	} else {
+		st.median = (evals[n/2-1] + evals[n/2]) / 2
+	}
+	return st
+}
+
+// printTrials writes the statistics of results, all but the wall time,
+// which the caller adds.
+func printTrials(w io.Writer, cfg population.Config, results []trial) {
+	st := summarizeTrials(results)
+	row := func(name, format string, a ...any) {
+		fmt.Fprintf(w, "%-22s "+format+"\n", append([]any{name}, a...)...)
+	}
+	row("task", "%s", cfg.Task)
+	row("seeds", "%d to %d", results[0].seed, results[len(results)-1].seed)
+	row("population", "%d", cfg.PopulationSize)
+	row("generations", "at most %d", cfg.Generations)
+	row("solved", "%d of %d", st.solved, len(results))
+	if st.hasEvaluationsStats {
+		sd := "-"
+		if st.hasSD {
+			sd = fmt.Sprintf("%.1f", st.sd)
+		}
+		row("evaluations to solve", "mean %.1f  sd %s  median %.1f  worst %d", st.mean, sd, st.median, st.worst)
+		row("hidden neurons", "mean %.2f (of the solutions)", st.meanHidden)
+		row("enabled connections", "mean %.2f (of the solutions)", st.meanConns)
+	} else {
+		row("evaluations to solve", "-")
+	}
+	if len(st.unsolved) > 0 {
+		seeds := make([]string, len(st.unsolved))
+		for i, s := range st.unsolved {
+			seeds[i] = fmt.Sprint(s)
+		}
+		row("unsolved seeds", "%s", strings.Join(seeds, ", "))
+	}
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// withoutWallTime returns out without its wall time line.
+func withoutWallTime(t *testing.T, out string) string {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "wall time") })
+	if i < 0 {
+		t.Fatalf("no wall time line in %q", out)
+	}
+	return strings.Join(slices.Delete(lines, i, i+1), "\n")
+}
+
+func TestTrialsIndependentOfWorkers(t *testing.T) {
+	t.Parallel()
+	args := []string{"--task", "xor", "--runs", "5", "--seed", "11", "--population", "100", "--generations", "60"}
+	code1, out1, err1 := call(t, trialsCmd, append(args, "--workers", "1")...)
+	code3, out3, err3 := call(t, trialsCmd, append(args, "--workers", "3")...)
+	if code1 != exitOK || code3 != exitOK {
+		t.Fatalf("trials: exit status %d and %d: %s %s", code1, code3, err1, err3)
+	}
+	if a, b := withoutWallTime(t, out1), withoutWallTime(t, out3); a != b {
+		t.Errorf("trials output depends on --workers:\n%s\n---\n%s", a, b)
+	}
+	for _, want := range []string{"seeds                  11 to 15", "population             100", "solved "} {
+		if !strings.Contains(out1, want) {
+			t.Errorf("trials output %q lacks %q", out1, want)
+		}
+	}
+}
+
+func TestSummarizeTrials(t *testing.T) {
+	t.Parallel()
+	results := []trial{
+		{seed: 1, solved: true, evaluations: 300, hidden: 1, conns: 5},
+		{seed: 2, solved: false},
+		{seed: 3, solved: true, evaluations: 100, hidden: 2, conns: 6},
+		{seed: 4, solved: true, evaluations: 200, hidden: 3, conns: 7},
+		{seed: 5, solved: true, evaluations: 1000, hidden: 2, conns: 10},
+	}
+	st := summarizeTrials(results)
+	const tol = 1e-9
+	// Evaluations 100, 200, 300, 1000: mean 400, sample variance
+	// (300² + 200² + 100² + 600²)/3 = 500000/3.
+	if st.solved != 4 || st.worst != 1000 || !slices.Equal(st.unsolved, []uint64{2}) {
+		t.Errorf("solved %d, worst %d, unsolved %v; want 4, 1000, [2]", st.solved, st.worst, st.unsolved)
+	}
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"mean", st.mean, 400},
+		{"sd", st.sd, math.Sqrt(500000.0 / 3)},
+		{"median", st.median, 250},
+		{"mean hidden", st.meanHidden, 2},
+		{"mean connections", st.meanConns, 7},
+	} {
+		if math.Abs(c.got-c.want) > tol {
+			t.Errorf("%s = %v; want %v", c.name, c.got, c.want)
+		}
+	}
+	if st := summarizeTrials(results[:1]); st.median != 300 || st.hasSD {
+		t.Errorf("one solved run: median %v, hasSD %v; want 300, false", st.median, st.hasSD)
+	}
+	if st := summarizeTrials(results[1:2]); st.solved != 0 || st.hasEvaluationsStats {
+		t.Errorf("no solved run: solved %d, hasEvaluationsStats %v; want 0, false", st.solved, st.hasEvaluationsStats)
+	}
+}
