@@ -65,26 +65,40 @@ func Activation(g *genome.Genome, rng *rand.Rand, s *Settings) bool {
 }
 
 // Mutate applies each operator with its probability from s: first the
-// structural ones (dropin, apoptosis, add and remove connection), then,
-// unless s.Exclusive is set and the structure changed, the parameter ones
-// (weights, biases, toggle, activation).
+// structural ones (see Structure), then, unless s.Exclusive is set and the
+// structure changed, the parameter ones (see Params).
 func Mutate(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings, feedForward bool) {
-	structural := false
-	if rng.Float64() < s.Dropin {
-		structural = Dropin(g, t, rng, s, feedForward) || structural
-	}
-	if rng.Float64() < s.Apoptosis {
-		structural = Apoptosis(g, rng) || structural
-	}
-	if rng.Float64() < s.AddConn {
-		structural = AddConn(g, t, rng, s, feedForward) || structural
-	}
-	if rng.Float64() < s.RemoveConn {
-		structural = RemoveConn(g, rng) || structural
-	}
-	if structural && s.Exclusive {
+	if Structure(g, t, rng, s, feedForward) && s.Exclusive {
 		return
 	}
+	Params(g, rng, s)
+}
+
+// Structure applies dropin, apoptosis, add connection and remove connection,
+// each with its probability from s, and reports whether any changed g.
+// It draws innovation numbers from t, so genomes must pass through it in a
+// fixed order.
+func Structure(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings, feedForward bool) bool {
+	changed := false
+	if rng.Float64() < s.Dropin {
+		changed = Dropin(g, t, rng, s, feedForward) || changed
+	}
+	if rng.Float64() < s.Apoptosis {
+		changed = Apoptosis(g, rng) || changed
+	}
+	if rng.Float64() < s.AddConn {
+		changed = AddConn(g, t, rng, s, feedForward) || changed
+	}
+	if rng.Float64() < s.RemoveConn {
+		changed = RemoveConn(g, rng) || changed
+	}
+	return changed
+}
+
+// Params applies the weight, bias, toggle and activation mutations, each
+// with its probability from s. It needs no tracker, so genomes may pass
+// through it concurrently.
+func Params(g *genome.Genome, rng *rand.Rand, s *Settings) {
 	if rng.Float64() < s.Weight {
 		Weights(g, rng, s)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/internal/parallel"
 	"github.com/neuroplast/neuroplast/mutate"
 	"github.com/neuroplast/neuroplast/rngs"
 	"github.com/neuroplast/neuroplast/species"
@@ -42,6 +43,9 @@ type Population struct {
 	solvedEvs int            // evaluations up to and including solvedGen
 
 	dropins, apoptoses int // made while breeding the current generation
+
+	births  []birth        // the plan for the next generation
+	streams []*rngs.Source // one random stream per child slot
 }
 
 // New returns the initial population for task: cfg.PopulationSize genomes
@@ -75,6 +79,7 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 		})
 		p.genomes = append(p.genomes, g)
 		p.spare = append(p.spare, &genome.Genome{})
+		p.streams = append(p.streams, rngs.NewSource(cfg.Seed, 0, rngs.Reproduce, id))
 	}
 	p.nextID = cfg.PopulationSize
 	p.outcomes = make([]evaluate.Outcome, cfg.PopulationSize)
@@ -245,49 +250,90 @@ func (p *Population) reproduce() {
 	}
 	counts := species.Allocate(shares, cfg.PopulationSize)
 
-	out := 0
-	p.dropins, p.apoptoses = 0, 0
+	// Plan every child: an elite copy, or its parents.
+	p.births = p.births[:0]
 	for k, sp := range p.species.Species {
 		n := counts[k]
-		if n == 0 {
-			continue
-		}
 		members := sp.Members
 		if len(members) >= cfg.Reproduce.ElitismSize {
 			for _, m := range members[:min(cfg.Reproduce.Elitism, n, len(members))] {
-				p.spare[out].CopyFrom(p.genomes[m])
-				out++
+				p.births = append(p.births, birth{mom: m, dad: -1, elite: true})
 				n--
 			}
 		}
 		parents := members[:max(1, int(math.Ceil(cfg.Reproduce.Survival*float64(len(members)))))]
 		for ; n > 0; n-- {
-			child := p.spare[out]
-			out++
-			mom := p.genomes[parents[rng.IntN(len(parents))]]
+			b := birth{mom: parents[rng.IntN(len(parents))], dad: -1}
 			if rng.Float64() < cfg.Reproduce.Crossover {
-				dad := p.genomes[parents[rng.IntN(len(parents))]]
+				b.dad = parents[rng.IntN(len(parents))]
 				if rng.Float64() < cfg.Reproduce.Interspecies && len(p.species.Species) > 1 {
-					other := p.species.Species[rng.IntN(len(p.species.Species))]
-					dad = p.genomes[other.Members[0]]
+					b.dad = p.species.Species[rng.IntN(len(p.species.Species))].Members[0]
 				}
+				mom, dad := p.genomes[b.mom], p.genomes[b.dad]
 				if dad.Fitness > mom.Fitness || (dad.Fitness == mom.Fitness && len(dad.Conns) < len(mom.Conns)) {
-					mom, dad = dad, mom
+					b.mom, b.dad = b.dad, b.mom
 				}
-				mutate.Crossover(child, mom, dad, rng)
-			} else {
-				child.CopyFrom(mom)
-				child.Parents = [2]int{mom.ID, -1}
 			}
-			child.ID = p.nextID
-			p.nextID++
-			child.Born = next
-			child.Fitness = 0
-			d, a := child.Dropins, child.Apoptoses
-			mutate.Mutate(child, p.tracker, rng, &cfg.Mutate, cfg.FeedForward)
-			p.dropins += child.Dropins - d
-			p.apoptoses += child.Apoptoses - a
+			p.births = append(p.births, b)
 		}
 	}
+
+	// Breed the children in parallel, each from its own stream (seed, next,
+	// Reproduce, slot+1); then mutate their structure in slot order, since
+	// the tracker's numbers depend on the order; then their parameters in
+	// parallel again. The result does not depend on the number of workers.
+	workers := p.pool.Workers()
+	parallel.For(len(p.births), workers, 16, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			p.breed(i, next)
+		}
+	})
+	p.dropins, p.apoptoses = 0, 0
+	for i, b := range p.births {
+		if b.elite {
+			continue
+		}
+		child := p.spare[i]
+		d, a := child.Dropins, child.Apoptoses
+		p.births[i].changed = mutate.Structure(child, p.tracker, p.streams[i].Rand, &cfg.Mutate, cfg.FeedForward)
+		p.dropins += child.Dropins - d
+		p.apoptoses += child.Apoptoses - a
+	}
+	parallel.For(len(p.births), workers, 16, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if b := p.births[i]; !b.elite && !(b.changed && cfg.Mutate.Exclusive) {
+				mutate.Params(p.spare[i], p.streams[i].Rand, &cfg.Mutate)
+			}
+		}
+	})
+	p.nextID += len(p.births)
 	p.genomes, p.spare = p.spare, p.genomes
+}
+
+// birth is the plan for one child of the next generation.
+type birth struct {
+	mom, dad int  // indices of the parents in the current generation; dad < 0 for none
+	elite    bool // an unchanged copy of mom
+	changed  bool // its structure mutated
+}
+
+// breed makes child slot i of generation next from its planned parents.
+func (p *Population) breed(i, next int) {
+	b, child := p.births[i], p.spare[i]
+	mom := p.genomes[b.mom]
+	if b.elite {
+		child.CopyFrom(mom)
+		return
+	}
+	src := p.streams[i]
+	src.Seed(p.cfg.Seed, next, rngs.Reproduce, i+1)
+	if b.dad >= 0 {
+		mutate.Crossover(child, mom, p.genomes[b.dad], src.Rand)
+	} else {
+		child.CopyFrom(mom)
+		child.Parents = [2]int{mom.ID, -1}
+	}
+	child.ID = p.nextID + i
+	child.Born = next
+	child.Fitness = 0
 }

@@ -4,9 +4,9 @@ import (
 	"cmp"
 	"math/rand/v2"
 	"slices"
-	"sync"
 
 	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/internal/parallel"
 )
 
 // Species is a group of mutually compatible genomes.
@@ -99,18 +99,10 @@ func (set *Set) firstMatches(genomes []*genome.Genome, s *Settings, workers int)
 			}
 		}
 	}
-	workers = max(1, min(workers, len(genomes)/16))
-	if workers == 1 || len(set.Species) == 0 {
-		find(0, len(genomes))
-		return match
+	if len(set.Species) == 0 {
+		workers = 1
 	}
-	var wg sync.WaitGroup
-	per := (len(genomes) + workers - 1) / workers
-	for lo := per; lo < len(genomes); lo += per {
-		wg.Go(func() { find(lo, min(lo+per, len(genomes))) })
-	}
-	find(0, min(per, len(genomes)))
-	wg.Wait()
+	parallel.For(len(genomes), workers, 16, find)
 	return match
 }
 
