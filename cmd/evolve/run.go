@@ -13,9 +13,16 @@ import (
 )
 
 // defaultOut returns the run directory used when --out is not given:
-// runs/TASK-seedN under the working directory.
+// runs/TASK-seedN under the working directory, or, when that holds a run
+// already, the first of runs/TASK-seedN-2, -3, ... that does not, so that
+// repeating a command never touches an earlier run.
 func defaultOut(cfg population.Config) string {
-	return filepath.Join("runs", fmt.Sprintf("%s-seed%d", cfg.Task, cfg.Seed))
+	base := filepath.Join("runs", fmt.Sprintf("%s-seed%d", cfg.Task, cfg.Seed))
+	dir := base
+	for k := 2; holdsRun(dir); k++ {
+		dir = fmt.Sprintf("%s-%d", base, k)
+	}
+	return dir
 }
 
 // runCmd implements "evolve run": it evolves a population on a task and
@@ -24,7 +31,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("run", "--task NAME [--config FILE.toml] [flags]", stderr)
 	var s settings
 	s.register(fs, "goroutines evaluating genomes; 0 uses GOMAXPROCS; results do not depend on it", true)
-	out := fs.String("out", "", "the run `directory` (default runs/TASK-seedN); it must not hold a run already")
+	out := fs.String("out", "", "the run `directory` (default runs/TASK-seedN, numbered -2, -3, ... if that holds a run); an explicit DIR must not hold a run already")
 	quiet := fs.Bool("quiet", false, "do not print a progress line per generation on stderr")
 	positional, err := parseFlags(fs, args)
 	if err != nil {

@@ -39,6 +39,16 @@ type runDir struct {
 	gens  int            // generations recorded
 }
 
+// holdsRun reports whether path holds any file of a run.
+func holdsRun(path string) bool {
+	for _, name := range runFiles {
+		if _, err := os.Lstat(filepath.Join(path, name)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // createRunDir creates the run directory path (and its parents) and opens
 // its stats.jsonl. It refuses, with an error wrapping errRunExists, a
 // directory that already holds a run.

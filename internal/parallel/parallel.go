@@ -1,25 +1,40 @@
 // Package parallel splits loops over goroutines.
 package parallel
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
-// For calls fn(lo, hi) over consecutive ranges that cover [0, n), on up to
-// workers goroutines (the calling one included), and returns when all are
-// done. Each range holds at least minChunk indices, so that tiny loops stay
-// on one goroutine. fn must be safe to call concurrently on disjoint ranges.
-func For(n, workers, minChunk int, fn func(lo, hi int)) {
-	workers = max(1, min(workers, n/max(1, minChunk)))
+// For calls fn(lo, hi) over consecutive ranges of at most chunk indices
+// that together cover [0, n) exactly once, on up to workers goroutines (the
+// calling one included), and returns when all are done. Goroutines claim
+// ranges as they become free, so a goroutine that starts late takes less
+// of the loop instead of holding everyone up. fn must be safe to call
+// concurrently on disjoint ranges.
+func For(n, workers, chunk int, fn func(lo, hi int)) {
+	chunk = max(1, chunk)
+	workers = max(1, min(workers, (n+chunk-1)/chunk))
 	if workers == 1 {
-		if n > 0 {
-			fn(0, n)
+		for lo := 0; lo < n; lo += chunk {
+			fn(lo, min(lo+chunk, n))
 		}
 		return
 	}
-	per := (n + workers - 1) / workers
-	var wg sync.WaitGroup
-	for lo := per; lo < n; lo += per {
-		wg.Go(func() { fn(lo, min(lo+per, n)) })
+	var next atomic.Int64
+	run := func() {
+		for {
+			lo := int(next.Add(int64(chunk))) - chunk
+			if lo >= n {
+				return
+			}
+			fn(lo, min(lo+chunk, n))
+		}
 	}
-	fn(0, per)
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Go(run)
+	}
+	run()
 	wg.Wait()
 }

@@ -13,8 +13,8 @@ func TestForCoversEveryIndexOnce(t *testing.T) {
 				calls := atomic.Int32{}
 				For(n, workers, chunk, func(lo, hi int) {
 					calls.Add(1)
-					if lo >= hi {
-						t.Errorf("For(%d, %d, %d) called fn(%d, %d), an empty range", n, workers, chunk, lo, hi)
+					if lo >= hi || hi-lo > chunk {
+						t.Errorf("For(%d, %d, %d) called fn(%d, %d); want a range of 1 to %d indices", n, workers, chunk, lo, hi, chunk)
 					}
 					for i := lo; i < hi; i++ {
 						hits[i].Add(1)
@@ -25,8 +25,8 @@ func TestForCoversEveryIndexOnce(t *testing.T) {
 						t.Fatalf("For(%d, %d, %d): index %d visited %d times; want 1", n, workers, chunk, i, h)
 					}
 				}
-				if max := int32(max(1, min(workers, n/chunk))); n > 0 && calls.Load() > max {
-					t.Errorf("For(%d, %d, %d) made %d calls; want at most %d", n, workers, chunk, calls.Load(), max)
+				if want := int32((n + chunk - 1) / chunk); calls.Load() != want {
+					t.Errorf("For(%d, %d, %d) made %d calls; want %d", n, workers, chunk, calls.Load(), want)
 				}
 			}
 		}
