@@ -6,10 +6,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/internal/parallel"
 	"github.com/neuroplast/neuroplast/network"
 	"github.com/neuroplast/neuroplast/rngs"
 	"github.com/neuroplast/neuroplast/tasks"
@@ -49,10 +48,12 @@ type Outcome struct {
 }
 
 // Pool evaluates genomes on a fixed number of goroutines. Each worker owns
-// its compiler, network and random source, kept between calls. A Pool is
-// used by one goroutine at a time.
+// its compiler, network and random source, kept between calls. Between
+// calls its helper goroutines linger briefly, so the short parallel
+// sections of a generation start without waiting for idle processors to
+// wake. A Pool is used by one goroutine at a time.
 type Pool struct {
-	workers     int
+	team        *parallel.Team
 	feedForward bool
 	seed        uint64
 	scratch     []*worker
@@ -71,7 +72,7 @@ func NewPool(workers int, feedForward bool, seed uint64) *Pool {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	p := &Pool{workers: workers, feedForward: feedForward, seed: seed}
+	p := &Pool{team: parallel.NewTeam(workers), feedForward: feedForward, seed: seed}
 	for range workers {
 		p.scratch = append(p.scratch, &worker{src: rngs.NewSource(seed, 0, rngs.Evaluate, 0)})
 	}
@@ -79,7 +80,14 @@ func NewPool(workers int, feedForward bool, seed uint64) *Pool {
 }
 
 // Workers returns the number of goroutines the pool uses.
-func (p *Pool) Workers() int { return p.workers }
+func (p *Pool) Workers() int { return p.team.Workers() }
+
+// For runs fn over [0, n) in ranges of at most chunk indices on the pool's
+// goroutines, for other parallel loops of a generation (speciation,
+// breeding). fn must be safe to call concurrently on disjoint ranges.
+func (p *Pool) For(n, chunk int, fn func(lo, hi int)) {
+	p.team.For(n, chunk, func(_, lo, hi int) { fn(lo, hi) })
+}
 
 // chunk is how many genomes a worker claims at a time: small enough to
 // balance uneven evaluation costs, large enough to keep the shared counter
@@ -96,29 +104,11 @@ func (p *Pool) Evaluate(ctx context.Context, gen int, genomes []*genome.Genome, 
 	if len(out) != len(genomes) {
 		panic(fmt.Sprintf("evaluate: %d outcomes for %d genomes", len(out), len(genomes)))
 	}
-	var next atomic.Int64
-	run := func(w *worker) {
-		for ctx.Err() == nil {
-			lo := int(next.Add(chunk)) - chunk
-			if lo >= len(genomes) {
-				return
-			}
-			for i := lo; i < min(lo+chunk, len(genomes)); i++ {
-				out[i] = w.evaluate(p, gen, genomes[i], ev)
-			}
+	p.team.For(len(genomes), chunk, func(w, lo, hi int) {
+		for i := lo; i < hi && ctx.Err() == nil; i++ {
+			out[i] = p.scratch[w].evaluate(p, gen, genomes[i], ev)
 		}
-	}
-	workers := min(p.workers, (len(genomes)+chunk-1)/chunk)
-	if workers <= 1 {
-		run(p.scratch[0])
-		return ctx.Err()
-	}
-	var wg sync.WaitGroup
-	for _, w := range p.scratch[1:workers] {
-		wg.Go(func() { run(w) })
-	}
-	run(p.scratch[0])
-	wg.Wait()
+	})
 	return ctx.Err()
 }
 

@@ -16,9 +16,9 @@ const attempts = 32
 // no place, the other is tried. It reports whether a neuron was added.
 func Dropin(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings, feedForward bool) bool {
 	if rng.Float64() < s.DropinPreserving {
-		return Insert(g, t, rng, s, feedForward) || Split(g, t, rng, s)
+		return Insert(g, t, rng, s) || Split(g, t, rng, s)
 	}
-	return Split(g, t, rng, s) || Insert(g, t, rng, s, feedForward)
+	return Split(g, t, rng, s) || Insert(g, t, rng, s)
 }
 
 // Split is NEAT's add-node mutation: an enabled connection a->b is disabled
@@ -56,16 +56,21 @@ func Split(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings) boo
 // Insert adds a neuron without changing what the network computes: a new
 // neuron n with a small random input weight from an existing source node
 // and a zero output weight to an existing target (a->n->b), so that
-// training or later mutation, not luck, gives it a role. It reports false
-// when no acyclic place was found in a bounded number of attempts.
-func Insert(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings, feedForward bool) bool {
+// training or later mutation, not luck, gives it a role. The new path never
+// closes a cycle, so the network's outputs stay exactly the same, step for
+// step in recurrent runs too. It reports false when no such place was found
+// in a bounded number of attempts.
+func Insert(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings) bool {
 	for range attempts {
 		from := g.Nodes[rng.IntN(len(g.Nodes))]
 		to := g.Nodes[rng.IntN(len(g.Nodes))]
 		if to.Kind == genome.Input || to.Kind == genome.Bias {
 			continue
 		}
-		if feedForward && (from.ID == to.ID || genome.Creates(g, from.ID, to.ID)) {
+		// A new cycle would make compilation delay one of its connections,
+		// possibly an existing one, and change what the network computes;
+		// so Insert never closes a cycle, in recurrent runs either.
+		if from.ID == to.ID || genome.Creates(g, from.ID, to.ID) {
 			continue
 		}
 		id := t.InsertNode(from.ID, to.ID)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/genome"
-	"github.com/neuroplast/neuroplast/internal/parallel"
 	"github.com/neuroplast/neuroplast/mutate"
 	"github.com/neuroplast/neuroplast/rngs"
 	"github.com/neuroplast/neuroplast/species"
@@ -44,6 +43,7 @@ type Population struct {
 
 	dropins, apoptoses int // made while breeding the current generation
 
+	matches []int          // each genome's first matching species
 	births  []birth        // the plan for the next generation
 	streams []*rngs.Source // one random stream per child slot
 }
@@ -83,6 +83,7 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 	}
 	p.nextID = cfg.PopulationSize
 	p.outcomes = make([]evaluate.Outcome, cfg.PopulationSize)
+	p.matches = make([]int, cfg.PopulationSize)
 	return p, nil
 }
 
@@ -139,7 +140,13 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 	}
 	p.evaluations += len(p.genomes)
 	p.rng.Seed(p.cfg.Seed, p.gen, rngs.Reproduce, -1)
-	p.species.Assign(p.genomes, &p.cfg.Species, p.gen, p.rng.Rand, p.pool.Workers())
+	matches := p.matches[:len(p.genomes)]
+	p.pool.For(len(p.genomes), 8, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			matches[i] = p.species.Match(p.genomes[i], &p.cfg.Species)
+		}
+	})
+	p.species.Assign(p.genomes, &p.cfg.Species, p.gen, p.rng.Rand, matches)
 	p.species.Rank(p.genomes, p.gen)
 	p.evaluated = true
 	st := p.stats()
@@ -282,8 +289,7 @@ func (p *Population) reproduce() {
 	// Reproduce, slot+1); then mutate their structure in slot order, since
 	// the tracker's numbers depend on the order; then their parameters in
 	// parallel again. The result does not depend on the number of workers.
-	workers := p.pool.Workers()
-	parallel.For(len(p.births), workers, 16, func(lo, hi int) {
+	p.pool.For(len(p.births), 8, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			p.breed(i, next)
 		}
@@ -299,7 +305,7 @@ func (p *Population) reproduce() {
 		p.dropins += child.Dropins - d
 		p.apoptoses += child.Apoptoses - a
 	}
-	parallel.For(len(p.births), workers, 16, func(lo, hi int) {
+	p.pool.For(len(p.births), 8, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			if b := p.births[i]; !b.elite && !(b.changed && cfg.Mutate.Exclusive) {
 				mutate.Params(p.spare[i], p.streams[i].Rand, &cfg.Mutate)

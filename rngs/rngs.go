@@ -52,7 +52,7 @@ func New(seed uint64, gen int, p Purpose, id int) *rand.Rand {
 func Derive(seed uint64, gen int, p Purpose, id int) (hi, lo uint64) {
 	h := mix(seed ^ 0x6a09e667f3bcc909)
 	h = mix(h ^ uint64(gen))
-	h = mix(h ^ uint64(p)<<56)
+	h = mix(h ^ uint64(p))
 	h = mix(h ^ uint64(id))
 	return h, mix(h ^ 0xbb67ae8584caa73b)
 }

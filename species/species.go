@@ -2,11 +2,11 @@ package species
 
 import (
 	"cmp"
+	"math"
 	"math/rand/v2"
 	"slices"
 
 	"github.com/neuroplast/neuroplast/genome"
-	"github.com/neuroplast/neuroplast/internal/parallel"
 )
 
 // Species is a group of mutually compatible genomes.
@@ -38,6 +38,18 @@ func NewSet(s *Settings) *Set {
 	return &Set{NextID: 1, Threshold: s.Threshold}
 }
 
+// Match returns the index of the first species whose representative is
+// closer to g than the threshold, or -1. It only reads the set, so it may
+// run concurrently for many genomes.
+func (set *Set) Match(g *genome.Genome, s *Settings) int {
+	for k, sp := range set.Species {
+		if Distance(g, sp.Rep, s) < set.Threshold {
+			return k
+		}
+	}
+	return -1
+}
+
 // Assign places each genome in the first species whose representative is
 // within the threshold, founding a new species (with a copy of the genome as
 // representative) where none is. Species left empty are removed. Each
@@ -45,16 +57,20 @@ func NewSet(s *Settings) *Set {
 // the next generation, and, when s.Target is set, the threshold moves one
 // step toward the target number of species.
 //
-// The comparisons with existing species run on up to workers goroutines;
-// the result is the same as one goroutine's, for any workers.
-func (set *Set) Assign(genomes []*genome.Genome, s *Settings, gen int, rng *rand.Rand, workers int) {
+// matches, if not nil, holds Match(genomes[i], s) for each genome, computed
+// beforehand (in parallel, say); the result is the same as with nil.
+func (set *Set) Assign(genomes []*genome.Genome, s *Settings, gen int, rng *rand.Rand, matches []int) {
 	old := len(set.Species)
 	for _, sp := range set.Species {
 		sp.Members = sp.Members[:0]
 	}
-	match := set.firstMatches(genomes, s, workers)
 	for i, g := range genomes {
-		k := match[i]
+		k := -1
+		if matches != nil {
+			k = matches[i]
+		} else {
+			k = set.Match(g, s)
+		}
 		for j := old; k < 0 && j < len(set.Species); j++ {
 			if Distance(g, set.Species[j].Rep, s) < set.Threshold {
 				k = j
@@ -82,28 +98,6 @@ func (set *Set) Assign(genomes []*genome.Genome, s *Settings, gen int, rng *rand
 			set.Threshold += s.ThresholdStep
 		}
 	}
-}
-
-// firstMatches returns, for each genome, the index of the first existing
-// species within the threshold, or -1.
-func (set *Set) firstMatches(genomes []*genome.Genome, s *Settings, workers int) []int {
-	match := make([]int, len(genomes))
-	find := func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			match[i] = -1
-			for k, sp := range set.Species {
-				if Distance(genomes[i], sp.Rep, s) < set.Threshold {
-					match[i] = k
-					break
-				}
-			}
-		}
-	}
-	if len(set.Species) == 0 {
-		workers = 1
-	}
-	parallel.For(len(genomes), workers, 16, find)
-	return match
 }
 
 // Rank sorts each species' members by falling fitness (ties by index) and
@@ -143,16 +137,29 @@ func (set *Set) DropStagnant(genomes []*genome.Genome, s *Settings, gen int) int
 }
 
 // Allocate divides total offspring among species in proportion to shares
-// (largest remainder, ties to the lower index). Negative shares count as 0;
-// if every share is 0 the offspring are divided evenly.
+// (largest remainder, ties to the lower index). Negative, NaN and infinite
+// shares count as 0; if every share is 0 the offspring are divided evenly.
 func Allocate(shares []float64, total int) []int {
 	out := make([]int, len(shares))
 	if len(shares) == 0 {
 		return out
 	}
+	valid := func(s float64) float64 {
+		if s > 0 && s <= math.MaxFloat64 {
+			return s
+		}
+		return 0
+	}
+	// Scale by the largest share first, so the sum cannot overflow.
+	top := 0.0
+	for _, s := range shares {
+		top = max(top, valid(s))
+	}
 	sum := 0.0
 	for _, s := range shares {
-		sum += max(0, s)
+		if top > 0 {
+			sum += valid(s) / top
+		}
 	}
 	type rem struct {
 		i int
@@ -163,9 +170,9 @@ func Allocate(shares []float64, total int) []int {
 	for i, s := range shares {
 		exact := float64(total) / float64(len(shares))
 		if sum > 0 {
-			exact = float64(total) * max(0, s) / sum
+			exact = float64(total) * (valid(s) / top / sum)
 		}
-		out[i] = int(exact)
+		out[i] = min(int(exact), total)
 		given += out[i]
 		rems[i] = rem{i, exact - float64(out[i])}
 	}
