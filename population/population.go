@@ -168,6 +168,9 @@ func (p *Population) stats() Stats {
 		st.MeanHidden += float64(g.HiddenCount())
 		st.MeanConns += float64(g.EnabledCount())
 		if o.Fault != "" {
+			if st.Faults == 0 {
+				st.Fault = fmt.Sprintf("genome %d: %s", g.ID, o.Fault)
+			}
 			st.Faults++
 			continue
 		}

@@ -3,10 +3,13 @@ package population_test
 import (
 	"context"
 	"errors"
+	"math"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/neuroplast/neuroplast/network"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
 )
@@ -157,4 +160,56 @@ func BenchmarkGeneration(b *testing.B) {
 		genomes += cfg.PopulationSize
 	}
 	b.ReportMetric(float64(genomes)/b.Elapsed().Seconds(), "genomes/s")
+}
+
+// faultyXOR is XOR except that, drawing from the genome's evaluation
+// stream, it panics for about 1 genome in 13 and returns NaN for another.
+type faultyXOR struct{ tasks.XOR }
+
+func (f faultyXOR) Evaluate(net *network.Network, rng *rand.Rand) tasks.Result {
+	switch k := rng.IntN(13); {
+	case k == 0:
+		panic("faulty task")
+	case k == 1:
+		return tasks.Result{Fitness: math.NaN()}
+	}
+	return f.XOR.Evaluate(net, rng)
+}
+
+func TestFaultsCostOnlyTheGenome(t *testing.T) {
+	cfg := xorConfig(3, 2)
+	p, err := population.New(cfg, faultyXOR{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var faults int
+	var reasons []string
+	err = p.Run(context.Background(), population.RecorderFunc(func(s population.Stats) error {
+		faults += s.Faults
+		if s.Faults > 0 {
+			reasons = append(reasons, s.Fault)
+		}
+		if s.Faults >= cfg.PopulationSize || math.IsNaN(s.MeanFitness) || s.BestFitness < 0 {
+			t.Errorf("generation %d: %d faults, mean %v, best %v; want finite statistics of the sound genomes", s.Generation, s.Faults, s.MeanFitness, s.BestFitness)
+		}
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, _ := p.Solver(); g == nil {
+		t.Errorf("a task failing for 2 of 13 genomes stopped XOR from being solved in %d generations", p.Generation()+1)
+	}
+	evals := p.Evaluations()
+	if faults < evals/13 || faults > evals/3 {
+		t.Errorf("%d faults in %d evaluations; want about 2 in 13", faults, evals)
+	}
+	var panics, nans int
+	for _, r := range reasons {
+		panics += strings.Count(r, "panic: faulty task")
+		nans += strings.Count(r, "fitness is NaN")
+	}
+	if panics == 0 || nans == 0 {
+		t.Errorf("fault reasons %q; want both panics and NaN fitnesses reported", reasons)
+	}
 }

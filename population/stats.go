@@ -22,7 +22,8 @@ type Stats struct {
 	MeanConns   float64 `json:"mean_connections"` // enabled connections
 	Dropins     int     `json:"dropins"`          // made while breeding this generation
 	Apoptoses   int     `json:"apoptoses"`
-	Faults      int     `json:"faults"` // evaluations that panicked or gave NaN/Inf
+	Faults      int     `json:"faults"`          // evaluations that failed: a panic, NaN or Inf fitness, no compile
+	Fault       string  `json:"fault,omitempty"` // the first failure's genome and reason
 	Solved      bool    `json:"solved"`
 	Evaluations int     `json:"evaluations"` // cumulative
 
