@@ -20,6 +20,7 @@ const DisableRate = 0.75
 func Crossover(child, fitter, other *genome.Genome, rng *rand.Rand) {
 	child.CopyFrom(fitter)
 	child.Parents = [2]int{fitter.ID, other.ID}
+	var coin coins
 	j := 0
 	for i := range child.Conns {
 		c := &child.Conns[i]
@@ -33,7 +34,7 @@ func Crossover(child, fitter, other *genome.Genome, rng *rand.Rand) {
 		if o.Innov != c.Innov {
 			continue
 		}
-		if rng.IntN(2) == 1 {
+		if coin.flip(rng) {
 			c.Weight = o.Weight
 		}
 		if !c.Enabled || !o.Enabled {
@@ -49,8 +50,24 @@ func Crossover(child, fitter, other *genome.Genome, rng *rand.Rand) {
 		if j == len(other.Nodes) {
 			break
 		}
-		if o := &other.Nodes[j]; o.ID == n.ID && rng.IntN(2) == 1 {
+		if o := &other.Nodes[j]; o.ID == n.ID && coin.flip(rng) {
 			n.Act, n.Bias, n.Utility = o.Act, o.Bias, o.Utility
 		}
 	}
+}
+
+// coins hands out fair coin flips 64 at a time from one draw.
+type coins struct {
+	bits uint64
+	left int
+}
+
+func (c *coins) flip(rng *rand.Rand) bool {
+	if c.left == 0 {
+		c.bits, c.left = rng.Uint64(), 64
+	}
+	heads := c.bits&1 == 1
+	c.bits >>= 1
+	c.left--
+	return heads
 }

@@ -161,9 +161,19 @@ func pickHidden(g *genome.Genome, rng *rand.Rand, deadEnds bool) int {
 // connection must not close a cycle. It reports false when no such pair was
 // found in a bounded number of attempts.
 func AddConn(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings, feedForward bool) bool {
+	// Targets are drawn after the leading input and bias nodes (all of
+	// them, in genomes built from a Layout); any other input or bias node
+	// is rejected below.
+	first := 0
+	for first < len(g.Nodes) && (g.Nodes[first].Kind == genome.Input || g.Nodes[first].Kind == genome.Bias) {
+		first++
+	}
+	if first == len(g.Nodes) {
+		return false
+	}
 	for range attempts {
 		from := g.Nodes[rng.IntN(len(g.Nodes))].ID
-		to := g.Nodes[rng.IntN(len(g.Nodes))]
+		to := g.Nodes[first+rng.IntN(len(g.Nodes)-first)]
 		if to.Kind == genome.Input || to.Kind == genome.Bias || connected(g, from, to.ID) {
 			continue
 		}

@@ -43,7 +43,7 @@ func NewSet(s *Settings) *Set {
 // run concurrently for many genomes.
 func (set *Set) Match(g *genome.Genome, s *Settings) int {
 	for k, sp := range set.Species {
-		if Distance(g, sp.Rep, s) < set.Threshold {
+		if Compatible(g, sp.Rep, s, set.Threshold) {
 			return k
 		}
 	}
@@ -72,7 +72,7 @@ func (set *Set) Assign(genomes []*genome.Genome, s *Settings, gen int, rng *rand
 			k = set.Match(g, s)
 		}
 		for j := old; k < 0 && j < len(set.Species); j++ {
-			if Distance(g, set.Species[j].Rep, s) < set.Threshold {
+			if Compatible(g, set.Species[j].Rep, s, set.Threshold) {
 				k = j
 			}
 		}

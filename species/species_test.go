@@ -461,3 +461,24 @@ func TestAllocateExtremeShares(t *testing.T) {
 		}
 	}
 }
+
+// TestCompatibleAgreesWithDistance checks the early-exit comparison against
+// the full distance on many pairs and thresholds.
+func TestCompatibleAgreesWithDistance(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	gs := population(60, 6, rng)
+	for _, small := range []int{0, 20} {
+		s := species.DefaultSettings()
+		s.SmallGenome = small
+		for _, a := range gs {
+			for _, b := range gs[:20] {
+				d := species.Distance(a, b, &s)
+				for _, th := range []float64{0.5, d, d + 1e-9, 3, 10} {
+					if got, want := species.Compatible(a, b, &s, th), d < th; got != want {
+						t.Fatalf("Compatible(%d, %d, %v) = %v; Distance = %v", a.ID, b.ID, th, got, d)
+					}
+				}
+			}
+		}
+	}
+}
