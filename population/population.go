@@ -162,7 +162,7 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 func (p *Population) stats() Stats {
 	st := Stats{Generation: p.gen, Species: len(p.species.Species), Threshold: p.species.Threshold, Evaluations: p.evaluations}
 	bestI, solverI := -1, -1
-	sum, sumSq, valid := 0.0, 0.0, 0
+	sum, valid := 0.0, 0
 	for i, g := range p.genomes {
 		o := &p.outcomes[i]
 		st.MeanHidden += float64(g.HiddenCount())
@@ -176,7 +176,6 @@ func (p *Population) stats() Stats {
 		}
 		valid++
 		sum += g.Fitness
-		sumSq += g.Fitness * g.Fitness
 		if bestI < 0 || g.Fitness > p.genomes[bestI].Fitness {
 			bestI = i
 		}
@@ -189,7 +188,13 @@ func (p *Population) stats() Stats {
 	st.MeanConns /= n
 	if valid > 0 {
 		st.MeanFitness = sum / float64(valid)
-		st.StdFitness = math.Sqrt(max(0, sumSq/float64(valid)-st.MeanFitness*st.MeanFitness))
+		ss := 0.0
+		for i, g := range p.genomes {
+			if p.outcomes[i].Fault == "" {
+				ss += (g.Fitness - st.MeanFitness) * (g.Fitness - st.MeanFitness)
+			}
+		}
+		st.StdFitness = math.Sqrt(ss / float64(valid))
 	}
 	if bestI < 0 {
 		bestI = 0

@@ -15,7 +15,7 @@ type Stats struct {
 	BestID      int     `json:"best_id"`
 	BestMetric  float64 `json:"best_metric"`
 	MeanFitness float64 `json:"mean_fitness"` // over genomes without a fault
-	StdFitness  float64 `json:"std_fitness"`
+	StdFitness  float64 `json:"std_fitness"`  // population standard deviation, same genomes
 	Species     int     `json:"species"`
 	Threshold   float64 `json:"threshold"` // compatibility threshold in force
 	MeanHidden  float64 `json:"mean_hidden"`
