@@ -22,6 +22,11 @@ type Config struct {
 	FeedForward    bool   `toml:"feed_forward" comment:"true forbids cycles; false allows recurrent connections"`
 	StopOnSolve    bool   `toml:"stop_on_solve" comment:"stop at the first generation with a genome that solves the task"`
 
+	// Checkpointing: how often the run directory gets a checkpoint, and
+	// how many are kept. Neither changes results.
+	CheckpointEvery int `toml:"checkpoint_every" comment:"write a checkpoint every this many generations (and at the end, and on Ctrl-C); 0 only at the end and on Ctrl-C, >= 0"`
+	KeepCheckpoints int `toml:"keep_checkpoints" comment:"the newest checkpoints kept in DIR/checkpoints, >= 1"`
+
 	Genome    GenomeConfig     `toml:"genome"`
 	Mutate    mutate.Settings  `toml:"mutate"`
 	Reproduce ReproConfig      `toml:"reproduction"`
@@ -51,14 +56,16 @@ type ReproConfig struct {
 // species.DefaultSettings.
 func DefaultConfig() Config {
 	return Config{
-		Task:           "xor",
-		Seed:           1,
-		PopulationSize: 150,
-		Generations:    300,
-		FeedForward:    true,
-		StopOnSolve:    true,
-		Genome:         GenomeConfig{Bias: true, OutputAct: network.Sigmoid, Connected: true},
-		Mutate:         mutate.DefaultSettings(),
+		Task:            "xor",
+		Seed:            1,
+		PopulationSize:  150,
+		Generations:     300,
+		FeedForward:     true,
+		StopOnSolve:     true,
+		CheckpointEvery: 10,
+		KeepCheckpoints: 3,
+		Genome:          GenomeConfig{Bias: true, OutputAct: network.Sigmoid, Connected: true},
+		Mutate:          mutate.DefaultSettings(),
 		Reproduce: ReproConfig{
 			Elitism: 1, ElitismSize: 2, Survival: 0.2,
 			Crossover: 0.75, Interspecies: 0.001,
@@ -86,6 +93,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("population: generations = %d, want >= 1", c.Generations)
 	case c.Workers < 0:
 		return fmt.Errorf("population: workers = %d, want >= 0 (0 uses GOMAXPROCS)", c.Workers)
+	case c.CheckpointEvery < 0:
+		return fmt.Errorf("population: checkpoint_every = %d, want >= 0 (0: only at the end and on Ctrl-C)", c.CheckpointEvery)
+	case c.KeepCheckpoints < 1:
+		return fmt.Errorf("population: keep_checkpoints = %d, want >= 1", c.KeepCheckpoints)
 	case c.Reproduce.Elitism < 0:
 		return fmt.Errorf("population: reproduction.elitism = %d, want >= 0", c.Reproduce.Elitism)
 	case c.Reproduce.ElitismSize < 1:

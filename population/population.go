@@ -43,6 +43,8 @@ type Population struct {
 
 	dropins, apoptoses int // made while breeding the current generation
 
+	history []Stats // every evaluated generation's statistics
+
 	matches []int          // each genome's first matching species
 	births  []birth        // the plan for the next generation
 	streams []*rngs.Source // one random stream per child slot
@@ -108,6 +110,10 @@ func (p *Population) Best() *genome.Genome { return p.best }
 // task, and that generation; nil and -1 while unsolved.
 func (p *Population) Solver() (*genome.Genome, int) { return p.solver, p.solvedGen }
 
+// History returns the statistics of every evaluated generation, in order.
+// The slice is the population's own; it grows with each Step.
+func (p *Population) History() []Stats { return p.history }
+
 // Evaluations returns the number of genome evaluations so far.
 func (p *Population) Evaluations() int { return p.evaluations }
 
@@ -154,6 +160,7 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 	if st.Seconds > 0 {
 		st.EvalsPerSec = float64(len(p.genomes)) / st.Seconds
 	}
+	p.history = append(p.history, st)
 	return st, nil
 }
 

@@ -1,0 +1,221 @@
+package population
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/neuroplast/neuroplast/evaluate"
+	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/species"
+	"github.com/neuroplast/neuroplast/tasks"
+)
+
+// State is a population's complete state between generations: everything
+// the next generation depends on, and the record of the run so far. No
+// random generator state is needed: every stream is named by (seed,
+// generation, purpose, id) and seeded where it is used. Restore(p.State())
+// continues exactly as p would have.
+type State struct {
+	Config      Config
+	Generation  int  // the generation Genomes belong to
+	Evaluated   bool // Genomes were evaluated and speciated
+	NextID      int  // the next genome ID
+	Evaluations int
+
+	Genomes  []*genome.Genome
+	Outcomes []evaluate.Outcome // one per genome; meaningful when Evaluated
+	Tracker  genome.TrackerState
+	Species  *species.Set // with each species' Members, ranked when Evaluated
+
+	Best              *genome.Genome // nil before the first evaluation
+	Solver            *genome.Genome // nil while unsolved
+	SolvedGeneration  int            // -1 while unsolved
+	SolvedEvaluations int
+	Dropins           int // made while breeding the current generation
+	Apoptoses         int
+
+	History []Stats // every evaluated generation's statistics, in order
+}
+
+// State returns a deep copy of the population's state, sharing nothing with
+// the population, so the population may go on while the copy is written.
+func (p *Population) State() *State {
+	s := &State{
+		Config:            p.cfg,
+		Generation:        p.gen,
+		Evaluated:         p.evaluated,
+		NextID:            p.nextID,
+		Evaluations:       p.evaluations,
+		Genomes:           make([]*genome.Genome, len(p.genomes)),
+		Outcomes:          slices.Clone(p.outcomes),
+		Tracker:           p.tracker.State(),
+		Species:           cloneSet(p.species),
+		SolvedGeneration:  p.solvedGen,
+		SolvedEvaluations: p.solvedEvs,
+		Dropins:           p.dropins,
+		Apoptoses:         p.apoptoses,
+		History:           slices.Clone(p.history),
+	}
+	s.Config.Mutate.Activations = slices.Clone(p.cfg.Mutate.Activations)
+	for i, g := range p.genomes {
+		s.Genomes[i] = g.Clone()
+	}
+	if p.best != nil {
+		s.Best = p.best.Clone()
+	}
+	if p.solver != nil {
+		s.Solver = p.solver.Clone()
+	}
+	return s
+}
+
+func cloneSet(set *species.Set) *species.Set {
+	c := &species.Set{NextID: set.NextID, Threshold: set.Threshold, Species: make([]*species.Species, len(set.Species))}
+	for i, sp := range set.Species {
+		cp := *sp
+		cp.Rep = sp.Rep.Clone()
+		cp.Members = slices.Clone(sp.Members)
+		c.Species[i] = &cp
+	}
+	return c
+}
+
+// Restore rebuilds a population from s to run on task, after checking that
+// s is whole and consistent: a valid configuration, genomes that validate
+// and fit the task's inputs and outputs, species whose members cover the
+// evaluated generation exactly once, and a tracker ahead of every ID in
+// use. It takes ownership of s. The configuration may differ from the one
+// the state was saved with in Workers and Generations only, which do not
+// change results; callers set them on s.Config before calling Restore.
+func Restore(s *State, task tasks.Task) (*Population, error) {
+	cfg := s.Config
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	info := task.Info()
+	if info.Name != cfg.Task {
+		return nil, fmt.Errorf("population: state is of task %q, not %q", cfg.Task, info.Name)
+	}
+	n := cfg.PopulationSize
+	switch {
+	case len(s.Genomes) != n:
+		return nil, fmt.Errorf("population: state has %d genomes; population_size is %d", len(s.Genomes), n)
+	case len(s.Outcomes) != n:
+		return nil, fmt.Errorf("population: state has %d outcomes for %d genomes", len(s.Outcomes), n)
+	case s.Generation < 0 || s.Evaluations < 0 || s.NextID < 0:
+		return nil, fmt.Errorf("population: state has negative counters (generation %d, evaluations %d, next ID %d)", s.Generation, s.Evaluations, s.NextID)
+	case s.Species == nil:
+		return nil, fmt.Errorf("population: state has no species")
+	case len(s.History) != s.Generation+btoi(s.Evaluated):
+		return nil, fmt.Errorf("population: state has %d generations of history at generation %d (evaluated %v)", len(s.History), s.Generation, s.Evaluated)
+	case (s.SolvedGeneration < 0) != (s.Solver == nil):
+		return nil, fmt.Errorf("population: state's solver and solved generation %d disagree", s.SolvedGeneration)
+	}
+	p, err := New(cfg, task)
+	if err != nil {
+		return nil, err
+	}
+	tracker, err := genome.RestoreTracker(s.Tracker)
+	if err != nil {
+		return nil, err
+	}
+	check := func(what string, g *genome.Genome) error {
+		if g == nil {
+			return nil
+		}
+		if err := genome.Validate(g, cfg.FeedForward); err != nil {
+			return fmt.Errorf("population: %s: %w", what, err)
+		}
+		if err := fits(g, p.layout); err != nil {
+			return fmt.Errorf("population: %s: %w", what, err)
+		}
+		if g.ID >= s.NextID {
+			return fmt.Errorf("population: %s has ID %d, not below the next ID %d", what, g.ID, s.NextID)
+		}
+		for _, nd := range g.Nodes {
+			if nd.ID >= s.Tracker.NextNode {
+				return fmt.Errorf("population: %s has node %d, not below the tracker's next node %d", what, nd.ID, s.Tracker.NextNode)
+			}
+		}
+		for _, c := range g.Conns {
+			if c.Innov >= s.Tracker.NextInnov {
+				return fmt.Errorf("population: %s has innovation %d, not below the tracker's next %d", what, c.Innov, s.Tracker.NextInnov)
+			}
+		}
+		return nil
+	}
+	for i, g := range s.Genomes {
+		if err := check(fmt.Sprintf("genome %d (index %d)", g.ID, i), g); err != nil {
+			return nil, err
+		}
+	}
+	if err := check("best genome", s.Best); err != nil {
+		return nil, err
+	}
+	if err := check("solver", s.Solver); err != nil {
+		return nil, err
+	}
+	seen := make([]bool, n)
+	for _, sp := range s.Species.Species {
+		if sp == nil || sp.Rep == nil {
+			return nil, fmt.Errorf("population: a species has no representative")
+		}
+		if err := check(fmt.Sprintf("representative of species %d", sp.ID), sp.Rep); err != nil {
+			return nil, err
+		}
+		if sp.ID >= s.Species.NextID {
+			return nil, fmt.Errorf("population: species %d is not below the next species ID %d", sp.ID, s.Species.NextID)
+		}
+		for _, m := range sp.Members {
+			if m < 0 || m >= n || seen[m] {
+				return nil, fmt.Errorf("population: species %d lists member %d twice or out of range [0, %d)", sp.ID, m, n)
+			}
+			seen[m] = true
+		}
+		if s.Evaluated && len(sp.Members) == 0 {
+			return nil, fmt.Errorf("population: species %d has no members", sp.ID)
+		}
+	}
+	if s.Evaluated && slices.Contains(seen, false) {
+		return nil, fmt.Errorf("population: genome %d belongs to no species", s.Genomes[slices.Index(seen, false)].ID)
+	}
+	if !(s.Species.Threshold > 0) {
+		return nil, fmt.Errorf("population: species threshold %v, want > 0", s.Species.Threshold)
+	}
+
+	p.gen, p.evaluated = s.Generation, s.Evaluated
+	p.nextID, p.evaluations = s.NextID, s.Evaluations
+	p.genomes, p.outcomes = s.Genomes, s.Outcomes
+	p.tracker, p.species = tracker, s.Species
+	p.best, p.solver = s.Best, s.Solver
+	p.solvedGen, p.solvedEvs = s.SolvedGeneration, s.SolvedEvaluations
+	p.dropins, p.apoptoses = s.Dropins, s.Apoptoses
+	p.history = s.History
+	return p, nil
+}
+
+// fits reports whether g has exactly the fixed nodes of l, with their IDs.
+func fits(g *genome.Genome, l genome.Layout) error {
+	want := l.Nodes()
+	if len(g.Nodes) < len(want) {
+		return fmt.Errorf("%d nodes, fewer than the task's %d inputs, bias and outputs", len(g.Nodes), len(want))
+	}
+	for i, w := range want {
+		if got := g.Nodes[i]; got.ID != w.ID || got.Kind != w.Kind {
+			return fmt.Errorf("node %d is %s %d; the task needs %s %d there", i, got.Kind, got.ID, w.Kind, w.ID)
+		}
+	}
+	for _, nd := range g.Nodes[len(want):] {
+		if nd.Kind != genome.Hidden {
+			return fmt.Errorf("node %d is an extra %s node", nd.ID, nd.Kind)
+		}
+	}
+	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,114 @@
+package population_test
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/tasks"
+)
+
+// untimed returns the history without its timing fields.
+func untimed(h []population.Stats) []population.Stats {
+	out := make([]population.Stats, len(h))
+	for i, s := range h {
+		s.Seconds, s.EvalsPerSec = 0, 0
+		out[i] = s
+	}
+	return out
+}
+
+func runTo(t *testing.T, p *population.Population, gens int) {
+	t.Helper()
+	for p.Generation()+1 < gens || len(p.History()) < gens {
+		if _, err := p.Step(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestRestoreContinuesExactly runs 40 generations straight, and 20, then
+// restores the state (with other workers) and runs to 40: both must end
+// with the same genomes, species, best genome and history.
+func TestRestoreContinuesExactly(t *testing.T) {
+	cfg := xorConfig(3, 1)
+	cfg.StopOnSolve = false
+	cfg.Generations = 40
+	whole, _ := population.New(cfg, tasks.XOR{})
+	runTo(t, whole, 40)
+
+	// Taking the state every generation must not change the run.
+	watched, _ := population.New(cfg, tasks.XOR{})
+	var half *population.State
+	for len(watched.History()) < 20 {
+		if _, err := watched.Step(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		half = watched.State()
+	}
+	runTo(t, watched, 40)
+
+	half.Config.Workers = 3
+	resumed, err := population.Restore(half, tasks.XOR{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runTo(t, resumed, 40)
+
+	want := whole.State()
+	for name, p := range map[string]*population.Population{"watched": watched, "resumed": resumed} {
+		got := p.State()
+		got.Config.Workers = want.Config.Workers
+		if !reflect.DeepEqual(untimed(got.History), untimed(want.History)) {
+			t.Errorf("%s: history differs from the uninterrupted run", name)
+		}
+		got.History, got.Species = nil, nil
+		w := *want
+		w.History, w.Species = nil, nil
+		if !reflect.DeepEqual(got, &w) {
+			t.Errorf("%s: state after 40 generations differs from the uninterrupted run", name)
+		}
+		if !reflect.DeepEqual(p.State().Species, want.Species) {
+			t.Errorf("%s: species differ from the uninterrupted run", name)
+		}
+	}
+}
+
+func TestRestoreRejectsDamage(t *testing.T) {
+	cfg := xorConfig(1, 1)
+	p, _ := population.New(cfg, tasks.XOR{})
+	runTo(t, p, 5)
+	tests := []struct {
+		name string
+		mod  func(*population.State)
+		want string
+	}{
+		{"missing genome", func(s *population.State) { s.Genomes = s.Genomes[1:] }, "genomes"},
+		{"bad genome", func(s *population.State) { s.Genomes[3].Conns[0].To = 0 }, "goes into input node"},
+		{"foreign layout", func(s *population.State) { s.Genomes[2].Nodes[0].Kind = 2 }, "the task needs"},
+		{"member twice", func(s *population.State) {
+			sp := s.Species.Species[0]
+			sp.Members = append(sp.Members, sp.Members[0])
+		}, "twice"},
+		{"orphan genome", func(s *population.State) {
+			sp := s.Species.Species[0]
+			sp.Members = sp.Members[1:]
+		}, "belongs to no species"},
+		{"tracker behind", func(s *population.State) { s.Tracker.NextInnov = 1 }, "innovation"},
+		{"short history", func(s *population.State) { s.History = s.History[1:] }, "history"},
+		{"other task", func(s *population.State) { s.Config.Task = "parity" }, "task"},
+	}
+	for _, tt := range tests {
+		s := p.State()
+		tt.mod(s)
+		_, err := population.Restore(s, tasks.XOR{})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Restore error = %v; want one mentioning %q", tt.name, err, tt.want)
+		}
+	}
+	if _, err := population.Restore(p.State(), tasks.XOR{}); err != nil {
+		t.Errorf("Restore of an undamaged state: %v", err)
+	}
+}
