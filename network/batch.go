@@ -16,14 +16,14 @@ import (
 // A Batch belongs to one goroutine; Resize it for a network before use. It
 // allocates only when it must grow.
 type Batch struct {
-	size  int
-	nodes int
-	z     []float64 // pre-activations, node-major
-	a     []float64 // activations, node-major
-	da    []float64 // dLoss/da, node-major
-	seedA []float64 // the loss's derivatives by output activation, output-major
-	seedZ []float64 // and by output pre-activation, where the loss is fused with the activation
-	outIdx []int    // each node's output index, or -1
+	size   int
+	nodes  int
+	z      []float64 // pre-activations, node-major
+	a      []float64 // activations, node-major
+	da     []float64 // dLoss/da, node-major
+	seedA  []float64 // the loss's derivatives by output activation, output-major
+	seedZ  []float64 // and by output pre-activation, where the loss is fused with the activation
+	outIdx []int     // each node's output index, or -1
 
 	// GradW and GradB accumulate the loss gradient with respect to the
 	// network's W and Bias over every Backward call since ZeroGrad.
