@@ -48,9 +48,10 @@ type Supervised interface {
 	// one sigmoid output) or 0 for regression.
 	Loss() network.Loss
 	Classes() int
-	// Score measures a network on a dataset: Fitness (higher is better),
-	// Metric (accuracy for classification, mean squared error for
-	// regression) and Solved.
-	Score(net *network.Network, d *Dataset) Result
+	// Score measures a feed-forward network on a dataset, in one batch
+	// through b (the caller's scratch space, resized by Score): Fitness is
+	// minus the mean loss, Metric the accuracy for classification or the
+	// mean squared error for regression, and Solved the task's criterion.
+	Score(net *network.Network, d *Dataset, b *network.Batch) Result
 }
 

@@ -30,12 +30,14 @@ type settings struct {
 	generations int
 	population  int
 	stopOnSolve bool
+	every       int // --checkpoint-every
+	keep        int // --keep
 }
 
 // register defines the shared flags on fs. workersHelp describes --workers,
-// whose meaning differs between run and trials; stopOnSolve adds
-// --stop-on-solve.
-func (s *settings) register(fs *flag.FlagSet, workersHelp string, stopOnSolve bool) {
+// whose meaning differs between run and trials; run adds the flags only
+// "evolve run" has: --stop-on-solve, --checkpoint-every and --keep.
+func (s *settings) register(fs *flag.FlagSet, workersHelp string, run bool) {
 	def := population.DefaultConfig()
 	fs.StringVar(&s.task, "task", "", "the task to evolve on (see evolve tasks); default: the config file's task")
 	fs.StringVar(&s.file, "config", "", "a TOML configuration `file` read over the defaults (see evolve config)")
@@ -43,8 +45,10 @@ func (s *settings) register(fs *flag.FlagSet, workersHelp string, stopOnSolve bo
 	fs.IntVar(&s.workers, "workers", def.Workers, workersHelp)
 	fs.IntVar(&s.generations, "generations", def.Generations, "the most generations a run evaluates, >= 1")
 	fs.IntVar(&s.population, "population", def.PopulationSize, "genomes per generation, >= 2")
-	if stopOnSolve {
+	if run {
 		fs.BoolVar(&s.stopOnSolve, "stop-on-solve", def.StopOnSolve, "stop at the first generation that solves the task")
+		fs.IntVar(&s.every, "checkpoint-every", def.CheckpointEvery, "write a checkpoint every `N` generations, and at the end and on a signal; 0: only at the end and on a signal")
+		fs.IntVar(&s.keep, "keep", def.KeepCheckpoints, "keep the newest `N` checkpoints in DIR/checkpoints, >= 1")
 	}
 }
 
@@ -128,6 +132,10 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 			cfg.PopulationSize = s.population
 		case "stop-on-solve":
 			cfg.StopOnSolve = s.stopOnSolve
+		case "checkpoint-every":
+			cfg.CheckpointEvery = s.every
+		case "keep":
+			cfg.KeepCheckpoints = s.keep
 		}
 	})
 	if err := cfg.Validate(); err != nil {

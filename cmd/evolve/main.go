@@ -5,15 +5,21 @@
 //
 //	evolve run --task NAME [--config FILE.toml] [--seed N] [--workers N]
 //	           [--generations N] [--population N] [--out DIR]
-//	           [--stop-on-solve=true|false] [--quiet]
+//	           [--stop-on-solve=true|false] [--checkpoint-every N] [--keep N]
+//	           [--quiet]
+//	evolve resume DIR [--generations N] [--workers N] [--quiet]
+//	evolve inspect DIR|CHECKPOINT [--top N] [--sort fitness|neurons|connections|age]
+//	           [--species] [--format table|csv|json]
+//	evolve show DIR|CHECKPOINT [--genome ID|best] [--format table|dot|json]
 //	evolve trials --task NAME [--runs N] [--seed N] [--population N]
 //	           [--generations N] [--workers N] [--config FILE.toml]
 //	evolve tasks
 //	evolve config [--task NAME]
 //
-// The exit status is 0 on success, 1 when a run fails (or is interrupted)
-// and 2 for bad usage or bad input, such as an unknown task, a bad flag
-// value or an invalid configuration file.
+// The exit status is 0 on success, 1 when a run fails, 2 for bad usage or
+// bad input (an unknown task, a bad flag value, an invalid configuration
+// file, a damaged checkpoint), and 130 or 143 when a run or resume was
+// stopped by SIGINT or SIGTERM after writing its final checkpoint.
 package main
 
 import (
@@ -28,24 +34,64 @@ import (
 	"syscall"
 )
 
-// Exit statuses.
+// Exit statuses. A run stopped by a signal exits with 128 plus the signal's
+// number, as shells report a process killed by it: 130 for SIGINT, 143 for
+// SIGTERM (see interruptedStatus).
 const (
 	exitOK      = 0 // success
-	exitFailure = 1 // the run failed or was interrupted
+	exitFailure = 1 // the run failed
 	exitUsage   = 2 // bad usage or bad input
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
+		sig := <-sigs
 		// After the first signal, restore the default behaviour so that a
 		// second Ctrl-C stops the program at once.
-		<-ctx.Done()
-		stop()
+		signal.Stop(sigs)
+		cancel(interruption{sig})
 	}()
 	code := evolve(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
 	os.Exit(code)
+}
+
+// interruption is the cause of the context cancelled by a signal.
+type interruption struct {
+	sig os.Signal
+}
+
+func (i interruption) Error() string { return i.sig.String() }
+
+// signalName returns the name of the signal that cancelled ctx, such as
+// "SIGINT", or "cancellation" when ctx was cancelled otherwise.
+func signalName(ctx context.Context) string {
+	var i interruption
+	if !errors.As(context.Cause(ctx), &i) {
+		return "cancellation"
+	}
+	switch i.sig {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return i.sig.String()
+}
+
+// interruptedStatus returns the exit status of a command stopped by the
+// cancellation of ctx: 128 plus the signal's number when a signal cancelled
+// it (130 for SIGINT, 143 for SIGTERM), otherwise exitFailure.
+func interruptedStatus(ctx context.Context) int {
+	var i interruption
+	if errors.As(context.Cause(ctx), &i) {
+		if s, ok := i.sig.(syscall.Signal); ok {
+			return 128 + int(s)
+		}
+	}
+	return exitFailure
 }
 
 // command is one subcommand of evolve.
@@ -59,6 +105,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "evolve a population on a task and write a run directory", runCmd},
+		{"resume", "continue a run from its newest valid checkpoint", resumeCmd},
+		{"inspect", "list the best genomes or the species of a checkpoint in a table", inspectCmd},
+		{"show", "print one genome of a checkpoint: neurons and connections, Graphviz DOT or JSON", showCmd},
 		{"trials", "run a task over many seeds and report how often and how fast it is solved", trialsCmd},
 		{"tasks", "list the built-in tasks", tasksCmd},
 		{"config", "print the full default configuration as TOML", configCmd},

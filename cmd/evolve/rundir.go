@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/population"
@@ -13,16 +15,16 @@ import (
 
 // The files of a run directory.
 const (
-	configFile  = "config.toml"
-	statsFile   = "stats.jsonl"
-	bestFile    = "best.json"
-	summaryFile = "summary.json"
+	configFile     = "config.toml"
+	statsFile      = "stats.jsonl"
+	bestFile       = "best.json"
+	summaryFile    = "summary.json"
+	checkpointsDir = "checkpoints" // the checkpoints, gen-NNNNNN.ckpt
 )
 
 // runFiles are the names whose presence marks a directory as holding a run
-// already ("checkpoints" is reserved for the checkpoints of a later
-// version).
-var runFiles = []string{configFile, statsFile, bestFile, summaryFile, "checkpoints"}
+// already.
+var runFiles = []string{configFile, statsFile, bestFile, summaryFile, checkpointsDir}
 
 // errRunExists is returned by createRunDir for a directory that holds a run.
 var errRunExists = errors.New("already holds a run")
@@ -30,13 +32,13 @@ var errRunExists = errors.New("already holds a run")
 // runDir writes a run directory: config.toml once at the start, stats.jsonl
 // one line per generation as the run goes, best.json whenever the best
 // genome changes, and summary.json at the end. Every file except
-// stats.jsonl is replaced atomically.
+// stats.jsonl is replaced atomically. The checkpoints are written by a
+// checkpointer.
 type runDir struct {
 	path  string
 	stats *os.File
 	lines population.JSONL
 	best  *genome.Genome // the genome best.json holds
-	gens  int            // generations recorded
 }
 
 // holdsRun reports whether path holds any file of a run.
@@ -68,10 +70,50 @@ func createRunDir(path string) (*runDir, error) {
 	return &runDir{path: path, stats: f, lines: population.JSONL{W: f}}, nil
 }
 
+// resumeRunDir opens the existing run directory path to continue a run
+// whose statistics so far are history. It replaces stats.jsonl atomically
+// with history, one line per generation, so that lines appended after the
+// checkpoint by a run that was stopped are dropped and the file is what an
+// uninterrupted run would have written, then opens it for appending. It
+// removes the temporary files a killed run may have left behind.
+func resumeRunDir(path string, history []population.Stats) (*runDir, error) {
+	removeTemporaries(path)
+	var b bytes.Buffer
+	lines := population.JSONL{W: &b}
+	for _, s := range history {
+		if err := lines.Record(s); err != nil {
+			return nil, err
+		}
+	}
+	stats := filepath.Join(path, statsFile)
+	if err := writeFileAtomic(stats, b.Bytes()); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(stats, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &runDir{path: path, stats: f, lines: population.JSONL{W: f}}, nil
+}
+
+// removeTemporaries removes what writeFileAtomic leaves behind in dir when
+// the program is killed between creating a temporary file and renaming it:
+// files named .NAME.tmp* for the files of a run directory. Errors are
+// ignored; the files are harmless.
+func removeTemporaries(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		for _, name := range []string{configFile, statsFile, bestFile, summaryFile} {
+			if strings.HasPrefix(e.Name(), "."+name+".tmp") && e.Type().IsRegular() {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+}
+
 // Record implements population.Recorder: it appends the generation's line
 // to stats.jsonl.
 func (d *runDir) Record(s population.Stats) error {
-	d.gens++
 	if err := d.lines.Record(s); err != nil {
 		return fmt.Errorf("writing %s: %w", statsFile, err)
 	}
@@ -133,12 +175,12 @@ type summary struct {
 	WallSeconds float64 `json:"wall_seconds"`
 }
 
-// summarize describes p after a run that recorded gens generations.
-func summarize(p *population.Population, gens int) summary {
+// summarize describes p.
+func summarize(p *population.Population) summary {
 	cfg := p.Config()
 	s := summary{
 		Task: cfg.Task, Seed: cfg.Seed, Strategy: "neat",
-		Generations:      gens,
+		Generations:      len(p.History()),
 		SolvedGeneration: -1,
 		Evaluations:      p.Evaluations(),
 		BestGenomeID:     -1,
