@@ -19,6 +19,7 @@ type Compiler struct {
 	pos      []int32 // network position of each node index; -1 until placed
 	order    []int32 // node indices in network order
 	index    []int32 // node ID -> node index, valid for the current genome's IDs
+	place    []int32 // connection index -> network connection; -1 if disabled
 
 	// Cycle breaking (recurrent compiles only).
 	comp     []int32    // strongly connected component of each node index
@@ -87,13 +88,16 @@ func (c *Compiler) Compile(g *Genome, feedForward bool, net *network.Network) er
 	c.queue = resize(c.queue, nodes)
 	copy(c.queue, net.Start[:nodes])
 	net.Recurrent = false
+	c.place = resize(c.place, len(g.Conns))
 	for i := range g.Conns {
+		c.place[i] = -1
 		if c.to[i] < 0 {
 			continue
 		}
 		src, tgt := c.pos[c.from[i]], c.pos[c.to[i]]
 		k := c.queue[tgt]
 		c.queue[tgt]++
+		c.place[i] = k
 		net.Src[k] = src
 		net.W[k] = g.Conns[i].Weight
 		if src >= tgt {
@@ -112,6 +116,36 @@ func (c *Compiler) Compile(g *Genome, feedForward bool, net *network.Network) er
 	}
 	net.Reset()
 	return nil
+}
+
+// WriteBack copies the weights and biases of net, which c last compiled
+// from g (and which training may have changed since), back into g's genes,
+// and, when utility is not nil, each hidden node's utility (utility is
+// indexed like net's nodes), marking g as carrying utilities. This is how
+// Lamarckian learning writes what training learned into the genome.
+//
+// It panics if g is not the genome c last compiled.
+func (c *Compiler) WriteBack(g *Genome, net *network.Network, utility []float64) {
+	if len(c.place) != len(g.Conns) || len(c.order) != len(g.Nodes) || len(net.Act) != len(g.Nodes) {
+		panic(fmt.Sprintf("genome: WriteBack of genome %d, which is not the one last compiled", g.ID))
+	}
+	for i, k := range c.place {
+		if k >= 0 {
+			g.Conns[i].Weight = net.W[k]
+		}
+	}
+	for j, idx := range c.order {
+		n := &g.Nodes[idx]
+		if n.Kind == Hidden || n.Kind == Output {
+			n.Bias = net.Bias[j]
+		}
+		if utility != nil && n.Kind == Hidden {
+			n.Utility = utility[j]
+		}
+	}
+	if utility != nil {
+		g.HasUtility = true
+	}
 }
 
 // graph fills the node-index views of g's connections and the outgoing CSR.

@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"gonum.org/v1/gonum/floats"
 )
@@ -18,12 +19,17 @@ import (
 type Batch struct {
 	size   int
 	nodes  int
+	first  int       // the first computed node
 	z      []float64 // pre-activations, node-major
 	a      []float64 // activations, node-major
 	da     []float64 // dLoss/da, node-major
 	seedA  []float64 // the loss's derivatives by output activation, output-major
 	seedZ  []float64 // and by output pre-activation, where the loss is fused with the activation
 	outIdx []int     // each node's output index, or -1
+
+	dropout bool      // masks apply to hidden nodes
+	mask    []float64 // node-major: 0 or 1/(1-rate) per hidden node and sample
+	dropped []float64 // node-major: masked activations of hidden nodes
 
 	// GradW and GradB accumulate the loss gradient with respect to the
 	// network's W and Bias over every Backward call since ZeroGrad.
@@ -37,7 +43,8 @@ func (b *Batch) Resize(n *Network, size int) {
 	if size < 1 {
 		panic(fmt.Sprintf("network: batch size %d, want >= 1", size))
 	}
-	b.size, b.nodes = size, len(n.Act)
+	b.size, b.nodes, b.first = size, len(n.Act), n.NumInputs+n.NumBias
+	b.dropout = false
 	cells := b.nodes * size
 	b.z = grow(b.z, cells)
 	b.a = grow(b.a, cells)
@@ -56,6 +63,44 @@ func (b *Batch) Resize(n *Network, size int) {
 	for k, o := range n.Outputs {
 		b.outIdx[o] = k
 	}
+}
+
+// SetDropout draws fresh dropout masks for the hidden nodes of n (computed
+// nodes that are not outputs): each hidden activation is silenced with
+// probability rate in the next ForwardBatch and Backward, and the others
+// are scaled by 1/(1-rate), so the expected input of every node is
+// unchanged (inverted dropout). A rate of 0 turns dropout off.
+func (b *Batch) SetDropout(n *Network, rate float64, rng *rand.Rand) {
+	b.dropout = rate > 0
+	if !b.dropout {
+		return
+	}
+	size := b.size
+	b.mask = grow(b.mask, b.nodes*size)
+	b.dropped = grow(b.dropped, b.nodes*size)
+	keep := 1 / (1 - rate)
+	for j := n.NumInputs + n.NumBias; j < b.nodes; j++ {
+		if b.outIdx[j] >= 0 {
+			continue
+		}
+		m := b.mask[j*size : (j+1)*size]
+		for i := range m {
+			if rng.Float64() < rate {
+				m[i] = 0
+			} else {
+				m[i] = keep
+			}
+		}
+	}
+}
+
+// value returns node j's output vector as the nodes it feeds see it: its
+// activations, after dropout for a hidden node.
+func (b *Batch) value(j int) []float64 {
+	if b.dropout && j >= b.first && b.outIdx[j] < 0 {
+		return b.dropped[j*b.size : (j+1)*b.size]
+	}
+	return b.a[j*b.size : (j+1)*b.size]
 }
 
 // Size returns the batch length set by Resize.
@@ -113,10 +158,13 @@ func (n *Network) ForwardBatch(b *Batch, x, out []float64) {
 			z[i] = bias
 		}
 		for c := n.Start[j]; c < n.Start[j+1]; c++ {
-			s := int(n.Src[c])
-			floats.AddScaled(z, n.W[c], b.a[s*size:(s+1)*size])
+			floats.AddScaled(z, n.W[c], b.value(int(n.Src[c])))
 		}
-		n.Act[j].applyVec(b.a[j*size:(j+1)*size], z)
+		a := b.a[j*size : (j+1)*size]
+		n.Act[j].applyVec(a, z)
+		if b.dropout && b.outIdx[j] < 0 {
+			floats.MulTo(b.dropped[j*size:(j+1)*size], a, b.mask[j*size:(j+1)*size])
+		}
 	}
 	if out != nil {
 		outs := len(n.Outputs)
@@ -142,6 +190,8 @@ func (n *Network) Backward(b *Batch) {
 		k := b.outIdx[j]
 		if k >= 0 {
 			floats.Add(dz, b.seedA[k*size:(k+1)*size])
+		} else if b.dropout {
+			floats.Mul(dz, b.mask[j*size:(j+1)*size])
 		}
 		n.Act[j].derivVec(dz, b.z[j*size:(j+1)*size], b.a[j*size:(j+1)*size])
 		if k >= 0 {
@@ -150,7 +200,7 @@ func (n *Network) Backward(b *Batch) {
 		b.GradB[j] += floats.Sum(dz)
 		for c := n.Start[j]; c < n.Start[j+1]; c++ {
 			s := int(n.Src[c])
-			b.GradW[c] += floats.Dot(dz, b.a[s*size:(s+1)*size])
+			b.GradW[c] += floats.Dot(dz, b.value(s))
 			if s >= first {
 				floats.AddScaled(b.da[s*size:(s+1)*size], n.W[c], dz)
 			}

@@ -2,6 +2,7 @@ package network_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -46,7 +47,7 @@ func randomNet(t *rapid.T, outs int) *network.Network {
 
 // TestGradientMatchesFiniteDifferences compares Backward's gradients with
 // central finite differences of Loss, for every loss, on random networks
-// with every activation. The relative error |analytic - numeric| /
+// with every activation, with and without dropout. The relative error |analytic - numeric| /
 // max(|analytic|, |numeric|, 1e-4) must stay below 1e-5 (gradients below
 // 1e-4 are thus compared to within 1e-9).
 func TestGradientMatchesFiniteDifferences(t *testing.T) {
@@ -76,6 +77,10 @@ func TestGradientMatchesFiniteDifferences(t *testing.T) {
 				}
 				var b network.Batch
 				b.Resize(n, size)
+				// With dropout the masks stay fixed across the differences.
+				if rate := rapid.SampledFrom([]float64{0, 0.3}).Draw(t, "dropout"); rate > 0 {
+					b.SetDropout(n, rate, rand.New(rand.NewPCG(uint64(size), 9)))
+				}
 				lossAt := func() float64 {
 					n.ForwardBatch(&b, x, nil)
 					return n.Loss(&b, loss, y)
