@@ -57,12 +57,15 @@ type Pool struct {
 	feedForward bool
 	seed        uint64
 	scratch     []*worker
+	training    Training
+	split       *split // the current supervised task's training split, divided
 }
 
 type worker struct {
 	compiler genome.Compiler
 	net      network.Network
 	src      *rngs.Source
+	tr       trainer
 }
 
 // NewPool returns a pool of the given number of workers (GOMAXPROCS when
@@ -72,11 +75,26 @@ func NewPool(workers int, feedForward bool, seed uint64) *Pool {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	p := &Pool{team: parallel.NewTeam(workers), feedForward: feedForward, seed: seed}
+	p := &Pool{team: parallel.NewTeam(workers), feedForward: feedForward, seed: seed, training: DefaultTraining()}
+	p.training.Learning = None
 	for range workers {
 		p.scratch = append(p.scratch, &worker{src: rngs.NewSource(seed, 0, rngs.Evaluate, 0)})
 	}
 	return p
+}
+
+// SetTraining sets how supervised tasks are fine-tuned and measured. Until
+// it is called, the pool uses DefaultTraining with learning None.
+func (p *Pool) SetTraining(t Training) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	if (t.Learning == Lamarckian || t.Learning == Baldwinian) && !p.feedForward {
+		return fmt.Errorf("evaluate: training.learning = %s needs feed-forward networks", t.Learning)
+	}
+	p.training = t
+	p.split = nil
+	return nil
 }
 
 // Workers returns the number of goroutines the pool uses.
@@ -99,10 +117,20 @@ const chunk = 4
 // genomes[i].ID). It returns ctx.Err() if ctx is cancelled before every
 // genome is done; out is then incomplete.
 //
+// When ev is a tasks.Supervised task, each network is first fine-tuned as
+// SetTraining says (Lamarckian learning writes the trained weights and
+// biases into the genome), then scored on held-out training samples, never
+// on the test split; the complexity penalty applies to that score.
+//
 // It panics if len(out) != len(genomes).
 func (p *Pool) Evaluate(ctx context.Context, gen int, genomes []*genome.Genome, ev Evaluator, out []Outcome) error {
 	if len(out) != len(genomes) {
 		panic(fmt.Sprintf("evaluate: %d outcomes for %d genomes", len(out), len(genomes)))
+	}
+	if sup, ok := ev.(tasks.Supervised); ok {
+		if _, err := p.prepare(sup); err != nil {
+			return err
+		}
 	}
 	p.team.For(len(genomes), chunk, func(w, lo, hi int) {
 		for i := lo; i < hi && ctx.Err() == nil; i++ {
@@ -122,7 +150,15 @@ func (w *worker) evaluate(p *Pool, gen int, g *genome.Genome, ev Evaluator) (o O
 			o = fault(fmt.Sprintf("panic: %v", r))
 		}
 	}()
-	r := ev.Evaluate(&w.net, w.src.Rand)
+	var r tasks.Result
+	if sup, ok := ev.(tasks.Supervised); ok {
+		var err error
+		if r, err = w.supervised(p, g, sup, w.src.Rand); err != nil {
+			return fault(err.Error())
+		}
+	} else {
+		r = ev.Evaluate(&w.net, w.src.Rand)
+	}
 	if math.IsNaN(r.Fitness) || math.IsInf(r.Fitness, 0) {
 		return fault(fmt.Sprintf("fitness is %v", r.Fitness))
 	}

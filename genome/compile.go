@@ -148,6 +148,24 @@ func (c *Compiler) WriteBack(g *Genome, net *network.Network, utility []float64)
 	}
 }
 
+// WriteUtility records each hidden node's utility (indexed like the nodes
+// of the network c last compiled from g) in g, marking g as carrying
+// utilities, without touching its weights: Baldwinian learning measures
+// what training found useful but leaves the genes as they were.
+//
+// It panics if g is not the genome c last compiled.
+func (c *Compiler) WriteUtility(g *Genome, utility []float64) {
+	if len(c.order) != len(g.Nodes) || len(utility) != len(g.Nodes) {
+		panic(fmt.Sprintf("genome: WriteUtility of genome %d, which is not the one last compiled", g.ID))
+	}
+	for j, idx := range c.order {
+		if n := &g.Nodes[idx]; n.Kind == Hidden {
+			n.Utility = utility[j]
+		}
+	}
+	g.HasUtility = true
+}
+
 // graph fills the node-index views of g's connections and the outgoing CSR.
 // It reports connections whose ends are not nodes of g.
 func (c *Compiler) graph(g *Genome, enabledOnly bool) error {

@@ -75,15 +75,20 @@ func Mutate(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings, fe
 }
 
 // Structure applies dropin, apoptosis, add connection and remove connection,
-// each with its probability from s, and reports whether any changed g.
+// each with its probability from s, and reports whether any changed g. In
+// a genome with measured utilities, apoptosis does not follow a dropin in
+// the same step (the new neuron's utility is not measured yet).
 // It draws innovation numbers from t, so genomes must pass through it in a
 // fixed order.
 func Structure(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings, feedForward bool) bool {
-	changed := false
+	changed, grew := false, false
 	if rng.Float64() < s.Dropin {
-		changed = Dropin(g, t, rng, s, feedForward) || changed
+		grew = Dropin(g, t, rng, s, feedForward)
+		changed = grew
 	}
-	if rng.Float64() < s.Apoptosis {
+	// A neuron born in this step has no measured utility yet, so utility-
+	// driven apoptosis would take it first: it waits for the next step.
+	if rng.Float64() < s.Apoptosis && !(grew && g.HasUtility) {
 		changed = Apoptosis(g, rng) || changed
 	}
 	if rng.Float64() < s.AddConn {

@@ -16,6 +16,9 @@ type Settings struct {
 	// weight) rather than by NEAT's split of a connection.
 	Dropin           float64 `toml:"dropin_rate" comment:"probability of a dropin (add a neuron), in [0, 1]"`
 	DropinPreserving float64 `toml:"dropin_preserving" comment:"fraction of dropins that insert a neuron with zero outgoing weight instead of splitting a connection, in [0, 1]"`
+	// DropinFanIn is how many distinct source nodes feed a neuron added by
+	// function-preserving insertion (at least one).
+	DropinFanIn int `toml:"dropin_fan_in" comment:"incoming connections of a neuron added by insertion, from distinct random sources, >= 1"`
 	// Apoptosis removes a hidden neuron and its connections.
 	Apoptosis  float64 `toml:"apoptosis_rate" comment:"probability of apoptosis (remove a hidden neuron), in [0, 1]"`
 	AddConn    float64 `toml:"add_connection_rate" comment:"probability of adding a connection, in [0, 1]"`
@@ -55,6 +58,7 @@ func DefaultSettings() Settings {
 	return Settings{
 		Dropin:           0.02,
 		DropinPreserving: 0,
+		DropinFanIn:      1,
 		Apoptosis:        0.05,
 		AddConn:          0.3,
 		RemoveConn:       0.05,
@@ -114,6 +118,9 @@ func (s *Settings) Validate() error {
 	}
 	if !(s.BiasInit >= 0) || s.BiasInit > 1e300 {
 		return fmt.Errorf("mutate: bias_init_sd = %v, want a finite number >= 0", s.BiasInit)
+	}
+	if s.DropinFanIn < 1 {
+		return fmt.Errorf("mutate: dropin_fan_in = %d, want >= 1", s.DropinFanIn)
 	}
 	if _, err := network.ParseActivation(s.HiddenAct.String()); err != nil {
 		return fmt.Errorf("mutate: hidden_activation: %v", err)

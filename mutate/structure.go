@@ -1,6 +1,8 @@
 package mutate
 
 import (
+	"cmp"
+	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -54,12 +56,13 @@ func Split(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings) boo
 }
 
 // Insert adds a neuron without changing what the network computes: a new
-// neuron n with a small random input weight from an existing source node
-// and a zero output weight to an existing target (a->n->b), so that
-// training or later mutation, not luck, gives it a role. The new path never
-// closes a cycle, so the network's outputs stay exactly the same, step for
-// step in recurrent runs too. It reports false when no such place was found
-// in a bounded number of attempts.
+// neuron n fed by small random weights from s.DropinFanIn distinct existing
+// nodes (fewer if no more can feed it without a cycle) and feeding one
+// existing target with weight zero (a->n->b), so that training or later
+// mutation, not luck, gives it a role. The new paths never close a cycle, so
+// the network's outputs stay exactly the same, step for step in recurrent
+// runs too. It reports false when no place was found in a bounded number of
+// attempts.
 func Insert(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings) bool {
 	for range attempts {
 		from := g.Nodes[rng.IntN(len(g.Nodes))]
@@ -80,6 +83,23 @@ func Insert(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings) bo
 		g.InsertNode(genome.Node{ID: id, Kind: genome.Hidden, Act: s.HiddenAct, Bias: bias(rng, s)})
 		g.InsertConn(genome.Conn{Innov: t.Innovation(from.ID, id), From: from.ID, To: id, Weight: newWeight(rng, s), Enabled: true})
 		g.InsertConn(genome.Conn{Innov: t.Innovation(id, to.ID), From: id, To: to.ID, Weight: 0, Enabled: true})
+		// More sources: any node that to does not reach, so n -> to stays
+		// acyclic.
+		for extra := s.DropinFanIn - 1; extra > 0; extra-- {
+			added := false
+			for range attempts {
+				src := g.Nodes[rng.IntN(len(g.Nodes))].ID
+				if src == id || connected(g, src, id) || genome.Creates(g, src, id) {
+					continue
+				}
+				g.InsertConn(genome.Conn{Innov: t.Innovation(src, id), From: src, To: id, Weight: newWeight(rng, s), Enabled: true})
+				added = true
+				break
+			}
+			if !added {
+				break
+			}
+		}
 		g.Dropins++
 		return true
 	}
@@ -216,4 +236,35 @@ func connected(g *genome.Genome, from, to int) bool {
 		}
 	}
 	return false
+}
+
+// Prune removes the fraction of g's enabled connections with the smallest
+// |weight| (magnitude pruning, as SET and RigL drop connections): at least
+// one when fraction > 0 and g has an enabled connection, ties broken by
+// innovation number. Neurons are kept, even if left unconnected. It returns
+// the number removed.
+func Prune(g *genome.Genome, fraction float64) int {
+	enabled := g.EnabledCount()
+	k := int(fraction * float64(enabled))
+	if fraction > 0 && k == 0 && enabled > 0 {
+		k = 1
+	}
+	if k == 0 {
+		return 0
+	}
+	order := make([]int, 0, enabled)
+	for i := range g.Conns {
+		if g.Conns[i].Enabled {
+			order = append(order, i)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Compare(math.Abs(g.Conns[a].Weight), math.Abs(g.Conns[b].Weight))
+	})
+	drop := make(map[int]bool, k)
+	for _, i := range order[:k] {
+		drop[g.Conns[i].Innov] = true
+	}
+	g.Conns = slices.DeleteFunc(g.Conns, func(c genome.Conn) bool { return drop[c.Innov] })
+	return k
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/mutate"
 	"github.com/neuroplast/neuroplast/network"
 	"github.com/neuroplast/neuroplast/species"
@@ -27,10 +28,77 @@ type Config struct {
 	CheckpointEvery int `toml:"checkpoint_every" comment:"write a checkpoint every this many generations (and at the end, and on Ctrl-C); 0 only at the end and on Ctrl-C, >= 0"`
 	KeepCheckpoints int `toml:"keep_checkpoints" comment:"the newest checkpoints kept in DIR/checkpoints, >= 1"`
 
-	Genome    GenomeConfig     `toml:"genome"`
-	Mutate    mutate.Settings  `toml:"mutate"`
-	Reproduce ReproConfig      `toml:"reproduction"`
-	Species   species.Settings `toml:"species"`
+	// Strategy is how the run learns: "plastic" (evolution with dropin and
+	// apoptosis plus Lamarckian fine-tuning), "neat" (evolution only), or
+	// "auto": plastic for supervised tasks, neat for the others.
+	Strategy Strategy `toml:"strategy" comment:"auto (plastic for supervised tasks, neat otherwise), plastic (evolution plus Lamarckian gradient fine-tuning) or neat (evolution only)"`
+
+	Genome    GenomeConfig      `toml:"genome"`
+	Mutate    mutate.Settings   `toml:"mutate"`
+	Reproduce ReproConfig       `toml:"reproduction"`
+	Species   species.Settings  `toml:"species"`
+	Training  evaluate.Training `toml:"training"`
+}
+
+// Strategy names how a run learns.
+type Strategy uint8
+
+// The strategies.
+const (
+	AutoStrategy Strategy = iota // plastic for supervised tasks, neat otherwise
+	Plastic                      // evolution plus Lamarckian fine-tuning
+	NEAT                         // evolution only
+	numStrategies
+)
+
+var strategyNames = [numStrategies]string{AutoStrategy: "auto", Plastic: "plastic", NEAT: "neat"}
+
+// String returns the configuration name.
+func (s Strategy) String() string {
+	if s < numStrategies {
+		return strategyNames[s]
+	}
+	return fmt.Sprintf("Strategy(%d)", uint8(s))
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s Strategy) MarshalText() ([]byte, error) {
+	if s >= numStrategies {
+		return nil, fmt.Errorf("population: invalid strategy %d", uint8(s))
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *Strategy) UnmarshalText(text []byte) error {
+	for i, n := range strategyNames {
+		if n == string(text) {
+			*s = Strategy(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("population: unknown strategy %q (allowed: auto, plastic, neat)", text)
+}
+
+// Resolve returns the strategy and the learning mode in force for a task:
+// auto becomes plastic for supervised tasks and neat for the others, and
+// learning auto becomes Lamarckian under plastic and none under neat.
+func (c *Config) Resolve(supervised bool) (Strategy, evaluate.Learning) {
+	s := c.Strategy
+	if s == AutoStrategy {
+		s = NEAT
+		if supervised {
+			s = Plastic
+		}
+	}
+	l := c.Training.Learning
+	if l == evaluate.Auto {
+		l = evaluate.None
+		if s == Plastic {
+			l = evaluate.Lamarckian
+		}
+	}
+	return s, l
 }
 
 // GenomeConfig sets the shape of the initial genomes.
@@ -70,7 +138,8 @@ func DefaultConfig() Config {
 			Elitism: 1, ElitismSize: 2, Survival: 0.2,
 			Crossover: 0.75, Interspecies: 0.001,
 		},
-		Species: species.DefaultSettings(),
+		Species:  species.DefaultSettings(),
+		Training: evaluate.DefaultTraining(),
 	}
 }
 
@@ -111,7 +180,13 @@ func (c *Config) Validate() error {
 	if _, err := network.ParseActivation(c.Genome.OutputAct.String()); err != nil {
 		return fmt.Errorf("population: genome.output_activation: %v", err)
 	}
+	if c.Strategy >= numStrategies {
+		return fmt.Errorf("population: strategy = %d, want auto, plastic or neat", c.Strategy)
+	}
 	if err := c.Mutate.Validate(); err != nil {
+		return err
+	}
+	if err := c.Training.Validate(); err != nil {
 		return err
 	}
 	return c.Species.Validate()

@@ -43,7 +43,8 @@ type Population struct {
 
 	dropins, apoptoses int // made while breeding the current generation
 
-	history []Stats // every evaluated generation's statistics
+	history  []Stats  // every evaluated generation's statistics
+	strategy Strategy // the strategy in force, never AutoStrategy
 
 	matches []int          // each genome's first matching species
 	births  []birth        // the plan for the next generation
@@ -72,6 +73,14 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 		rng:       rngs.NewSource(cfg.Seed, 0, rngs.Init, 0),
 		solvedGen: -1,
 	}
+	_, supervised := task.(tasks.Supervised)
+	strategy, learning := cfg.Resolve(supervised)
+	p.strategy = strategy
+	training := cfg.Training
+	training.Learning = learning
+	if err := p.pool.SetTraining(training); err != nil {
+		return nil, err
+	}
 	p.tracker = genome.NewTracker(p.layout)
 	rng := p.rng.Rand
 	for id := range cfg.PopulationSize {
@@ -88,6 +97,10 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 	p.matches = make([]int, cfg.PopulationSize)
 	return p, nil
 }
+
+// Strategy returns the strategy in force: the configured one, with auto
+// resolved for the task.
+func (p *Population) Strategy() Strategy { return p.strategy }
 
 // Config returns the population's configuration.
 func (p *Population) Config() Config { return p.cfg }

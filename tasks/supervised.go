@@ -54,4 +54,3 @@ type Supervised interface {
 	// mean squared error for regression, and Solved the task's criterion.
 	Score(net *network.Network, d *Dataset, b *network.Batch) Result
 }
-

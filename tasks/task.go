@@ -50,6 +50,20 @@ var registry = map[string]struct {
 	make        Factory
 }{
 	"xor": {"XOR with a bias input, as in the NEAT paper (Stanley & Miikkulainen 2002)", func(uint64) Task { return XOR{} }},
+
+	// The Playground datasets of Backprop NEAT (Ha 2016).
+	"circle":   {"Playground circle: a disc inside a ring, noisy labels, 2-D binary classification (Backprop NEAT)", playgroundFactory("circle")},
+	"xor2d":    {"Playground XOR: label sign(x*y) of noisy 2-D points, binary classification (Backprop NEAT)", playgroundFactory("xor2d")},
+	"gaussian": {"Playground two Gaussians around (2,2) and (-2,-2), 2-D binary classification (Backprop NEAT)", playgroundFactory("gaussian")},
+	"spiral":   {"Playground two interleaved spirals, 2-D binary classification (Backprop NEAT)", playgroundFactory("spiral")},
+
+	"sine": {"regression of sin(x) on [-pi, pi) from 200 samples, one input, identity output", func(seed uint64) Task {
+		t, err := NewSine(seed, SineSize, SineSize)
+		if err != nil {
+			panic(err) // SineSize is valid
+		}
+		return t
+	}},
 }
 
 // Names returns the names of the built-in tasks, sorted.

@@ -1,0 +1,193 @@
+package evaluate
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/mutate"
+	"github.com/neuroplast/neuroplast/network"
+	"github.com/neuroplast/neuroplast/rngs"
+	"github.com/neuroplast/neuroplast/tasks"
+)
+
+// split is a supervised task's training split divided into the samples
+// training draws from and the held-out samples fitness is measured on. It
+// is fixed for the run (drawn from the stream (seed, 0, Task, splitID)), so
+// every genome is measured on the same samples.
+type split struct {
+	train *tasks.Dataset // the task's training split, the key of the cache
+	fit   []int          // indices into train that training draws from
+	valid *tasks.Dataset // held-out samples, or train itself when none
+}
+
+// splitID names the stream that divides the training split.
+const splitID = 1 << 20
+
+// prepare divides task's training split for p.training.Validation, once.
+func (p *Pool) prepare(task tasks.Supervised) (*split, error) {
+	train := task.Train()
+	if p.split != nil && p.split.train == train {
+		return p.split, nil
+	}
+	if err := train.Check(); err != nil {
+		return nil, err
+	}
+	n := train.Len()
+	if n == 0 {
+		return nil, fmt.Errorf("evaluate: task %q has no training samples", task.Info().Name)
+	}
+	s := &split{train: train, valid: train}
+	perm := rngs.New(p.seed, 0, rngs.Task, splitID).Perm(n)
+	held := int(math.Round(p.training.Validation * float64(n)))
+	if p.training.Validation > 0 && held > 0 && held < n {
+		s.valid = &tasks.Dataset{Inputs: train.Inputs, Outputs: train.Outputs}
+		for _, i := range perm[:held] {
+			s.valid.X = append(s.valid.X, train.X[i*train.Inputs:(i+1)*train.Inputs]...)
+			s.valid.Y = append(s.valid.Y, train.Y[i*train.Outputs:(i+1)*train.Outputs]...)
+		}
+		perm = perm[held:]
+	}
+	s.fit = perm
+	p.split = s
+	return s, nil
+}
+
+// trainer is a worker's scratch space for fine-tuning.
+type trainer struct {
+	batch, score network.Batch
+	x, y         []float64 // the current minibatch
+	mw, vw       []float64 // optimizer state of the weights
+	mb, vb       []float64 // and of the biases
+	util, outW   []float64 // running utilities and outgoing |weight| sums
+}
+
+// supervised fine-tunes the worker's compiled network for g on task (when
+// learning is on), writes back what the learning mode keeps, and measures
+// fitness on the held-out samples.
+func (w *worker) supervised(p *Pool, g *genome.Genome, task tasks.Supervised, rng *rand.Rand) (tasks.Result, error) {
+	s := p.split
+	net := &w.net
+	t := &p.training
+	learn := t.Learning == Lamarckian || t.Learning == Baldwinian
+	if learn && t.Steps > 0 {
+		if net.Recurrent {
+			return tasks.Result{}, fmt.Errorf("evaluate: genome %d is recurrent; fine-tuning needs feed-forward networks", g.ID)
+		}
+		w.tr.fit(net, s, task.Loss(), t, rng)
+		if t.Learning == Lamarckian {
+			w.compiler.WriteBack(g, net, w.tr.util)
+			if t.Prune > 0 && mutate.Prune(g, t.Prune) > 0 {
+				if err := w.compiler.Compile(g, p.feedForward, net); err != nil {
+					return tasks.Result{}, err
+				}
+			}
+		} else {
+			w.compiler.WriteUtility(g, w.tr.util)
+		}
+	}
+	r := task.Score(net, s.valid, &w.tr.score)
+	r.Fitness *= 1 + t.Complexity*math.Sqrt(float64(len(net.W)))
+	return r, nil
+}
+
+// fit runs t.Steps steps of minibatch gradient descent on net over the
+// split's training samples, measuring each hidden node's contribution
+// utility as it goes (Dohare et al. 2024: a running mean of |activation|
+// times the sum of |outgoing weights|, bias-corrected).
+func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Training, rng *rand.Rand) {
+	d := s.train
+	bs := t.BatchSize
+	tr.batch.Resize(net, bs)
+	tr.x = resize(tr.x, bs*d.Inputs)
+	tr.y = resize(tr.y, bs*d.Outputs)
+	nodes, weights := len(net.Act), len(net.W)
+	tr.mw, tr.vw = zeroed(tr.mw, weights), zeroed(tr.vw, weights)
+	tr.mb, tr.vb = zeroed(tr.mb, nodes), zeroed(tr.vb, nodes)
+	tr.util, tr.outW = zeroed(tr.util, nodes), resize(tr.outW, nodes)
+	first := net.NumInputs + net.NumBias
+	b1, b2 := 1.0, 1.0 // Adam's bias corrections: beta^step
+	eta := t.UtilityDecay
+	for step := 1; step <= t.Steps; step++ {
+		for i := range bs {
+			k := s.fit[rng.IntN(len(s.fit))]
+			copy(tr.x[i*d.Inputs:(i+1)*d.Inputs], d.X[k*d.Inputs:(k+1)*d.Inputs])
+			copy(tr.y[i*d.Outputs:(i+1)*d.Outputs], d.Y[k*d.Outputs:(k+1)*d.Outputs])
+		}
+		if t.Dropout > 0 {
+			tr.batch.SetDropout(net, t.Dropout, rng)
+		}
+		net.ForwardBatch(&tr.batch, tr.x, nil)
+		net.Loss(&tr.batch, loss, tr.y)
+		tr.batch.ZeroGrad()
+		net.Backward(&tr.batch)
+
+		// Contribution utility of each hidden node at this step's weights.
+		clear(tr.outW)
+		for j := first; j < nodes; j++ {
+			for c := net.Start[j]; c < net.Start[j+1]; c++ {
+				tr.outW[net.Src[c]] += math.Abs(net.W[c])
+			}
+		}
+		for j := first; j < nodes; j++ {
+			mean := 0.0
+			for _, v := range tr.batch.Activations(j) {
+				mean += math.Abs(v)
+			}
+			mean /= float64(bs)
+			tr.util[j] = eta*tr.util[j] + (1-eta)*mean*tr.outW[j]
+		}
+
+		gw, gb := tr.batch.GradW, tr.batch.GradB
+		if t.Decay > 0 {
+			for c, w := range net.W {
+				gw[c] += t.Decay * w
+			}
+		}
+		switch t.Optimizer {
+		case SGD:
+			for c := range net.W {
+				tr.mw[c] = t.Momentum*tr.mw[c] + gw[c]
+				net.W[c] -= t.Rate * tr.mw[c]
+			}
+			for j := first; j < nodes; j++ {
+				tr.mb[j] = t.Momentum*tr.mb[j] + gb[j]
+				net.Bias[j] -= t.Rate * tr.mb[j]
+			}
+		case Adam:
+			b1 *= t.Beta1
+			b2 *= t.Beta2
+			lr := t.Rate * math.Sqrt(1-b2) / (1 - b1)
+			adam := func(p, m, v *float64, g float64) {
+				*m = t.Beta1**m + (1-t.Beta1)*g
+				*v = t.Beta2**v + (1-t.Beta2)*g*g
+				*p -= lr * *m / (math.Sqrt(*v) + t.Epsilon)
+			}
+			for c := range net.W {
+				adam(&net.W[c], &tr.mw[c], &tr.vw[c], gw[c])
+			}
+			for j := first; j < nodes; j++ {
+				adam(&net.Bias[j], &tr.mb[j], &tr.vb[j], gb[j])
+			}
+		}
+	}
+	if corr := 1 - math.Pow(eta, float64(t.Steps)); corr > 0 {
+		for j := range tr.util {
+			tr.util[j] /= corr
+		}
+	}
+}
+
+func resize(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+func zeroed(s []float64, n int) []float64 {
+	s = resize(s, n)
+	clear(s)
+	return s
+}

@@ -1,0 +1,167 @@
+package evaluate
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Learning says whether evaluation fine-tunes a network's weights by
+// gradient descent, and what becomes of what it learns.
+type Learning uint8
+
+// The forms of learning.
+const (
+	// Auto leaves the choice to the run's strategy (population.Config):
+	// Lamarckian for "plastic", none for "neat". Evaluation treats it as None.
+	Auto Learning = iota
+	// None evaluates the genome's weights as they are.
+	None
+	// Lamarckian writes the trained weights and biases back into the genome,
+	// so offspring inherit what their parents learned.
+	Lamarckian
+	// Baldwinian measures fitness after training but leaves the genes as
+	// they were: learning only guides selection.
+	Baldwinian
+	numLearnings
+)
+
+var learningNames = [numLearnings]string{Auto: "auto", None: "none", Lamarckian: "lamarckian", Baldwinian: "baldwinian"}
+
+// String returns the configuration name.
+func (l Learning) String() string {
+	if l < numLearnings {
+		return learningNames[l]
+	}
+	return fmt.Sprintf("Learning(%d)", uint8(l))
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (l Learning) MarshalText() ([]byte, error) {
+	if l >= numLearnings {
+		return nil, fmt.Errorf("evaluate: invalid learning %d", uint8(l))
+	}
+	return []byte(l.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (l *Learning) UnmarshalText(text []byte) error {
+	for i, n := range learningNames {
+		if n == string(text) {
+			*l = Learning(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("evaluate: unknown learning %q (allowed: %s)", text, strings.Join(learningNames[:], ", "))
+}
+
+// Optimizer names a gradient-descent method.
+type Optimizer uint8
+
+// The optimizers.
+const (
+	SGD  Optimizer = iota // stochastic gradient descent with momentum
+	Adam                  // Kingma & Ba 2015
+	numOptimizers
+)
+
+var optimizerNames = [numOptimizers]string{SGD: "sgd", Adam: "adam"}
+
+// String returns the configuration name.
+func (o Optimizer) String() string {
+	if o < numOptimizers {
+		return optimizerNames[o]
+	}
+	return fmt.Sprintf("Optimizer(%d)", uint8(o))
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (o Optimizer) MarshalText() ([]byte, error) {
+	if o >= numOptimizers {
+		return nil, fmt.Errorf("evaluate: invalid optimizer %d", uint8(o))
+	}
+	return []byte(o.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (o *Optimizer) UnmarshalText(text []byte) error {
+	for i, n := range optimizerNames {
+		if n == string(text) {
+			*o = Optimizer(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("evaluate: unknown optimizer %q (allowed: sgd, adam)", text)
+}
+
+// Training holds the settings of gradient fine-tuning during evaluation.
+// It applies to supervised tasks (tasks.Supervised) with feed-forward
+// networks.
+type Training struct {
+	Learning  Learning  `toml:"learning" comment:"auto (the strategy decides: plastic trains, neat does not), none, lamarckian (trained weights written back into the genome) or baldwinian (fitness after training, genes unchanged)"`
+	Optimizer Optimizer `toml:"optimizer" comment:"sgd (with momentum) or adam"`
+	Steps     int       `toml:"steps" comment:"gradient steps per genome per generation, >= 0"`
+	BatchSize int       `toml:"batch_size" comment:"samples per step, drawn with replacement from the training split, >= 1"`
+	Rate      float64   `toml:"learning_rate" comment:"step size, > 0"`
+	Momentum  float64   `toml:"momentum" comment:"SGD momentum, in [0, 1)"`
+	Beta1     float64   `toml:"adam_beta1" comment:"Adam's first-moment decay, in [0, 1)"`
+	Beta2     float64   `toml:"adam_beta2" comment:"Adam's second-moment decay, in [0, 1)"`
+	Epsilon   float64   `toml:"adam_epsilon" comment:"Adam's denominator guard, > 0"`
+	Decay     float64   `toml:"weight_decay" comment:"L2 weight decay added to each weight's gradient, >= 0"`
+	Dropout   float64   `toml:"dropout" comment:"probability of silencing each hidden activation during training, in [0, 1)"`
+	// Validation is the fraction of the training split held out to measure
+	// fitness after training, so that selection never sees the test split
+	// and does not reward memorising the training samples.
+	Validation float64 `toml:"validation" comment:"fraction of the training split held out to measure fitness, in [0, 1); 0 measures on the training split"`
+	// Complexity is c in Backprop NEAT's fitness -loss*(1 + c*sqrt(connections)).
+	Complexity   float64 `toml:"complexity_penalty" comment:"c in fitness = -loss * (1 + c * sqrt(enabled connections)), >= 0"`
+	UtilityDecay float64 `toml:"utility_decay" comment:"eta of the running contribution utility of hidden neurons (Dohare et al. 2024), in [0, 1)"`
+	Prune        float64 `toml:"prune_fraction" comment:"after Lamarckian training, remove this fraction of enabled connections with the smallest |weight|, in [0, 1)"`
+}
+
+// DefaultTraining returns the defaults: Adam, 200 steps of 16 samples per
+// generation, a quarter of the training split held out for fitness, and
+// Backprop NEAT's complexity penalty of 0.03.
+func DefaultTraining() Training {
+	return Training{
+		Learning: Auto, Optimizer: Adam,
+		Steps: 200, BatchSize: 16, Rate: 0.02, Momentum: 0.9,
+		Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8,
+		Validation: 0.25, Complexity: 0.03, UtilityDecay: 0.99,
+	}
+}
+
+// Validate returns an error naming the first setting out of range.
+func (t *Training) Validate() error {
+	unitOpen := []struct {
+		name string
+		v    float64
+	}{
+		{"momentum", t.Momentum}, {"adam_beta1", t.Beta1}, {"adam_beta2", t.Beta2},
+		{"dropout", t.Dropout}, {"validation", t.Validation},
+		{"utility_decay", t.UtilityDecay}, {"prune_fraction", t.Prune},
+	}
+	for _, u := range unitOpen {
+		if !(u.v >= 0 && u.v < 1) {
+			return fmt.Errorf("evaluate: training.%s = %v, want a number in [0, 1)", u.name, u.v)
+		}
+	}
+	switch {
+	case t.Learning >= numLearnings:
+		return fmt.Errorf("evaluate: training.learning = %d, want auto, none, lamarckian or baldwinian", t.Learning)
+	case t.Optimizer >= numOptimizers:
+		return fmt.Errorf("evaluate: training.optimizer = %d, want sgd or adam", t.Optimizer)
+	case t.Steps < 0:
+		return fmt.Errorf("evaluate: training.steps = %d, want >= 0", t.Steps)
+	case t.BatchSize < 1:
+		return fmt.Errorf("evaluate: training.batch_size = %d, want >= 1", t.BatchSize)
+	case !(t.Rate > 0) || t.Rate > 1e300:
+		return fmt.Errorf("evaluate: training.learning_rate = %v, want a finite number > 0", t.Rate)
+	case !(t.Epsilon > 0) || t.Epsilon > 1e300:
+		return fmt.Errorf("evaluate: training.adam_epsilon = %v, want a finite number > 0", t.Epsilon)
+	case !(t.Decay >= 0) || t.Decay > 1e300:
+		return fmt.Errorf("evaluate: training.weight_decay = %v, want a finite number >= 0", t.Decay)
+	case !(t.Complexity >= 0) || t.Complexity > 1e300:
+		return fmt.Errorf("evaluate: training.complexity_penalty = %v, want a finite number >= 0", t.Complexity)
+	}
+	return nil
+}
