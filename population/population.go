@@ -9,6 +9,7 @@ import (
 	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/mutate"
+	"github.com/neuroplast/neuroplast/network"
 	"github.com/neuroplast/neuroplast/rngs"
 	"github.com/neuroplast/neuroplast/species"
 	"github.com/neuroplast/neuroplast/tasks"
@@ -43,7 +44,11 @@ type Population struct {
 
 	dropins, apoptoses int // made while breeding the current generation
 
-	history  []Stats  // every evaluated generation's statistics
+	history []Stats // every evaluated generation's statistics
+
+	compiler genome.Compiler // for TestScore
+	net      network.Network
+	batch    network.Batch
 	strategy Strategy // the strategy in force, never AutoStrategy
 
 	matches []int          // each genome's first matching species
@@ -96,6 +101,21 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 	p.outcomes = make([]evaluate.Outcome, cfg.PopulationSize)
 	p.matches = make([]int, cfg.PopulationSize)
 	return p, nil
+}
+
+// TestScore measures g on the task's test split, when the task is
+// supervised (tasks.Supervised) and g compiles: Fitness is minus the test
+// loss and Metric the test accuracy (or mean squared error). It is for
+// reporting; selection never sees the test split.
+func (p *Population) TestScore(g *genome.Genome) (tasks.Result, bool) {
+	sup, ok := p.task.(tasks.Supervised)
+	if !ok || g == nil || !p.cfg.FeedForward {
+		return tasks.Result{}, false
+	}
+	if err := p.compiler.Compile(g, true, &p.net); err != nil {
+		return tasks.Result{}, false
+	}
+	return sup.Score(&p.net, sup.Test(), &p.batch), true
 }
 
 // Strategy returns the strategy in force: the configured one, with auto
@@ -232,6 +252,9 @@ func (p *Population) stats() Stats {
 		}
 	}
 	st.Dropins, st.Apoptoses = p.dropins, p.apoptoses
+	if r, ok := p.TestScore(p.best); ok {
+		st.TestFitness, st.TestMetric = r.Fitness, r.Metric
+	}
 	return st
 }
 

@@ -27,6 +27,11 @@ type Stats struct {
 	Solved      bool    `json:"solved"`
 	Evaluations int     `json:"evaluations"` // cumulative
 
+	// For supervised tasks: the best genome so far measured on the test
+	// split, for reporting only (selection never sees the test split).
+	TestFitness float64 `json:"test_fitness,omitempty"` // minus the test loss
+	TestMetric  float64 `json:"test_metric,omitempty"`  // test accuracy, or test MSE for regression
+
 	Seconds     float64 `json:"seconds"`       // wall time of the generation
 	EvalsPerSec float64 `json:"evals_per_sec"` // genomes evaluated per second of wall time
 }

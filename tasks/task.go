@@ -25,6 +25,9 @@ type Info struct {
 	MaxFitness float64
 	// Metric names Result.Metric ("accuracy", "steps"), or is empty.
 	Metric string
+	// Supervised marks a task that implements Supervised, so that settings
+	// can be chosen for it before the task itself is at hand.
+	Supervised bool
 }
 
 // Result is one evaluation's outcome.
@@ -52,7 +55,7 @@ var registry = map[string]struct {
 	"xor": {"XOR with a bias input, as in the NEAT paper (Stanley & Miikkulainen 2002)", func(uint64) Task { return XOR{} }},
 
 	// The Playground datasets of Backprop NEAT (Ha 2016).
-	"circle":   {"Playground circle: a disc inside a ring, noisy labels, 2-D binary classification (Backprop NEAT)", playgroundFactory("circle")},
+	"circle":   {"Playground circle: a disc inside a ring of jittered points, 2-D binary classification (Backprop NEAT)", playgroundFactory("circle")},
 	"xor2d":    {"Playground XOR: label sign(x*y) of noisy 2-D points, binary classification (Backprop NEAT)", playgroundFactory("xor2d")},
 	"gaussian": {"Playground two Gaussians around (2,2) and (-2,-2), 2-D binary classification (Backprop NEAT)", playgroundFactory("gaussian")},
 	"spiral":   {"Playground two interleaved spirals, 2-D binary classification (Backprop NEAT)", playgroundFactory("spiral")},
