@@ -122,6 +122,9 @@ func (p *Population) TestScore(g *genome.Genome) (tasks.Result, bool) {
 // resolved for the task.
 func (p *Population) Strategy() Strategy { return p.strategy }
 
+// Task returns the task the population evolves on.
+func (p *Population) Task() tasks.Task { return p.task }
+
 // Config returns the population's configuration.
 func (p *Population) Config() Config { return p.cfg }
 

@@ -32,6 +32,8 @@ type settings struct {
 	stopOnSolve bool
 	every       int // --checkpoint-every
 	keep        int // --keep
+	strategy    string
+	learning    string
 }
 
 // register defines the shared flags on fs. workersHelp describes --workers,
@@ -45,6 +47,8 @@ func (s *settings) register(fs *flag.FlagSet, workersHelp string, run bool) {
 	fs.IntVar(&s.workers, "workers", def.Workers, workersHelp)
 	fs.IntVar(&s.generations, "generations", def.Generations, "the most generations a run evaluates, >= 1")
 	fs.IntVar(&s.population, "population", def.PopulationSize, "genomes per generation, >= 2")
+	fs.StringVar(&s.strategy, "strategy", def.Strategy.String(), "auto (plastic for supervised tasks, neat otherwise), plastic (evolution plus Lamarckian fine-tuning) or neat (evolution only)")
+	fs.StringVar(&s.learning, "learning", def.Training.Learning.String(), "fine-tuning of supervised tasks: auto (the strategy decides), none, lamarckian or baldwinian")
 	if run {
 		fs.BoolVar(&s.stopOnSolve, "stop-on-solve", def.StopOnSolve, "stop at the first generation that solves the task")
 		fs.IntVar(&s.every, "checkpoint-every", def.CheckpointEvery, "write a checkpoint every `N` generations, and at the end and on a signal; 0: only at the end and on a signal")
@@ -120,6 +124,16 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 		}
 	}
 	cfg.Task = name
+	if set["strategy"] {
+		if err := cfg.Strategy.UnmarshalText([]byte(s.strategy)); err != nil {
+			return population.Config{}, fmt.Errorf("--strategy: %v", err)
+		}
+	}
+	if set["learning"] {
+		if err := cfg.Training.Learning.UnmarshalText([]byte(s.learning)); err != nil {
+			return population.Config{}, fmt.Errorf("--learning: %v", err)
+		}
+	}
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
 		case "seed":

@@ -105,7 +105,7 @@ func TestConfigBadValues(t *testing.T) {
 		{"task = \"xor\"\n[mutate]\nhidden_activation = \"swish\"\n", []string{":3:", "mutate.hidden_activation", `"swish"`, "allowed: sigmoid"}},
 		{"task = \"xor\"\nseed = \"one\"\n", []string{":2:", "seed"}},
 		{"task = \"xor\"\n[mutate\n", []string{":2:"}},
-		{"task = \"nope\"\n", []string{`unknown task "nope"`, "allowed: xor"}},
+		{"task = \"nope\"\n", []string{`unknown task "nope"`, "allowed: " + strings.Join(tasks.Names(), ", ")}},
 		{"task = \"xor\"\npopulation_size = 1\n", []string{"population_size = 1", "want >= 2"}},
 		{"task = \"xor\"\n[mutate]\ndropin_rate = 1.5\n", []string{"dropin_rate = 1.5"}},
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/neuroplast/neuroplast/tasks"
 )
 
 // call runs cmd in-process with args and returns its exit status, stdout
@@ -30,7 +32,7 @@ func TestEvolveDispatch(t *testing.T) {
 		{nil, exitUsage, "", "usage: evolve"},
 		{[]string{"help"}, exitOK, "usage: evolve", ""},
 		{[]string{"-h"}, exitOK, "usage: evolve", ""},
-		{[]string{"frobnicate"}, exitUsage, "", `unknown command "frobnicate" (allowed: run, trials, tasks, config, help)`},
+		{[]string{"frobnicate"}, exitUsage, "", `unknown command "frobnicate" (allowed: run, resume, inspect, show, trials, tasks, config, help)`},
 		{[]string{"tasks"}, exitOK, "xor", ""},
 		{[]string{"tasks", "extra"}, exitUsage, "", `unexpected argument "extra"`},
 		{[]string{"run", "-h"}, exitOK, "", "-stop-on-solve"},
@@ -41,7 +43,7 @@ func TestEvolveDispatch(t *testing.T) {
 		{[]string{"run", "--task", "xor", "--population", "1"}, exitUsage, "", "population_size = 1"},
 		{[]string{"run", "--task", "xor", "--workers", "-3"}, exitUsage, "", "workers = -3"},
 		{[]string{"run", "--task", "xor", "--seed", "18446744073709551615"}, exitUsage, "", "--seed 18446744073709551615 is too large"},
-		{[]string{"config", "--task", "nope"}, exitUsage, "", `unknown task "nope" (allowed: xor)`},
+		{[]string{"config", "--task", "nope"}, exitUsage, "", `unknown task "nope" (allowed: ` + strings.Join(tasks.Names(), ", ") + ")"},
 		{[]string{"trials", "--task", "xor", "--runs", "0"}, exitUsage, "", "--runs 0: want >= 1"},
 		{[]string{"trials", "--task", "nope"}, exitUsage, "", `unknown task "nope"`},
 	}

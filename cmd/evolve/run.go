@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/neuroplast/neuroplast/checkpoints"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
 )
@@ -67,18 +70,112 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else if err != nil {
 		return fail(exitUsage, "--out %s: cannot create the run directory: %v", dir, err)
 	}
-	code := run(ctx, p, rd, *quiet, stdout, stderr)
+	code := run(ctx, "run", p, rd, newCheckpointer(p, dir), *quiet, stdout, stderr)
 	if err := rd.close(); err != nil && code == exitOK {
 		return fail(exitFailure, "closing %s: %v", statsFile, err)
 	}
 	return code
 }
 
-// run evolves p, writing rd, and returns the exit status.
-func run(ctx context.Context, p *population.Population, rd *runDir, quiet bool, stdout, stderr io.Writer) int {
+// resumeCmd implements "evolve resume": it continues the run in a run
+// directory from its newest valid checkpoint, exactly as the run would have
+// gone on had it not stopped.
+func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("resume", "DIR [--generations N] [--workers N] [--quiet]", stderr)
+	gens := fs.Int("generations", 0, "evaluate at most `N` generations in all, those before the checkpoint included (default: the run's own)")
+	workers := fs.Int("workers", 0, "`N` goroutines evaluating genomes; 0 uses GOMAXPROCS; results do not depend on it (default: the run's own)")
+	quiet := fs.Bool("quiet", false, "do not print a progress line per generation on stderr")
+	positional, err := parseFlags(fs, args)
+	if err != nil {
+		return flagStatus(err)
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "evolve resume: "+format+"\n", a...)
+		return code
+	}
+	if len(positional) != 1 {
+		return fail(exitUsage, "want one run directory, got %d arguments %q (see evolve resume -h)", len(positional), positional)
+	}
+	dir := positional[0]
+	set := make(map[string]bool)
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["generations"] && *gens < 1 {
+		return fail(exitUsage, "--generations %d: want >= 1", *gens)
+	}
+	if set["workers"] && *workers < 0 {
+		return fail(exitUsage, "--workers %d: want >= 0 (0 uses GOMAXPROCS)", *workers)
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fail(exitUsage, "%s is not a run directory (want the --out directory of evolve run)", dir)
+	}
+
+	state, file, skipped, err := checkpoints.Latest(filepath.Join(dir, checkpointsDir))
+	warnSkipped(stderr, "resume", skipped)
+	switch {
+	case err != nil && len(skipped) > 0:
+		return fail(exitUsage, "%s: no valid checkpoint to resume from: all %d in %s are damaged (see the warnings above)", dir, len(skipped), filepath.Join(dir, checkpointsDir))
+	case errors.Is(err, checkpoints.ErrNoCheckpoint) || errors.Is(err, os.ErrNotExist):
+		return fail(exitUsage, "%s: no checkpoint to resume from in %s (a run stopped before its first checkpoint must be started again with evolve run)", dir, filepath.Join(dir, checkpointsDir))
+	case err != nil:
+		return fail(exitUsage, "%s: cannot resume: %v", dir, err)
+	}
+	if set["generations"] {
+		if done := len(state.History); *gens < done {
+			return fail(exitUsage, "--generations %d: %s has evaluated %d generations already; want >= %d", *gens, file, done, done)
+		}
+		state.Config.Generations = *gens
+	}
+	if set["workers"] {
+		state.Config.Workers = *workers
+	}
+	task, err := tasks.New(state.Config.Task, state.Config.Seed)
+	if err != nil {
+		return fail(exitUsage, "%s: %v", file, err)
+	}
+	p, err := population.Restore(state, task)
+	if err != nil {
+		return fail(exitUsage, "%s: cannot resume: %v", file, err)
+	}
+	ck := newCheckpointer(p, dir)
+	ck.saved(file)
+	rd, err := resumeRunDir(dir, p.History())
+	if err != nil {
+		return fail(exitFailure, "rewriting %s: %v", filepath.Join(dir, statsFile), err)
+	}
+	if !*quiet {
+		fmt.Fprintf(stderr, "evolve resume: continuing from %s (%d generations evaluated)\n", file, len(p.History()))
+	}
+	code := run(ctx, "resume", p, rd, ck, *quiet, stdout, stderr)
+	if err := rd.close(); err != nil && code == exitOK {
+		return fail(exitFailure, "closing %s: %v", statsFile, err)
+	}
+	return code
+}
+
+// warnSkipped writes a warning on stderr for each damaged checkpoint that
+// command skipped to fall back to an older one.
+func warnSkipped(stderr io.Writer, command string, skipped []error) {
+	for _, err := range skipped {
+		var c *checkpoints.CorruptError
+		if errors.As(err, &c) {
+			fmt.Fprintf(stderr, "evolve %s: warning: skipping damaged checkpoint %s: %s\n", command, c.File, c.Problem)
+			continue
+		}
+		fmt.Fprintf(stderr, "evolve %s: warning: skipping checkpoint: %v\n", command, err)
+	}
+}
+
+// run evolves p to the end of its configuration, writing rd and the
+// checkpoints, and returns the exit status. command ("run" or "resume")
+// prefixes its messages. Whatever stops the run, a signal included, it
+// writes a final checkpoint, best.json and summary.json.
+func run(ctx context.Context, command string, p *population.Population, rd *runDir, ck *checkpointer, quiet bool, stdout, stderr io.Writer) int {
 	start := time.Now()
+	report := func(format string, a ...any) {
+		fmt.Fprintf(stderr, "evolve "+command+": "+format+"\n", a...)
+	}
 	if err := rd.writeConfig(p.Config()); err != nil {
-		fmt.Fprintf(stderr, "evolve run: writing %s: %v\n", configFile, err)
+		report("writing %s: %v", configFile, err)
 		return exitFailure
 	}
 	var recs population.Recorders
@@ -87,33 +184,95 @@ func run(ctx context.Context, p *population.Population, rd *runDir, quiet bool, 
 	}
 	recs = append(recs, rd, population.RecorderFunc(func(population.Stats) error {
 		return rd.updateBest(p.Best())
-	}))
+	}), ck)
 	runErr := p.Run(ctx, recs)
 	interrupted := runErr != nil && ctx.Err() != nil && errors.Is(runErr, ctx.Err())
 
-	sum := summarize(p, rd.gens)
+	// Whatever stopped the run, the population is consistent: a Step cut
+	// short leaves it as it was before the evaluation.
+	code := exitOK
+	last, err := ck.save()
+	if err != nil {
+		report("%v", err)
+		code = exitFailure
+	}
+	sum := summarize(p)
 	sum.Interrupted = interrupted
 	sum.WallSeconds = time.Since(start).Seconds()
-	code := exitOK
 	if err := rd.updateBest(p.Best()); err != nil {
-		fmt.Fprintf(stderr, "evolve run: writing %s: %v\n", bestFile, err)
+		report("writing %s: %v", bestFile, err)
 		code = exitFailure
 	}
 	if err := rd.writeSummary(sum); err != nil {
-		fmt.Fprintf(stderr, "evolve run: writing %s: %v\n", summaryFile, err)
+		report("writing %s: %v", summaryFile, err)
 		code = exitFailure
 	}
 	switch {
+	case interrupted && code != exitOK:
+		report("stopped by %s after %d generations", signalName(ctx), sum.Generations)
+		return code
 	case interrupted:
-		fmt.Fprintf(stderr, "evolve run: interrupted after %d generations; the results so far are in %s\n", sum.Generations, rd.path)
-		return exitFailure
+		report("stopped by %s after %d generations; checkpoint %s; continue with: evolve resume %s",
+			signalName(ctx), sum.Generations, last, rd.path)
+		return interruptedStatus(ctx)
 	case runErr != nil:
-		fmt.Fprintf(stderr, "evolve run: %v\n", runErr)
+		report("%v", runErr)
 		return exitFailure
 	}
 	printSummary(stdout, sum, p.Config().Generations)
 	fmt.Fprintf(stdout, "run directory: %s\n", rd.path)
 	return code
+}
+
+// checkpointer writes the checkpoints of a run to DIR/checkpoints: as a
+// Recorder, after every cfg.CheckpointEvery generations (none when it is
+// 0), and when save is called, at the end. A checkpoint is p.State(), a
+// copy, so taking one does not change the run.
+type checkpointer struct {
+	p     *population.Population
+	dir   string
+	every int
+	keep  int
+
+	path string // the newest checkpoint written or resumed from, or ""
+	gen  int    // its generation
+	hist int    // its generations of history
+}
+
+// newCheckpointer returns the checkpointer of p in the run directory dir.
+func newCheckpointer(p *population.Population, dir string) *checkpointer {
+	cfg := p.Config()
+	return &checkpointer{p: p, dir: filepath.Join(dir, checkpointsDir), every: cfg.CheckpointEvery, keep: cfg.KeepCheckpoints}
+}
+
+// saved records that path holds p's current state already.
+func (c *checkpointer) saved(path string) {
+	c.path, c.gen, c.hist = path, c.p.Generation(), len(c.p.History())
+}
+
+// Record implements population.Recorder.
+func (c *checkpointer) Record(population.Stats) error {
+	if c.every > 0 && len(c.p.History())%c.every == 0 {
+		_, err := c.save()
+		return err
+	}
+	return nil
+}
+
+// save writes a checkpoint of p's current state, unless the newest one
+// holds it already, and returns its path. checkpoints.Save writes it
+// atomically before it removes the oldest beyond c.keep, so a valid
+// checkpoint exists at every moment.
+func (c *checkpointer) save() (string, error) {
+	if c.path != "" && c.gen == c.p.Generation() && c.hist == len(c.p.History()) {
+		return c.path, nil
+	}
+	path, err := checkpoints.Save(c.dir, c.p.State(), c.keep)
+	if err != nil {
+		return "", fmt.Errorf("writing the checkpoint of generation %d: %v", c.p.Generation(), err)
+	}
+	c.saved(path)
+	return path, nil
 }
 
 // printSummary writes the outcome of a run in one line.

@@ -8,10 +8,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/neuroplast/neuroplast/checkpoints"
 	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/tasks"
 )
 
 // readJSON decodes the JSON object in the named file, without the given
@@ -187,8 +190,15 @@ func TestRunSolvesXOR(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if want := []string{bestFile, configFile, statsFile, summaryFile}; !reflect.DeepEqual(names, want) {
+	if want := []string{bestFile, checkpointsDir, configFile, statsFile, summaryFile}; !reflect.DeepEqual(names, want) {
 		t.Errorf("run directory holds %q, want %q (no temporary files left)", names, want)
+	}
+	ckpts, err := checkpoints.List(filepath.Join(dir, checkpointsDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, checkpointsDir, checkpoints.Name(s.Generations-1)); len(ckpts) == 0 || ckpts[0] != want {
+		t.Errorf("checkpoints %q, want the newest to be %s, the end of the run", ckpts, want)
 	}
 
 	// A second run into the same directory is refused.
@@ -205,7 +215,7 @@ func TestRunUnknownTask(t *testing.T) {
 	if code != exitUsage {
 		t.Errorf("run --task nope: exit status %d, want %d", code, exitUsage)
 	}
-	if !strings.Contains(stderr, `"nope"`) || !strings.Contains(stderr, "allowed: xor") {
+	if !strings.Contains(stderr, `"nope"`) || !strings.Contains(stderr, "allowed: "+strings.Join(tasks.Names(), ", ")) {
 		t.Errorf("run --task nope: stderr %q, want the task and the allowed list", stderr)
 	}
 	if _, err := os.Stat(dir); err == nil {
@@ -215,20 +225,39 @@ func TestRunUnknownTask(t *testing.T) {
 
 func TestRunInterrupted(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join(t.TempDir(), "run")
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	var stdout, stderr bytes.Buffer
-	code := runCmd(ctx, []string{"--task", "xor", "--quiet", "--out", dir}, &stdout, &stderr)
-	if code != exitFailure {
-		t.Errorf("cancelled run: exit status %d, want %d", code, exitFailure)
+	tests := []struct {
+		cause error
+		code  int
+		says  string
+	}{
+		{interruption{syscall.SIGINT}, 130, "stopped by SIGINT"},
+		{interruption{syscall.SIGTERM}, 143, "stopped by SIGTERM"},
+		{nil, exitFailure, "stopped by cancellation"},
 	}
-	if !strings.Contains(stderr.String(), "interrupted") {
-		t.Errorf("cancelled run: stderr %q, want it to say interrupted", stderr.String())
-	}
-	s := readJSON(t, filepath.Join(dir, summaryFile))
-	if s["interrupted"] != true || s["best_genome_id"] != -1.0 || s["generations"] != 0.0 {
-		t.Errorf("cancelled run: summary %v, want interrupted, best_genome_id -1, generations 0", s)
+	for _, tt := range tests {
+		dir := filepath.Join(t.TempDir(), "run")
+		ctx, cancel := context.WithCancelCause(t.Context())
+		cancel(tt.cause)
+		var stdout, stderr bytes.Buffer
+		code := runCmd(ctx, []string{"--task", "xor", "--quiet", "--out", dir}, &stdout, &stderr)
+		if code != tt.code {
+			t.Errorf("run cancelled by %v: exit status %d, want %d", tt.cause, code, tt.code)
+		}
+		if !strings.Contains(stderr.String(), tt.says) || !strings.Contains(stderr.String(), "evolve resume "+dir) {
+			t.Errorf("run cancelled by %v: stderr %q, want %q and how to resume", tt.cause, stderr.String(), tt.says)
+		}
+		s := readJSON(t, filepath.Join(dir, summaryFile))
+		if s["interrupted"] != true || s["best_genome_id"] != -1.0 || s["generations"] != 0.0 {
+			t.Errorf("cancelled run: summary %v, want interrupted, best_genome_id -1, generations 0", s)
+		}
+		// The final checkpoint holds the unevaluated first generation.
+		st, err := checkpoints.Read(filepath.Join(dir, checkpointsDir, checkpoints.Name(0)))
+		if err != nil {
+			t.Fatalf("cancelled run: %v", err)
+		}
+		if st.Evaluated || len(st.History) != 0 {
+			t.Errorf("cancelled run: checkpoint evaluated %v with %d generations of history, want the unevaluated generation 0", st.Evaluated, len(st.History))
+		}
 	}
 }
 
@@ -238,5 +267,40 @@ func TestRunOutIsAFile(t *testing.T) {
 	code, _, stderr := call(t, runCmd, "--task", "xor", "--quiet", "--out", path)
 	if code != exitUsage || !strings.Contains(stderr, "--out "+path) {
 		t.Errorf("run --out FILE: exit status %d, stderr %q; want 2 and a message naming --out", code, stderr)
+	}
+}
+
+// TestRunStrategyAndTestAccuracy checks --strategy and --learning and the
+// supervised fields of summary.json.
+func TestRunStrategyAndTestAccuracy(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args     []string
+		strategy string
+	}{
+		{nil, "plastic"},
+		{[]string{"--strategy", "neat"}, "neat"},
+		{[]string{"--learning", "baldwinian"}, "plastic"},
+	} {
+		dir := filepath.Join(t.TempDir(), "run")
+		args := append([]string{"--task", "gaussian", "--generations", "2", "--population", "20", "--quiet", "--out", dir}, tt.args...)
+		if code, _, stderr := call(t, runCmd, args...); code != exitOK {
+			t.Fatalf("run %v: exit status %d: %s", args, code, stderr)
+		}
+		s := readJSON(t, filepath.Join(dir, summaryFile))
+		acc, ok := s["test_accuracy"].(float64)
+		if s["strategy"] != tt.strategy || !ok || acc < 0.5 || acc > 1 {
+			t.Errorf("run %v: summary strategy %v, test_accuracy %v; want %s and an accuracy", tt.args, s["strategy"], s["test_accuracy"], tt.strategy)
+		}
+		if _, ok := s["test_loss"]; ok {
+			t.Errorf("run %v: summary has test_loss for a classification task", tt.args)
+		}
+	}
+	for _, bad := range [][]string{{"--strategy", "lamarck"}, {"--learning", "darwin"}} {
+		args := append([]string{"--task", "gaussian", "--quiet", "--out", filepath.Join(t.TempDir(), "x")}, bad...)
+		code, _, stderr := call(t, runCmd, args...)
+		if code != exitUsage || !strings.Contains(stderr, bad[1]) || !strings.Contains(stderr, "allowed") {
+			t.Errorf("run %v: exit %d, %q; want 2 naming the value and what is allowed", bad, code, stderr)
+		}
 	}
 }

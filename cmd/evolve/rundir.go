@@ -11,6 +11,7 @@ import (
 
 	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/tasks"
 )
 
 // The files of a run directory.
@@ -168,9 +169,13 @@ type summary struct {
 	BestGenomeID int     `json:"best_genome_id"` // -1 when no generation was evaluated
 	// HiddenNeurons and Connections (enabled ones) describe the solver if
 	// the task was solved, otherwise the best genome.
-	HiddenNeurons int  `json:"hidden_neurons"`
-	Connections   int  `json:"connections"`
-	Interrupted   bool `json:"interrupted,omitempty"` // stopped by a signal before the end
+	HiddenNeurons int `json:"hidden_neurons"`
+	Connections   int `json:"connections"`
+	// For supervised tasks, the best genome on the test split: accuracy for
+	// classification, mean squared error for regression.
+	TestAccuracy *float64 `json:"test_accuracy,omitempty"`
+	TestLoss     *float64 `json:"test_loss,omitempty"`
+	Interrupted  bool     `json:"interrupted,omitempty"` // stopped by a signal before the end
 	// WallSeconds is the run's wall-clock time.
 	WallSeconds float64 `json:"wall_seconds"`
 }
@@ -179,7 +184,7 @@ type summary struct {
 func summarize(p *population.Population) summary {
 	cfg := p.Config()
 	s := summary{
-		Task: cfg.Task, Seed: cfg.Seed, Strategy: "neat",
+		Task: cfg.Task, Seed: cfg.Seed, Strategy: p.Strategy().String(),
 		Generations:      len(p.History()),
 		SolvedGeneration: -1,
 		Evaluations:      p.Evaluations(),
@@ -193,6 +198,13 @@ func summarize(p *population.Population) summary {
 		s.Solved, s.SolvedGeneration = true, gen
 		s.Evaluations = p.SolvedEvaluations()
 		s.HiddenNeurons, s.Connections = solver.HiddenCount(), solver.EnabledCount()
+	}
+	if r, ok := p.TestScore(p.Best()); ok {
+		if p.Task().(tasks.Supervised).Classes() > 0 {
+			s.TestAccuracy = &r.Metric
+		} else {
+			s.TestLoss = &r.Metric
+		}
 	}
 	return s
 }

@@ -23,6 +23,18 @@ type trial struct {
 	evaluations int // to solve; 0 when unsolved
 	hidden      int // hidden neurons of the solver
 	conns       int // enabled connections of the solver
+
+	// Supervised tasks: the best genome at the end, measured on the test
+	// split, and the first generation whose best genome reached the target
+	// test accuracy (-1 if none).
+	supervised  bool
+	classify    bool // a classification task (test metric is accuracy)
+	testMetric  float64
+	reached     int
+	generations int
+	bestHidden  int
+	bestConns   int
+	wallSeconds float64
 }
 
 // trialsCmd implements "evolve trials": it runs a task once for each of a
@@ -35,6 +47,7 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	var s settings
 	s.register(fs, "runs at a time, each on one goroutine; 0 uses GOMAXPROCS; results do not depend on it", false)
 	runs := fs.Int("runs", 100, "number of runs, with seeds seed, seed+1, ..., >= 1")
+	target := fs.Float64("target", 0.9, "supervised classification: the test accuracy a run must reach, in (0, 1]")
 	positional, err := parseFlags(fs, args)
 	if err != nil {
 		return flagStatus(err)
@@ -61,10 +74,21 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		parallel = runtime.GOMAXPROCS(0)
 	}
 	cfg.Workers = 1
-	cfg.StopOnSolve = true
+	if !(*target > 0 && *target <= 1) {
+		return fail(exitUsage, "--target %v: want a test accuracy in (0, 1]", *target)
+	}
+	// A run stops at its first solution, except on supervised tasks, where
+	// it runs its generations and is judged on the test split.
+	probe, err := tasks.New(cfg.Task, cfg.Seed)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	if _, ok := probe.(tasks.Supervised); !ok {
+		cfg.StopOnSolve = true
+	}
 
 	start := time.Now()
-	results, err := runTrials(ctx, cfg, *runs, parallel)
+	results, err := runTrials(ctx, cfg, *runs, parallel, *target)
 	wall := time.Since(start)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -72,14 +96,14 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		return fail(exitFailure, "%v", err)
 	}
-	printTrials(stdout, cfg, results)
+	printTrials(stdout, cfg, results, *target)
 	fmt.Fprintf(stdout, "%-22s %.2fs\n", "wall time", wall.Seconds())
 	return exitOK
 }
 
 // runTrials runs cfg for seeds cfg.Seed to cfg.Seed+runs-1, at most
 // parallel at a time, and returns their outcomes in seed order.
-func runTrials(ctx context.Context, cfg population.Config, runs, parallel int) ([]trial, error) {
+func runTrials(ctx context.Context, cfg population.Config, runs, parallel int, target float64) ([]trial, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make([]trial, runs)
@@ -89,7 +113,7 @@ func runTrials(ctx context.Context, cfg population.Config, runs, parallel int) (
 	for range min(parallel, runs) {
 		wg.Go(func() {
 			for i := range next {
-				results[i], errs[i] = runTrial(ctx, cfg, cfg.Seed+uint64(i))
+				results[i], errs[i] = runTrial(ctx, cfg, cfg.Seed+uint64(i), target)
 				if errs[i] != nil {
 					cancel()
 				}
@@ -119,8 +143,9 @@ feed:
 	return results, nil
 }
 
-// runTrial makes one run of cfg with the given seed.
-func runTrial(ctx context.Context, cfg population.Config, seed uint64) (trial, error) {
+// runTrial makes one run of cfg with the given seed; target is the test
+// accuracy a supervised classification run is judged by.
+func runTrial(ctx context.Context, cfg population.Config, seed uint64, target float64) (trial, error) {
 	cfg.Seed = seed
 	task, err := tasks.New(cfg.Task, seed)
 	if err != nil {
@@ -133,7 +158,19 @@ func runTrial(ctx context.Context, cfg population.Config, seed uint64) (trial, e
 	if err := p.Run(ctx, nil); err != nil {
 		return trial{}, fmt.Errorf("seed %d: %w", seed, err)
 	}
-	t := trial{seed: seed}
+	t := trial{seed: seed, reached: -1, generations: len(p.History())}
+	if sup, ok := task.(tasks.Supervised); ok {
+		t.supervised, t.classify = true, sup.Classes() > 0
+		r, _ := p.TestScore(p.Best())
+		t.testMetric = r.Metric
+		t.bestHidden, t.bestConns = p.Best().HiddenCount(), p.Best().EnabledCount()
+		for _, st := range p.History() {
+			t.wallSeconds += st.Seconds
+			if t.classify && t.reached < 0 && st.TestMetric >= target {
+				t.reached = st.Generation
+			}
+		}
+	}
 	if g, _ := p.Solver(); g != nil {
 		t.solved = true
 		t.evaluations = p.SolvedEvaluations()
@@ -198,7 +235,11 @@ func summarizeTrials(results []trial) trialStats {
 
 // printTrials writes the statistics of results, all but the wall time,
 // which the caller adds.
-func printTrials(w io.Writer, cfg population.Config, results []trial) {
+func printTrials(w io.Writer, cfg population.Config, results []trial, target float64) {
+	if results[0].supervised {
+		printSupervisedTrials(w, cfg, results, target)
+		return
+	}
 	st := summarizeTrials(results)
 	row := func(name, format string, a ...any) {
 		fmt.Fprintf(w, "%-22s "+format+"\n", append([]any{name}, a...)...)
@@ -225,5 +266,41 @@ func printTrials(w io.Writer, cfg population.Config, results []trial) {
 			seeds[i] = fmt.Sprint(s)
 		}
 		row("unsolved seeds", "%s", strings.Join(seeds, ", "))
+	}
+}
+
+// printSupervisedTrials writes one row per run of a supervised task (the
+// best genome's test accuracy or MSE at the end, the first generation whose
+// best genome reached the target accuracy, its size, and the run's wall
+// time) and a summary line.
+func printSupervisedTrials(w io.Writer, cfg population.Config, results []trial, target float64) {
+	strategy, learning := cfg.Resolve(true)
+	fmt.Fprintf(w, "task %s, strategy %s (learning %s), population %d, %d generations\n",
+		cfg.Task, strategy, learning, cfg.PopulationSize, cfg.Generations)
+	metric := "test accuracy"
+	if !results[0].classify {
+		metric = "test MSE"
+	}
+	fmt.Fprintf(w, "%6s  %13s  %16s  %6s  %11s  %8s\n", "seed", metric, "reached target", "hidden", "connections", "wall s")
+	reached, sum, wall := 0, 0.0, 0.0
+	for _, t := range results {
+		at := "-"
+		if t.reached >= 0 {
+			at = fmt.Sprintf("generation %d", t.reached)
+			reached++
+		}
+		if !t.classify {
+			at = "-"
+		}
+		fmt.Fprintf(w, "%6d  %13.3f  %16s  %6d  %11d  %8.1f\n", t.seed, t.testMetric, at, t.bestHidden, t.bestConns, t.wallSeconds)
+		sum += t.testMetric
+		wall += t.wallSeconds
+	}
+	n := float64(len(results))
+	if results[0].classify {
+		fmt.Fprintf(w, "reached test accuracy >= %.2f within %d generations: %d of %d runs; mean final test accuracy %.3f; mean wall %.1fs\n",
+			target, cfg.Generations, reached, len(results), sum/n, wall/n)
+	} else {
+		fmt.Fprintf(w, "mean final test MSE %.4f; mean wall %.1fs\n", sum/n, wall/n)
 	}
 }

@@ -73,3 +73,41 @@ func TestSummarizeTrials(t *testing.T) {
 		t.Errorf("no solved run: solved %d, hasEvaluationsStats %v; want 0, false", st.solved, st.hasEvaluationsStats)
 	}
 }
+
+// TestTrialsSupervised checks the per-seed table of a supervised task and
+// that it too is independent of the number of runs at a time.
+func TestTrialsSupervised(t *testing.T) {
+	t.Parallel()
+	args := []string{"--task", "gaussian", "--runs", "3", "--population", "20", "--generations", "2"}
+	code1, out1, err1 := call(t, trialsCmd, append(args, "--workers", "1")...)
+	code2, out2, err2 := call(t, trialsCmd, append(args, "--workers", "2")...)
+	if code1 != exitOK || code2 != exitOK {
+		t.Fatalf("trials: exit status %d and %d: %s %s", code1, code2, err1, err2)
+	}
+	strip := func(out string) string {
+		// The wall-time column and lines differ between runs.
+		var keep []string
+		for _, l := range strings.Split(withoutWallTime(t, out), "\n") {
+			if f := strings.Fields(l); len(f) > 0 && f[0] != "seed" {
+				if i := strings.Index(l, "mean wall"); i >= 0 {
+					l = l[:i]
+				} else if len(f) >= 6 {
+					l = strings.Join(f[:len(f)-1], " ")
+				}
+			}
+			keep = append(keep, l)
+		}
+		return strings.Join(keep, "\n")
+	}
+	if a, b := strip(out1), strip(out2); a != b {
+		t.Errorf("supervised trials depend on --workers:\n%s\n---\n%s", a, b)
+	}
+	for _, want := range []string{"strategy plastic (learning lamarckian)", "test accuracy", "reached test accuracy >= 0.90 within 2 generations:"} {
+		if !strings.Contains(out1, want) {
+			t.Errorf("trials output %q lacks %q", out1, want)
+		}
+	}
+	if code, _, stderr := call(t, trialsCmd, append(args, "--target", "1.5")...); code != exitUsage || !strings.Contains(stderr, "--target 1.5") {
+		t.Errorf("--target 1.5: exit %d, %q; want 2 naming the flag", code, stderr)
+	}
+}

@@ -1,0 +1,287 @@
+package checkpoints
+
+import (
+	"bufio"
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/neuroplast/neuroplast/population"
+)
+
+// ErrNoCheckpoint is returned, wrapped with the directory, by Latest and
+// Load when a directory holds no checkpoint.
+var ErrNoCheckpoint = errors.New("checkpoints: no checkpoint")
+
+// Name returns the file name of generation gen's checkpoint, such as
+// "gen-000050.ckpt": gen with at least six digits.
+func Name(gen int) string {
+	return fmt.Sprintf("gen-%06d.ckpt", gen)
+}
+
+// parseName returns the generation of a checkpoint file name made by Name.
+func parseName(name string) (int, bool) {
+	digits, ok := strings.CutPrefix(name, "gen-")
+	if !ok {
+		return 0, false
+	}
+	digits, ok = strings.CutSuffix(digits, ".ckpt")
+	if !ok || len(digits) < 6 || strings.Trim(digits, "0123456789") != "" {
+		return 0, false
+	}
+	gen, err := strconv.Atoi(digits)
+	if err != nil || Name(gen) != name {
+		return 0, false
+	}
+	return gen, true
+}
+
+// isTemp reports whether name is a temporary file of Write.
+func isTemp(name string) bool {
+	i := strings.LastIndex(name, ".tmp-")
+	if i < 0 {
+		return false
+	}
+	_, ok := parseName(name[:i])
+	return ok
+}
+
+// entry is a checkpoint file found in a directory.
+type entry struct {
+	gen  int
+	path string
+}
+
+// scan returns dir's checkpoint files, newest first, and its temporary
+// files. Its error is os.ReadDir's.
+func scan(dir string) (ckpts []entry, temps []string, err error) {
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, de := range des {
+		if de.IsDir() {
+			continue
+		}
+		name := de.Name()
+		if gen, ok := parseName(name); ok {
+			ckpts = append(ckpts, entry{gen, filepath.Join(dir, name)})
+		} else if isTemp(name) {
+			temps = append(temps, filepath.Join(dir, name))
+		}
+	}
+	slices.SortFunc(ckpts, func(a, b entry) int { return cmp.Compare(b.gen, a.gen) })
+	return ckpts, temps, nil
+}
+
+// Write writes s to path atomically: it writes a temporary file in the same
+// directory, syncs it, renames it over path and syncs the directory, so
+// that path holds the old content or the new, never a part. A failed Write
+// leaves no temporary file behind.
+func Write(path string, s *population.State) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("checkpoints: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			err = fmt.Errorf("checkpoints: writing %s: %w", path, err)
+		}
+	}()
+	w := bufio.NewWriterSize(f, 1<<20)
+	if _, err = w.Write(make([]byte, headerSize)); err != nil {
+		return err
+	}
+	h, err := writeCompressed(w, s)
+	if err != nil {
+		return err
+	}
+	if err = w.Flush(); err != nil {
+		return err
+	}
+	if _, err = f.WriteAt(h.marshal(), 0); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable, where the platform allows it.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// Read reads the checkpoint at path. A damaged file gives a *CorruptError
+// naming the file and the problem.
+func Read(path string) (*population.State, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoints: %w", err)
+	}
+	defer f.Close()
+	size := int64(-1)
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
+	s, err := decode(f, size)
+	var ce *CorruptError
+	switch {
+	case errors.As(err, &ce):
+		ce.File = path
+		return nil, ce
+	case err != nil:
+		return nil, fmt.Errorf("checkpoints: %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Save writes s into dir (created if missing) as Name(s.Generation), then
+// removes all but the newest keep checkpoints in dir, and any temporary
+// files an interrupted Write left there.
+//
+// The new checkpoint is complete and renamed into place before anything is
+// removed, and only checkpoints of generations before s.Generation are
+// removed (the new one counts as the newest kept), so a damaged file of a
+// later generation never causes the last valid checkpoint to go. If the
+// checkpoint was written but pruning failed, Save returns its path with
+// the error.
+func Save(dir string, s *population.State, keep int) (path string, err error) {
+	switch {
+	case keep < 1:
+		return "", fmt.Errorf("checkpoints: keep = %d, want >= 1", keep)
+	case s == nil:
+		return "", errors.New("checkpoints: nil state")
+	case s.Generation < 0:
+		return "", fmt.Errorf("checkpoints: generation %d, want >= 0", s.Generation)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("checkpoints: %w", err)
+	}
+	path = filepath.Join(dir, Name(s.Generation))
+	if err := Write(path, s); err != nil {
+		return "", err
+	}
+	ckpts, temps, err := scan(dir)
+	if err != nil {
+		return path, fmt.Errorf("checkpoints: pruning: %w", err)
+	}
+	var errs []error
+	kept := 1
+	for _, c := range ckpts {
+		if c.gen >= s.Generation {
+			continue
+		}
+		if kept < keep {
+			kept++
+			continue
+		}
+		if err := os.Remove(c.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	for _, t := range temps {
+		if err := os.Remove(t); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return path, fmt.Errorf("checkpoints: pruning: %w", errors.Join(errs...))
+	}
+	return path, nil
+}
+
+// List returns the paths of the checkpoint files in dir, newest (highest
+// generation) first. Files not named by Name are ignored.
+func List(dir string) ([]string, error) {
+	ckpts, _, err := scan(dir)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoints: %w", err)
+	}
+	paths := make([]string, len(ckpts))
+	for i, c := range ckpts {
+		paths[i] = c.path
+	}
+	return paths, nil
+}
+
+// Latest loads the newest valid checkpoint in dir and returns it with its
+// path. Each newer checkpoint that fails to load is returned in skipped, as
+// an error naming the file and the problem, and the next older one is
+// tried. If dir holds no checkpoint (or cannot be read), err wraps
+// ErrNoCheckpoint and names dir; if none of them loads, err joins the
+// errors of all of them, newest first, and skipped holds the same errors.
+func Latest(dir string) (s *population.State, path string, skipped []error, err error) {
+	ckpts, _, err := scan(dir)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("%w in %s (%w)", ErrNoCheckpoint, dir, err)
+	}
+	if len(ckpts) == 0 {
+		return nil, "", nil, fmt.Errorf("%w in %s", ErrNoCheckpoint, dir)
+	}
+	for _, c := range ckpts {
+		s, err := Read(c.path)
+		if err == nil {
+			return s, c.path, skipped, nil
+		}
+		skipped = append(skipped, err)
+	}
+	return nil, "", skipped, errors.Join(skipped...)
+}
+
+// Load reads the checkpoint at path, or, when path is a directory, the
+// newest valid checkpoint of the run directory: in path/checkpoints, or in
+// path itself if that holds checkpoint files directly. It returns the file
+// loaded, and, as Latest does, the newer checkpoints it skipped. This is
+// what evolve inspect and show accept as DIR|CHECKPOINT.
+func Load(path string) (s *population.State, file string, skipped []error, err error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("checkpoints: %w", err)
+	}
+	if !fi.IsDir() {
+		s, err := Read(path)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		return s, path, nil, nil
+	}
+	sub := filepath.Join(path, "checkpoints")
+	for _, dir := range []string{sub, path} {
+		if ckpts, _, err := scan(dir); err == nil && len(ckpts) > 0 {
+			return Latest(dir)
+		}
+	}
+	return nil, "", nil, fmt.Errorf("%w in %s or %s", ErrNoCheckpoint, sub, path)
+}

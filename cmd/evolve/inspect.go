@@ -1,0 +1,460 @@
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/neuroplast/neuroplast/checkpoints"
+	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/tasks"
+)
+
+// inspectCmd implements "evolve inspect": a table of the best genomes of a
+// checkpoint, or of its species.
+func inspectCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("inspect", "DIR|CHECKPOINT [--top N] [--sort fitness|neurons|connections|age] [--species] [--format table|csv|json]", stderr)
+	top := fs.Int("top", 10, "list the first `N` rows; 0 lists all")
+	sortBy := fs.String("sort", "fitness", "order of the genomes: fitness (highest first), neurons or connections (fewest first), age (oldest first); ties go to the fitter genome")
+	bySpecies := fs.Bool("species", false, "list the species instead of the genomes, fittest first")
+	format := fs.String("format", "table", "output format: table, csv or json")
+	positional, err := parseFlags(fs, args)
+	if err != nil {
+		return flagStatus(err)
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "evolve inspect: "+format+"\n", a...)
+		return exitUsage
+	}
+	if len(positional) != 1 {
+		return fail("want one run directory or checkpoint file, got %d arguments %q (see evolve inspect -h)", len(positional), positional)
+	}
+	if *top < 0 {
+		return fail("--top %d: want >= 0 (0 lists all)", *top)
+	}
+	if !slices.Contains(sortKeys, *sortBy) {
+		return fail("--sort %q: allowed: %s", *sortBy, strings.Join(sortKeys, ", "))
+	}
+	if *bySpecies && *sortBy != "fitness" {
+		return fail("--sort %s: species are listed fittest first; --sort applies to genomes only", *sortBy)
+	}
+	if !slices.Contains([]string{"table", "csv", "json"}, *format) {
+		return fail("--format %q: allowed: table, csv, json", *format)
+	}
+	s, file, ok := loadCheckpoint("inspect", positional[0], stderr)
+	if !ok {
+		return exitUsage
+	}
+
+	var t *table
+	if *bySpecies {
+		t = speciesTable(s)
+	} else {
+		t = genomeTable(s, *sortBy)
+	}
+	if *top > 0 && len(t.rows) > *top {
+		t.rows = t.rows[:*top]
+	}
+	var b bytes.Buffer
+	switch *format {
+	case "table":
+		fmt.Fprintln(&b, headline(s, file))
+		err = t.writeText(&b)
+	case "csv":
+		err = t.writeCSV(&b)
+	case "json":
+		err = t.writeJSON(&b, describe(s, file), t.name)
+	}
+	if err == nil {
+		_, err = stdout.Write(b.Bytes())
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "evolve inspect: %v\n", err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// sortKeys are the orders inspect --sort allows.
+var sortKeys = []string{"fitness", "neurons", "connections", "age"}
+
+// loadCheckpoint loads the checkpoint arg names for command: a checkpoint
+// file, or a run directory, whose newest valid checkpoint it takes. It
+// warns on stderr about each damaged checkpoint skipped. When there is
+// none to load it writes a message naming the file and the problem and
+// returns false.
+func loadCheckpoint(command, arg string, stderr io.Writer) (*population.State, string, bool) {
+	s, file, skipped, err := checkpoints.Load(arg)
+	warnSkipped(stderr, command, skipped)
+	if err == nil {
+		return s, file, true
+	}
+	var corrupt *checkpoints.CorruptError
+	switch {
+	case len(skipped) > 0:
+		fmt.Fprintf(stderr, "evolve %s: %s: no valid checkpoint: all %d are damaged (see the warnings above)\n", command, arg, len(skipped))
+	case errors.As(err, &corrupt):
+		fmt.Fprintf(stderr, "evolve %s: %s is not a usable checkpoint: %s\n", command, corrupt.File, corrupt.Problem)
+	case errors.Is(err, checkpoints.ErrNoCheckpoint):
+		fmt.Fprintf(stderr, "evolve %s: %s holds no checkpoint (want a checkpoint file, or a run directory holding %s/gen-NNNNNN.ckpt)\n", command, arg, checkpointsDir)
+	case errors.Is(err, os.ErrNotExist):
+		if _, serr := os.Stat(arg); serr != nil {
+			fmt.Fprintf(stderr, "evolve %s: %s: no such file or directory (want a run directory or a checkpoint file)\n", command, arg)
+		} else {
+			fmt.Fprintf(stderr, "evolve %s: %s holds no checkpoint (want a checkpoint file, or a run directory holding %s/gen-NNNNNN.ckpt)\n", command, arg, checkpointsDir)
+		}
+	default:
+		fmt.Fprintf(stderr, "evolve %s: %s: %v\n", command, arg, err)
+	}
+	return nil, "", false
+}
+
+// metricName returns the name of the task's metric (tasks.Info.Metric), or
+// "" when the task has none or is unknown to this program.
+func metricName(s *population.State) string {
+	task, err := tasks.New(s.Config.Task, s.Config.Seed)
+	if err != nil {
+		return ""
+	}
+	return task.Info().Metric
+}
+
+// headline describes the checkpoint s, read from file, in one line.
+func headline(s *population.State, file string) string {
+	gen := strconv.Itoa(s.Generation)
+	if !s.Evaluated {
+		gen += " (bred, not evaluated yet)"
+	}
+	line := fmt.Sprintf("%s: task %s, generation %s, population %d, species %d", file, s.Config.Task, gen, len(s.Genomes), len(s.Species.Species))
+	if s.Best != nil {
+		line += fmt.Sprintf(", best ever %.6g (genome %d)", s.Best.Fitness, s.Best.ID)
+	}
+	if s.Solver != nil {
+		line += fmt.Sprintf(", solved in generation %d", s.SolvedGeneration)
+	}
+	return line
+}
+
+// describe returns the headline's facts as the fields of a JSON object.
+func describe(s *population.State, file string) object {
+	o := object{
+		{"file", file},
+		{"task", s.Config.Task},
+		{"generation", s.Generation},
+		{"evaluated", s.Evaluated},
+		{"population", len(s.Genomes)},
+		{"species", len(s.Species.Species)},
+	}
+	if s.Best != nil {
+		o = append(o, field{"best_fitness", s.Best.Fitness}, field{"best_genome", s.Best.ID})
+	}
+	return append(o, field{"solved_generation", s.SolvedGeneration})
+}
+
+// genomeTable lists the genomes of s in the order named by sortBy.
+func genomeTable(s *population.State, sortBy string) *table {
+	speciesOf := make([]int, len(s.Genomes))
+	for i := range speciesOf {
+		speciesOf[i] = -1
+	}
+	if s.Evaluated {
+		for _, sp := range s.Species.Species {
+			for _, m := range sp.Members {
+				if m >= 0 && m < len(speciesOf) {
+					speciesOf[m] = sp.ID
+				}
+			}
+		}
+	}
+	order := make([]int, len(s.Genomes))
+	for i := range order {
+		order[i] = i
+	}
+	fitness := func(i int) float64 {
+		if !s.Evaluated {
+			return 0 // unknown: every genome ties
+		}
+		return s.Genomes[i].Fitness
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		ga, gb := s.Genomes[a], s.Genomes[b]
+		var c int
+		switch sortBy {
+		case "neurons":
+			c = cmp.Compare(ga.HiddenCount(), gb.HiddenCount())
+		case "connections":
+			c = cmp.Compare(ga.EnabledCount(), gb.EnabledCount())
+		case "age":
+			c = cmp.Compare(ga.Born, gb.Born)
+		}
+		if c != 0 {
+			return c
+		}
+		if c := cmp.Compare(fitness(b), fitness(a)); c != 0 {
+			return c
+		}
+		return cmp.Compare(ga.ID, gb.ID)
+	})
+
+	metric := metricName(s)
+	t := &table{name: "genomes", columns: []string{"rank", "genome", "species", "fitness"}}
+	if metric != "" {
+		t.columns = append(t.columns, metric)
+	}
+	t.columns = append(t.columns, "hidden", "connections", "depth", "age", "dropins", "apoptoses", "parents")
+	for rank, i := range order {
+		g := s.Genomes[i]
+		row := []any{rank + 1, g.ID, nil, nil}
+		if speciesOf[i] >= 0 {
+			row[2] = speciesOf[i]
+		}
+		if s.Evaluated {
+			row[3] = g.Fitness
+		}
+		if metric != "" {
+			if s.Evaluated && i < len(s.Outcomes) {
+				row = append(row, s.Outcomes[i].Metric)
+			} else {
+				row = append(row, nil)
+			}
+		}
+		parents := []int{}
+		for _, p := range g.Parents {
+			if p >= 0 {
+				parents = append(parents, p)
+			}
+		}
+		row = append(row, g.HiddenCount(), g.EnabledCount(), depth(g), s.Generation-g.Born, g.Dropins, g.Apoptoses, parents)
+		t.rows = append(t.rows, row)
+	}
+	return t
+}
+
+// speciesTable lists the species of s, fittest first (by the fitness of
+// their best member), ties and unevaluated generations by ID.
+func speciesTable(s *population.State) *table {
+	t := &table{name: "species", columns: []string{"species", "size", "best_fitness", "best_ever", "age", "since_improvement"}}
+	list := slices.Clone(s.Species.Species)
+	current := func(i int) (float64, bool) {
+		sp := list[i]
+		if !s.Evaluated || len(sp.Members) == 0 || sp.Members[0] < 0 || sp.Members[0] >= len(s.Genomes) {
+			return 0, false
+		}
+		// Members are ranked, fittest first.
+		return s.Genomes[sp.Members[0]].Fitness, true
+	}
+	order := make([]int, len(list))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		fa, _ := current(a)
+		fb, _ := current(b)
+		if c := cmp.Compare(fb, fa); c != 0 {
+			return c
+		}
+		return cmp.Compare(list[a].ID, list[b].ID)
+	})
+	for _, i := range order {
+		sp := list[i]
+		row := []any{sp.ID, nil, nil, sp.Best, s.Generation - sp.Created, s.Generation - sp.LastImproved}
+		if f, ok := current(i); ok {
+			row[1], row[2] = len(sp.Members), f
+		}
+		t.rows = append(t.rows, row)
+	}
+	return t
+}
+
+// depth returns the number of connections on the longest path of enabled
+// connections from an input or bias node to an output node, or 0 when no
+// output can be reached. Connections that close a cycle (back edges of a
+// depth-first search from the inputs in ID order, connections in
+// innovation order) are not followed, so in recurrent genomes a node
+// counts at most once along a path.
+func depth(g *genome.Genome) int {
+	out := make([][]int, len(g.Nodes))
+	for _, c := range g.Conns {
+		from, to := g.NodeIndex(c.From), g.NodeIndex(c.To)
+		if c.Enabled && from >= 0 && to >= 0 {
+			out[from] = append(out[from], to)
+		}
+	}
+	const (
+		unvisited = iota
+		onPath
+		done
+	)
+	state := make([]uint8, len(g.Nodes))
+	longest := make([]int, len(g.Nodes)) // to an output; -1: none reachable
+	var visit func(i int) int
+	visit = func(i int) int {
+		switch state[i] {
+		case onPath:
+			return -1 // a cycle: not followed
+		case done:
+			return longest[i]
+		}
+		state[i] = onPath
+		best := -1
+		if g.Nodes[i].Kind == genome.Output {
+			best = 0
+		}
+		for _, j := range out[i] {
+			if d := visit(j); d >= 0 {
+				best = max(best, d+1)
+			}
+		}
+		state[i], longest[i] = done, best
+		return best
+	}
+	d := 0
+	for i, nd := range g.Nodes {
+		if nd.Kind == genome.Input || nd.Kind == genome.Bias {
+			d = max(d, visit(i))
+		}
+	}
+	return d
+}
+
+// table is what inspect and show print: named columns and rows of values,
+// each an int, a float64, a string, a bool, a []int, or nil for unknown.
+type table struct {
+	name    string // the key of the rows in JSON
+	columns []string
+	rows    [][]any
+}
+
+// text formats v for a text table: floats to 6 significant digits, nil as
+// "-", a []int as a comma-separated list.
+func text(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "-"
+	case float64:
+		return strconv.FormatFloat(v, 'g', 6, 64)
+	case []int:
+		if len(v) == 0 {
+			return "-"
+		}
+		s := make([]string, len(v))
+		for i, x := range v {
+			s[i] = strconv.Itoa(x)
+		}
+		return strings.Join(s, ", ")
+	}
+	return fmt.Sprint(v)
+}
+
+// csvText formats v for CSV: floats in full precision, nil as "", a []int
+// separated by spaces.
+func csvText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	case []int:
+		s := make([]string, len(v))
+		for i, x := range v {
+			s[i] = strconv.Itoa(x)
+		}
+		return strings.Join(s, " ")
+	}
+	return fmt.Sprint(v)
+}
+
+// writeText writes t as a text table (tablewriter), numbers aligned right.
+func (t *table) writeText(w io.Writer) error {
+	tb := tablewriter.NewTable(w, tablewriter.WithRowAlignment(tw.AlignRight))
+	tb.Header(t.columns)
+	for _, row := range t.rows {
+		cells := make([]string, len(row))
+		for i, v := range row {
+			cells[i] = text(v)
+		}
+		if err := tb.Append(cells); err != nil {
+			return err
+		}
+	}
+	return tb.Render()
+}
+
+// writeCSV writes t as CSV with a header line of column names.
+func (t *table) writeCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write(t.columns)
+	for _, row := range t.rows {
+		cells := make([]string, len(row))
+		for i, v := range row {
+			cells[i] = csvText(v)
+		}
+		cw.Write(cells)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeJSON writes head as an indented JSON object with the rows of t, as
+// objects keyed by column, added under key.
+func (t *table) writeJSON(w io.Writer, head object, key string) error {
+	rows := make([]object, len(t.rows))
+	for r, row := range t.rows {
+		o := make(object, len(row))
+		for i, v := range row {
+			o[i] = field{t.columns[i], v}
+		}
+		rows[r] = o
+	}
+	b, err := json.MarshalIndent(append(head, field{key, rows}), "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// object is a JSON object whose keys keep their order.
+type object []field
+
+type field struct {
+	key   string
+	value any
+}
+
+// MarshalJSON implements json.Marshaler.
+func (o object) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, f := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, err := json.Marshal(f.key)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(f.value)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}

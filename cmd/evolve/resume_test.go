@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/neuroplast/neuroplast/checkpoints"
+)
+
+// sameRun reports, as test errors, how the run directory got differs from
+// want beyond the timing fields: best.json must be byte-identical,
+// summary.json equal but for wall_seconds, stats.jsonl equal but for
+// seconds and evals_per_sec.
+func sameRun(t *testing.T, want, got string) {
+	t.Helper()
+	bw, err := os.ReadFile(filepath.Join(want, bestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bg, err := os.ReadFile(filepath.Join(got, bestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(bw, bg) {
+		t.Errorf("%s differs from %s", filepath.Join(got, bestFile), filepath.Join(want, bestFile))
+	}
+	sw := readJSON(t, filepath.Join(want, summaryFile), "wall_seconds")
+	sg := readJSON(t, filepath.Join(got, summaryFile), "wall_seconds")
+	if !reflect.DeepEqual(sw, sg) {
+		t.Errorf("%s differs from %s:\n got %v\nwant %v", filepath.Join(got, summaryFile), filepath.Join(want, summaryFile), sg, sw)
+	}
+	lw, lg := readStats(t, want), readStats(t, got)
+	if len(lw) != len(lg) {
+		t.Errorf("%s has %d lines, want %d", filepath.Join(got, statsFile), len(lg), len(lw))
+	}
+	for i := range min(len(lw), len(lg)) {
+		if !reflect.DeepEqual(lw[i], lg[i]) {
+			t.Errorf("%s line %d differs:\n got %v\nwant %v", filepath.Join(got, statsFile), i+1, lg[i], lw[i])
+			break
+		}
+	}
+}
+
+// commandFunc is the type of a subcommand's implementation.
+type commandFunc = func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+
+// mustCall runs cmd in-process and fails the test unless it exits with
+// status 0.
+func mustCall(t *testing.T, cmd commandFunc, args ...string) (stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr := call(t, cmd, args...)
+	if code != exitOK {
+		t.Fatalf("evolve %q: exit status %d: %s", args, code, stderr)
+	}
+	return stdout, stderr
+}
+
+// runArgs are the flags of the runs the resume tests compare.
+var runArgs = []string{"--task", "xor", "--seed", "3", "--stop-on-solve=false", "--quiet"}
+
+func TestResumeExact(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	dir := func(name string) string { return filepath.Join(base, name) }
+	run := func(name string, args ...string) {
+		mustCall(t, runCmd, append(append([]string{"--out", dir(name)}, runArgs...), args...)...)
+	}
+	run("whole", "--generations", "40", "--checkpoint-every", "5")
+
+	// Run 20 generations, then resume to 40, with the same or other workers.
+	run("half", "--generations", "20", "--checkpoint-every", "5")
+	mustCall(t, resumeCmd, dir("half"), "--generations", "40", "--quiet")
+	sameRun(t, dir("whole"), dir("half"))
+
+	run("workers", "--generations", "20", "--checkpoint-every", "5", "--workers", "1")
+	mustCall(t, resumeCmd, dir("workers"), "--generations", "40", "--workers", "3", "--quiet")
+	sameRun(t, dir("whole"), dir("workers"))
+	if cfg := readConfig(t, dir("workers")); cfg.Workers != 3 || cfg.Generations != 40 {
+		t.Errorf("config.toml after resume --workers 3 --generations 40: workers %d, generations %d", cfg.Workers, cfg.Generations)
+	}
+
+	// Taking checkpoints does not change the run.
+	run("every1", "--generations", "40", "--checkpoint-every", "1", "--keep", "2")
+	run("every0", "--generations", "40", "--checkpoint-every", "0")
+	sameRun(t, dir("whole"), dir("every1"))
+	sameRun(t, dir("whole"), dir("every0"))
+	for name, want := range map[string][]string{
+		"whole":  {"gen-000039.ckpt", "gen-000034.ckpt", "gen-000029.ckpt"},
+		"every1": {"gen-000039.ckpt", "gen-000038.ckpt"},
+		"every0": {"gen-000039.ckpt"},
+	} {
+		if got := listCheckpoints(t, dir(name)); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s holds checkpoints %q, want %q", name, got, want)
+		}
+	}
+
+	// A run at its limit resumes to the same outputs, at once.
+	before, err := os.ReadFile(filepath.Join(dir("whole"), statsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCall(t, resumeCmd, dir("whole"), "--quiet")
+	after, err := os.ReadFile(filepath.Join(dir("whole"), statsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Errorf("resuming a finished run changed %s", statsFile)
+	}
+	sameRun(t, dir("every0"), dir("whole"))
+}
+
+// listCheckpoints returns the names of the checkpoints in the run
+// directory dir, newest first.
+func listCheckpoints(t *testing.T, dir string) []string {
+	t.Helper()
+	paths, err := checkpoints.List(filepath.Join(dir, checkpointsDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = filepath.Base(p)
+	}
+	return names
+}
+
+// TestResumeDropsLaterLines checks that lines stats.jsonl got after the
+// checkpoint (from a run killed before its next checkpoint) are dropped,
+// and that a solved run with stop_on_solve resumes to the same end.
+func TestResumeDropsLaterLines(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	whole, cut := filepath.Join(base, "whole"), filepath.Join(base, "cut")
+	args := []string{"--task", "xor", "--seed", "1", "--quiet", "--checkpoint-every", "4"}
+	mustCall(t, runCmd, append(args, "--out", whole)...)
+	mustCall(t, runCmd, append(args, "--out", cut)...)
+	// Remove the final checkpoint and append a partial line, as if the run
+	// had been killed while writing a generation after its last periodic
+	// checkpoint.
+	names := listCheckpoints(t, cut)
+	if len(names) < 2 {
+		t.Fatalf("checkpoints %q: want at least 2", names)
+	}
+	if err := os.Remove(filepath.Join(cut, checkpointsDir, names[0])); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(filepath.Join(cut, statsFile), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"generation":99,"best_fit`)
+	f.Close()
+	os.Remove(filepath.Join(cut, summaryFile))
+	mustCall(t, resumeCmd, cut, "--quiet")
+	sameRun(t, whole, cut)
+}
+
+func TestResumeDamagedNewest(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	whole, dir := filepath.Join(base, "whole"), filepath.Join(base, "damaged")
+	mustCall(t, runCmd, append([]string{"--out", whole, "--generations", "30"}, runArgs...)...)
+	mustCall(t, runCmd, append([]string{"--out", dir, "--generations", "20", "--checkpoint-every", "5"}, runArgs...)...)
+	newest := filepath.Join(dir, checkpointsDir, checkpoints.Name(19))
+	b, err := os.ReadFile(newest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0x40
+	if err := os.WriteFile(newest, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr := mustCall(t, resumeCmd, dir, "--generations", "30", "--quiet")
+	if !strings.Contains(stderr, "warning") || !strings.Contains(stderr, newest) || !strings.Contains(stderr, "checksum") {
+		t.Errorf("resume past a damaged checkpoint: stderr %q, want a warning naming %s and the problem", stderr, newest)
+	}
+	sameRun(t, whole, dir)
+	// The damaged file was replaced by a new checkpoint of generation 19.
+	if _, err := checkpoints.Read(newest); err != nil {
+		t.Errorf("after resume: %v", err)
+	}
+}
+
+func TestResumeRefuses(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	done := filepath.Join(base, "done")
+	mustCall(t, runCmd, append([]string{"--out", done, "--generations", "6", "--checkpoint-every", "3", "--keep", "2"}, runArgs...)...)
+
+	empty := filepath.Join(base, "empty")
+	if err := os.MkdirAll(filepath.Join(empty, checkpointsDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	noCkpt := filepath.Join(base, "nockpt")
+	if err := os.MkdirAll(noCkpt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	damaged := filepath.Join(base, "damaged")
+	if err := os.CopyFS(damaged, os.DirFS(done)); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range listCheckpoints(t, damaged) {
+		if err := os.WriteFile(filepath.Join(damaged, checkpointsDir, name), []byte("not a checkpoint"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{nil, []string{"want one run directory"}},
+		{[]string{filepath.Join(base, "missing")}, []string{filepath.Join(base, "missing"), "not a run directory"}},
+		{[]string{noCkpt}, []string{noCkpt, "no checkpoint to resume from"}},
+		{[]string{empty}, []string{empty, "no checkpoint to resume from"}},
+		{[]string{damaged}, []string{"warning", checkpoints.Name(5), checkpoints.Name(2), "no valid checkpoint", "all 2"}},
+		{[]string{done, "--generations", "4"}, []string{"--generations 4", "evaluated 6 generations already", "want >= 6"}},
+		{[]string{done, "--generations", "0"}, []string{"--generations 0: want >= 1"}},
+		{[]string{done, "--workers", "-1"}, []string{"--workers -1"}},
+		{[]string{done, done}, []string{"want one run directory, got 2"}},
+	}
+	for _, tt := range tests {
+		code, _, stderr := call(t, resumeCmd, tt.args...)
+		if code != exitUsage {
+			t.Errorf("resume %q: exit status %d, want %d (stderr %q)", tt.args, code, exitUsage, stderr)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("resume %q: stderr %q, want it to contain %q", tt.args, stderr, w)
+			}
+		}
+		if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {
+			t.Errorf("resume %q: stderr holds a stack trace: %q", tt.args, stderr)
+		}
+	}
+}

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/population"
+)
+
+// showCmd implements "evolve show": one genome of a checkpoint, whole, as
+// tables of its neurons and connections, as Graphviz DOT, or as JSON.
+func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("show", "DIR|CHECKPOINT [--genome ID|best] [--format table|dot|json]", stderr)
+	which := fs.String("genome", "best", "the genome: best (the best ever) or a genome `ID` (see evolve inspect)")
+	format := fs.String("format", "table", "output format: table, dot (Graphviz: evolve show ... --format dot | dot -Tsvg > genome.svg) or json")
+	positional, err := parseFlags(fs, args)
+	if err != nil {
+		return flagStatus(err)
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "evolve show: "+format+"\n", a...)
+		return exitUsage
+	}
+	if len(positional) != 1 {
+		return fail("want one run directory or checkpoint file, got %d arguments %q (see evolve show -h)", len(positional), positional)
+	}
+	id := -1
+	if *which != "best" {
+		id, err = strconv.Atoi(*which)
+		if err != nil || id < 0 {
+			return fail("--genome %q: want best or a genome ID, a non-negative integer", *which)
+		}
+	}
+	if !slices.Contains([]string{"table", "dot", "json"}, *format) {
+		return fail("--format %q: allowed: table, dot, json", *format)
+	}
+	s, file, ok := loadCheckpoint("show", positional[0], stderr)
+	if !ok {
+		return exitUsage
+	}
+	var g *genome.Genome
+	role := ""
+	if id < 0 {
+		if s.Best == nil {
+			return fail("%s has no best genome yet (generation 0 was not evaluated); give --genome ID, %s", file, whereIDs(s, positional[0]))
+		}
+		g, role = s.Best, "the best ever"
+	} else if g, role = findGenome(s, id); g == nil {
+		return fail("genome %d is not in %s; %s", id, file, whereIDs(s, positional[0]))
+	}
+
+	var b bytes.Buffer
+	switch *format {
+	case "table":
+		err = writeGenomeTables(&b, s, g, role, file)
+	case "dot":
+		writeDOT(&b, g)
+	case "json":
+		var j []byte
+		j, err = json.MarshalIndent(g, "", "  ")
+		b.Write(append(j, '\n'))
+	}
+	if err == nil {
+		_, err = stdout.Write(b.Bytes())
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "evolve show: %v\n", err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// findGenome returns the genome of s with the given ID and its role: one
+// of the current generation, the best ever, the solver or a species'
+// representative, looked for in that order; nil if there is none.
+func findGenome(s *population.State, id int) (*genome.Genome, string) {
+	for i, g := range s.Genomes {
+		if g.ID == id {
+			return g, fmt.Sprintf("genome %d of generation %d", i, s.Generation)
+		}
+	}
+	if s.Best != nil && s.Best.ID == id {
+		return s.Best, "the best ever"
+	}
+	if s.Solver != nil && s.Solver.ID == id {
+		return s.Solver, "the solver"
+	}
+	for _, sp := range s.Species.Species {
+		if sp.Rep != nil && sp.Rep.ID == id {
+			return sp.Rep, fmt.Sprintf("the representative of species %d", sp.ID)
+		}
+	}
+	return nil, ""
+}
+
+// whereIDs tells where the genome IDs of s, read from arg, can be found.
+func whereIDs(s *population.State, arg string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the IDs there are the current generation's %d genomes (list them with: evolve inspect %s --top 0)", len(s.Genomes), arg)
+	if s.Best != nil {
+		fmt.Fprintf(&b, ", the best ever %d", s.Best.ID)
+	}
+	if s.Solver != nil {
+		fmt.Fprintf(&b, ", the solver %d", s.Solver.ID)
+	}
+	var reps []string
+	for _, sp := range s.Species.Species {
+		if sp.Rep != nil {
+			reps = append(reps, strconv.Itoa(sp.Rep.ID))
+		}
+	}
+	if len(reps) > 0 {
+		fmt.Fprintf(&b, " and the species representatives %s", strings.Join(reps, ", "))
+	}
+	return b.String()
+}
+
+// writeGenomeTables writes a line describing g, the role it plays in s,
+// then a table of its neurons and a table of its connections.
+func writeGenomeTables(w io.Writer, s *population.State, g *genome.Genome, role, file string) error {
+	parents := []int{}
+	for _, p := range g.Parents {
+		if p >= 0 {
+			parents = append(parents, p)
+		}
+	}
+	fmt.Fprintf(w, "genome %d, %s, in %s: fitness %.6g, born in generation %d, parents %s, %d hidden neurons, %d of %d connections enabled, depth %d, %d dropins and %d apoptoses in its lineage\n",
+		g.ID, role, file, g.Fitness, g.Born, text(parents), g.HiddenCount(), g.EnabledCount(), len(g.Conns), depth(g), g.Dropins, g.Apoptoses)
+
+	neurons := &table{columns: []string{"id", "kind", "activation", "bias", "utility"}}
+	for _, nd := range g.Nodes {
+		var utility any
+		if g.HasUtility {
+			utility = nd.Utility
+		}
+		neurons.rows = append(neurons.rows, []any{nd.ID, nd.Kind.String(), nd.Act.String(), nd.Bias, utility})
+	}
+	fmt.Fprintln(w, "\nneurons:")
+	if err := neurons.writeText(w); err != nil {
+		return err
+	}
+	conns := &table{columns: []string{"innovation", "from", "to", "weight", "enabled"}}
+	for _, c := range g.Conns {
+		conns.rows = append(conns.rows, []any{c.Innov, c.From, c.To, c.Weight, c.Enabled})
+	}
+	fmt.Fprintln(w, "\nconnections:")
+	if len(g.Conns) == 0 {
+		fmt.Fprintln(w, "none")
+		return nil
+	}
+	return conns.writeText(w)
+}
+
+// writeDOT writes g as a Graphviz digraph: inputs and bias in the first
+// rank, outputs in the last, hidden neurons between; each node on its own
+// line. Edges are labelled with their weights, blue when positive and red
+// when negative, thicker for larger |weight|; disabled ones are dashed and
+// grey.
+func writeDOT(w io.Writer, g *genome.Genome) {
+	maxW := 0.0
+	for _, c := range g.Conns {
+		maxW = max(maxW, math.Abs(c.Weight))
+	}
+	fmt.Fprintf(w, "digraph genome_%d {\n", g.ID)
+	fmt.Fprintf(w, "\tgraph [rankdir=LR, label=\"genome %d: fitness %.6g\", labelloc=t];\n", g.ID, g.Fitness)
+	fmt.Fprintln(w, "\tnode [shape=circle, fontsize=10];")
+	fmt.Fprintln(w, "\tedge [fontsize=8, arrowsize=0.6];")
+	node := func(indent string, nd genome.Node) {
+		switch nd.Kind {
+		case genome.Input:
+			fmt.Fprintf(w, "%sn%d [label=\"%d\\ninput\", shape=box];\n", indent, nd.ID, nd.ID)
+		case genome.Bias:
+			fmt.Fprintf(w, "%sn%d [label=\"%d\\nbias\", shape=box, style=rounded];\n", indent, nd.ID, nd.ID)
+		case genome.Output:
+			fmt.Fprintf(w, "%sn%d [label=\"%d\\n%s\", shape=doublecircle];\n", indent, nd.ID, nd.ID, nd.Act)
+		default:
+			fmt.Fprintf(w, "%sn%d [label=\"%d\\n%s\"];\n", indent, nd.ID, nd.ID, nd.Act)
+		}
+	}
+	rank := func(name, rank string, kinds ...genome.Kind) {
+		fmt.Fprintf(w, "\tsubgraph %s {\n\t\trank=%s;\n", name, rank)
+		for _, nd := range g.Nodes {
+			if slices.Contains(kinds, nd.Kind) {
+				node("\t\t", nd)
+			}
+		}
+		fmt.Fprintln(w, "\t}")
+	}
+	rank("inputs", "source", genome.Input, genome.Bias)
+	rank("outputs", "sink", genome.Output)
+	for _, nd := range g.Nodes {
+		if nd.Kind == genome.Hidden {
+			node("\t", nd)
+		}
+	}
+	for _, c := range g.Conns {
+		colour := "#1f5fbf"
+		if c.Weight < 0 {
+			colour = "#c8302a"
+		}
+		width := 1.0
+		if maxW > 0 {
+			width = 0.5 + 3*math.Abs(c.Weight)/maxW
+		}
+		style := ""
+		if !c.Enabled {
+			colour, style = "#a0a0a0", ", style=dashed"
+		}
+		fmt.Fprintf(w, "\tn%d -> n%d [label=\"%.3g\", color=\"%s\", fontcolor=\"%s\", penwidth=%.2f%s];\n",
+			c.From, c.To, c.Weight, colour, colour, width, style)
+	}
+	fmt.Fprintln(w, "}")
+}
