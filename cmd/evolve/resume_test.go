@@ -241,3 +241,28 @@ func TestResumeRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeUnrestorableNewest checks that a newest checkpoint that reads
+// but cannot be restored (here: one genome short of the population) is
+// reported and skipped like a damaged one.
+func TestResumeUnrestorableNewest(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	whole, dir := filepath.Join(base, "whole"), filepath.Join(base, "odd")
+	mustCall(t, runCmd, append([]string{"--out", whole, "--generations", "30"}, runArgs...)...)
+	mustCall(t, runCmd, append([]string{"--out", dir, "--generations", "20", "--checkpoint-every", "5"}, runArgs...)...)
+	newest := filepath.Join(dir, checkpointsDir, checkpoints.Name(19))
+	s, err := checkpoints.Read(newest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Genomes = s.Genomes[1:]
+	if err := checkpoints.Write(newest, s); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr := mustCall(t, resumeCmd, dir, "--generations", "30", "--quiet")
+	if !strings.Contains(stderr, "warning") || !strings.Contains(stderr, newest) || !strings.Contains(stderr, "cannot be restored") {
+		t.Errorf("resume past an unrestorable checkpoint: stderr %q, want a warning naming %s", stderr, newest)
+	}
+	sameRun(t, whole, dir)
+}

@@ -109,32 +109,46 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(exitUsage, "%s is not a run directory (want the --out directory of evolve run)", dir)
 	}
 
-	state, file, skipped, err := checkpoints.Latest(filepath.Join(dir, checkpointsDir))
-	warnSkipped(stderr, "resume", skipped)
-	switch {
-	case err != nil && len(skipped) > 0:
-		return fail(exitUsage, "%s: no valid checkpoint to resume from: all %d in %s are damaged (see the warnings above)", dir, len(skipped), filepath.Join(dir, checkpointsDir))
-	case errors.Is(err, checkpoints.ErrNoCheckpoint) || errors.Is(err, os.ErrNotExist):
-		return fail(exitUsage, "%s: no checkpoint to resume from in %s (a run stopped before its first checkpoint must be started again with evolve run)", dir, filepath.Join(dir, checkpointsDir))
-	case err != nil:
-		return fail(exitUsage, "%s: cannot resume: %v", dir, err)
+	// The newest checkpoint that reads and restores wins; each newer one
+	// that does not is reported and skipped.
+	ckDir := filepath.Join(dir, checkpointsDir)
+	files, err := checkpoints.List(ckDir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fail(exitUsage, "%s: cannot list the checkpoints: %v", dir, err)
 	}
-	if set["generations"] {
-		if done := len(state.History); *gens < done {
-			return fail(exitUsage, "--generations %d: %s has evaluated %d generations already; want >= %d", *gens, file, done, done)
+	if len(files) == 0 {
+		return fail(exitUsage, "%s: no checkpoint to resume from in %s (a run stopped before its first checkpoint must be started again with evolve run)", dir, ckDir)
+	}
+	var p *population.Population
+	var file string
+	for _, f := range files {
+		state, err := checkpoints.Read(f)
+		if err != nil {
+			warnSkipped(stderr, "resume", []error{err})
+			continue
 		}
-		state.Config.Generations = *gens
+		if set["generations"] {
+			if done := len(state.History); *gens < done {
+				return fail(exitUsage, "--generations %d: %s has evaluated %d generations already; want >= %d", *gens, f, done, done)
+			}
+			state.Config.Generations = *gens
+		}
+		if set["workers"] {
+			state.Config.Workers = *workers
+		}
+		task, err := tasks.New(state.Config.Task, state.Config.Seed)
+		if err == nil {
+			p, err = population.Restore(state, task)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "evolve resume: warning: skipping checkpoint %s: it reads but cannot be restored: %v\n", f, err)
+			continue
+		}
+		file = f
+		break
 	}
-	if set["workers"] {
-		state.Config.Workers = *workers
-	}
-	task, err := tasks.New(state.Config.Task, state.Config.Seed)
-	if err != nil {
-		return fail(exitUsage, "%s: %v", file, err)
-	}
-	p, err := population.Restore(state, task)
-	if err != nil {
-		return fail(exitUsage, "%s: cannot resume: %v", file, err)
+	if p == nil {
+		return fail(exitUsage, "%s: no valid checkpoint to resume from: all %d in %s are damaged (see the warnings above)", dir, len(files), ckDir)
 	}
 	ck := newCheckpointer(p, dir)
 	ck.saved(file)
