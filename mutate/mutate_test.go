@@ -728,3 +728,52 @@ func TestPrune(t *testing.T) {
 		}
 	}
 }
+
+// TestApoptosisOfSilentNeuronPreservesFunction checks that killing a
+// hidden neuron whose outgoing weights are all zero (it contributes
+// nothing) leaves the outputs unchanged within 1e-12: the neuron is given
+// the lowest utility, so utility-driven apoptosis picks it.
+func TestApoptosisOfSilentNeuronPreservesFunction(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		l := drawLayout(t)
+		tr := genome.NewTracker(l)
+		rng := drawRNG(t)
+		g := grow(t, l, tr, rng, true)
+		var hidden []int
+		for i, n := range g.Nodes {
+			if n.Kind == genome.Hidden {
+				hidden = append(hidden, i)
+			}
+		}
+		if len(hidden) == 0 {
+			t.Skip("no hidden neuron")
+		}
+		victim := g.Nodes[rapid.SampledFrom(hidden).Draw(t, "victim")].ID
+		g.HasUtility = true
+		for i := range g.Nodes {
+			g.Nodes[i].Utility = 1 + rng.Float64()
+			if g.Nodes[i].ID == victim {
+				g.Nodes[i].Utility = 0
+			}
+		}
+		for i := range g.Conns {
+			if g.Conns[i].From == victim {
+				g.Conns[i].Weight = 0
+			}
+		}
+		in := inputsFor(l, rng, 4)
+		want := run(t, g, true, in)
+		after := g.Clone()
+		if !mutate.Apoptosis(after, rng) || after.NodeIndex(victim) >= 0 {
+			t.Fatalf("Apoptosis did not remove neuron %d, the least useful", victim)
+		}
+		got := run(t, after, true, in)
+		for s := range in {
+			for k := range want[s] {
+				if math.Abs(got[s][k]-want[s][k]) > 1e-12 {
+					t.Fatalf("input %d output %d = %v after apoptosis of silent neuron %d; want %v", s, k, got[s][k], victim, want[s][k])
+				}
+			}
+		}
+	})
+}
