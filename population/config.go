@@ -161,14 +161,18 @@ func (c *Config) ApplyTask(info tasks.Info) {
 // spiral task with seeds apart from those the README reports: networks
 // grow fast (dropin 0.3) by function-preserving insertion of neurons fed
 // by three sources, so that training, not luck, gives each new neuron its
-// role; hidden neurons start as tanh and may change to any activation;
-// runs last 100 generations whatever a genome scores on held-out data.
+// role; weight perturbations are small (sd 0.5), so that mutation refines
+// what training learned instead of undoing it; hidden neurons start as
+// tanh and may change to any activation; runs last 100 generations
+// whatever a genome scores on held-out data.
 func (c *Config) SupervisedDefaults() {
 	c.Generations = 100
 	c.StopOnSolve = false
 	c.Mutate.Dropin = 0.3
 	c.Mutate.DropinPreserving = 1
 	c.Mutate.DropinFanIn = 3
+	c.Mutate.WeightPower = 0.5
+	c.Mutate.WeightInit = 1
 	c.Mutate.HiddenAct = network.Tanh
 	c.Mutate.Activation = 0.1
 	c.Mutate.Activations = []network.Activation{network.Sigmoid, network.Tanh, network.ReLU, network.Sin, network.Gauss, network.Abs}
