@@ -191,3 +191,27 @@ func zeroed(s []float64, n int) []float64 {
 	clear(s)
 	return s
 }
+
+// Phenotype returns the network g stands for on a supervised task: g
+// compiled, and, under Baldwinian learning, trained as evaluation trains
+// it (from the stream (seed, 0, Evaluate, g.ID)), since a Baldwinian
+// genome keeps its untrained weights. Under Lamarckian learning the genes
+// already hold the trained weights. It is for measuring a genome outside
+// selection, on the test split, say; g is not changed.
+func (p *Pool) Phenotype(g *genome.Genome, task tasks.Supervised) (*network.Network, error) {
+	w := &worker{src: rngs.NewSource(p.seed, 0, rngs.Evaluate, g.ID)}
+	if err := w.compiler.Compile(g, p.feedForward, &w.net); err != nil {
+		return nil, err
+	}
+	if p.training.Learning != Baldwinian || p.training.Steps == 0 {
+		return &w.net, nil
+	}
+	if _, err := p.prepare(task); err != nil {
+		return nil, err
+	}
+	if w.net.Recurrent {
+		return nil, fmt.Errorf("evaluate: genome %d is recurrent; fine-tuning needs feed-forward networks", g.ID)
+	}
+	w.tr.fit(&w.net, p.split, task.Loss(), &p.training, w.src.Rand)
+	return &w.net, nil
+}

@@ -46,10 +46,8 @@ type Population struct {
 
 	history []Stats // every evaluated generation's statistics
 
-	compiler genome.Compiler // for TestScore
-	net      network.Network
-	batch    network.Batch
-	strategy Strategy // the strategy in force, never AutoStrategy
+	batch    network.Batch // for TestScore
+	strategy Strategy      // the strategy in force, never AutoStrategy
 
 	matches []int          // each genome's first matching species
 	births  []birth        // the plan for the next generation
@@ -105,17 +103,20 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 
 // TestScore measures g on the task's test split, when the task is
 // supervised (tasks.Supervised) and g compiles: Fitness is minus the test
-// loss and Metric the test accuracy (or mean squared error). It is for
+// loss and Metric the test accuracy (or mean squared error). Under
+// Baldwinian learning g is trained first, as in evaluation, since its
+// genes keep the untrained weights (evaluate.Pool.Phenotype). It is for
 // reporting; selection never sees the test split.
 func (p *Population) TestScore(g *genome.Genome) (tasks.Result, bool) {
 	sup, ok := p.task.(tasks.Supervised)
 	if !ok || g == nil || !p.cfg.FeedForward {
 		return tasks.Result{}, false
 	}
-	if err := p.compiler.Compile(g, true, &p.net); err != nil {
+	net, err := p.pool.Phenotype(g, sup)
+	if err != nil {
 		return tasks.Result{}, false
 	}
-	return sup.Score(&p.net, sup.Test(), &p.batch), true
+	return sup.Score(net, sup.Test(), &p.batch), true
 }
 
 // Strategy returns the strategy in force: the configured one, with auto

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/neuroplast/neuroplast/evaluate"
+	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/network"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
 )
@@ -92,5 +94,32 @@ func TestSupervisedRunIndependentOfWorkers(t *testing.T) {
 	}
 	if a, b := run(1), run(3); !reflect.DeepEqual(a, b) {
 		t.Errorf("plastic run differs between 1 and 3 workers")
+	}
+}
+
+// TestBaldwinianTestScoreTrains checks that a Baldwinian genome is measured
+// on the test split as the trained network it stands for, not with its
+// untrained genes.
+func TestBaldwinianTestScoreTrains(t *testing.T) {
+	p := supervisedRun(t, "circle", 4, func(c *population.Config) {
+		c.Generations = 2
+		c.Training.Learning = evaluate.Baldwinian
+	})
+	trained, ok := p.TestScore(p.Best())
+	if !ok {
+		t.Fatal("TestScore: not measured")
+	}
+	net, err := genome.Compile(p.Best(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b network.Batch
+	task := p.Task().(tasks.Supervised)
+	raw := task.Score(net, task.Test(), &b)
+	if !(trained.Fitness > raw.Fitness) {
+		t.Errorf("Baldwinian test fitness %v with training, %v without; want training to help", trained.Fitness, raw.Fitness)
+	}
+	if again, _ := p.TestScore(p.Best()); again != trained {
+		t.Errorf("TestScore is not repeatable: %v then %v", trained, again)
 	}
 }
