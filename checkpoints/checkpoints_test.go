@@ -322,7 +322,7 @@ func TestHistoryOlderFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := population.Stats{Solved: true, Generation: 7, Fault: "ok", BestFitness: 2.5}
-	if len(s.History) != 2 || s.History[0] != want || s.History[1] != want {
+	if len(s.History) != 2 || !reflect.DeepEqual(s.History[0], want) || !reflect.DeepEqual(s.History[1], want) {
 		t.Errorf("history = %+v; want two of %+v", s.History, want)
 	}
 }

@@ -35,10 +35,11 @@ const (
 	kindFloat  = 2
 	kindBool   = 3
 	kindString = 4
+	kindPairs  = 5 // [][2]int: a count, then the pairs
 )
 
 // kindSize is the smallest encoded size of a field of each kind.
-var kindSize = [...]int{kindInt: 1, kindFloat: 8, kindBool: 1, kindString: 1}
+var kindSize = [...]int{kindInt: 1, kindFloat: 8, kindBool: 1, kindString: 1, kindPairs: 1}
 
 // statsField is a field of population.Stats.
 type statsField struct {
@@ -69,6 +70,10 @@ var statsFields = func() []statsField {
 			f.kind = kindBool
 		case reflect.String:
 			f.kind = kindString
+		case reflect.Slice:
+			if sf.Type == reflect.TypeFor[[][2]int]() {
+				f.kind = kindPairs
+			}
 		}
 		fields = append(fields, f)
 	}
@@ -325,6 +330,13 @@ func (e *encoder) stats(st *population.Stats) {
 			e.bool(fv.Bool())
 		case kindString:
 			e.string(fv.String())
+		case kindPairs:
+			pairs := fv.Interface().([][2]int)
+			e.uint(uint64(len(pairs)))
+			for _, p := range pairs {
+				e.int(p[0])
+				e.int(p[1])
+			}
 		}
 	}
 }
@@ -742,7 +754,7 @@ func (d *decoder) statsSchema() ([]statsField, int) {
 		}
 		j := slices.IndexFunc(statsFields, func(f statsField) bool { return f.name == name })
 		switch {
-		case kind < kindInt || kind > kindString:
+		case kind < kindInt || kind > kindPairs:
 			d.fail(fmt.Errorf("field %q has unknown kind %d", name, kind))
 		case j < 0:
 			d.fail(fmt.Errorf("field %q is unknown to this program", name))
@@ -773,6 +785,19 @@ func (d *decoder) stats(st *population.Stats, fields []statsField) {
 			fv.SetBool(d.bool())
 		case kindString:
 			fv.SetString(d.string())
+		case kindPairs:
+			n := d.uint()
+			if n > uint64(len(d.b)/2) {
+				d.fail(fmt.Errorf("%d pairs of at least 2 bytes, but only %d bytes remain", n, len(d.b)))
+				return
+			}
+			if n > 0 {
+				pairs := make([][2]int, n)
+				for i := range pairs {
+					pairs[i] = [2]int{d.int(), d.int()}
+				}
+				fv.Set(reflect.ValueOf(pairs))
+			}
 		}
 	}
 }

@@ -205,6 +205,10 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 // the solver.
 func (p *Population) stats() Stats {
 	st := Stats{Generation: p.gen, Species: len(p.species.Species), Threshold: p.species.Threshold, Evaluations: p.evaluations}
+	st.SpeciesSizes = make([][2]int, len(p.species.Species))
+	for i, sp := range p.species.Species {
+		st.SpeciesSizes[i] = [2]int{sp.ID, len(sp.Members)}
+	}
 	bestI, solverI := -1, -1
 	sum, valid := 0.0, 0
 	for i, g := range p.genomes {

@@ -17,15 +17,18 @@ type Stats struct {
 	MeanFitness float64 `json:"mean_fitness"` // over genomes without a fault
 	StdFitness  float64 `json:"std_fitness"`  // population standard deviation, same genomes
 	Species     int     `json:"species"`
-	Threshold   float64 `json:"threshold"` // compatibility threshold in force
-	MeanHidden  float64 `json:"mean_hidden"`
-	MeanConns   float64 `json:"mean_connections"` // enabled connections
-	Dropins     int     `json:"dropins"`          // made while breeding this generation
-	Apoptoses   int     `json:"apoptoses"`
-	Faults      int     `json:"faults"`          // evaluations that failed: a panic, NaN or Inf fitness, no compile
-	Fault       string  `json:"fault,omitempty"` // the first failure's genome and reason
-	Solved      bool    `json:"solved"`
-	Evaluations int     `json:"evaluations"` // cumulative
+	// SpeciesSizes lists each species' ID and number of members, in the
+	// species' order.
+	SpeciesSizes [][2]int `json:"species_sizes"`
+	Threshold    float64  `json:"threshold"` // compatibility threshold in force
+	MeanHidden   float64  `json:"mean_hidden"`
+	MeanConns    float64  `json:"mean_connections"` // enabled connections
+	Dropins      int      `json:"dropins"`          // made while breeding this generation
+	Apoptoses    int      `json:"apoptoses"`
+	Faults       int      `json:"faults"`          // evaluations that failed: a panic, NaN or Inf fitness, no compile
+	Fault        string   `json:"fault,omitempty"` // the first failure's genome and reason
+	Solved       bool     `json:"solved"`
+	Evaluations  int      `json:"evaluations"` // cumulative
 
 	// For supervised tasks: the best genome so far measured on the test
 	// split, for reporting only (selection never sees the test split).
