@@ -193,13 +193,18 @@ func run(ctx context.Context, command string, p *population.Population, rd *runD
 		return exitFailure
 	}
 	var recs population.Recorders
+	var prog *progress
 	if !quiet {
-		recs = append(recs, population.Printer{W: stderr})
+		prog = newProgress(stderr, len(p.History()), p.Config().Generations)
+		recs = append(recs, prog)
 	}
 	recs = append(recs, rd, population.RecorderFunc(func(population.Stats) error {
 		return rd.updateBest(p.Best())
 	}), ck)
 	runErr := p.Run(ctx, recs)
+	if prog != nil {
+		prog.Close(stderr)
+	}
 	interrupted := runErr != nil && ctx.Err() != nil && errors.Is(runErr, ctx.Err())
 
 	// Whatever stopped the run, the population is consistent: a Step cut

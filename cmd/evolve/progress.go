@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/neuroplast/neuroplast/population"
+)
+
+// progress reports a run's generations on stderr: as a live progress bar
+// (generation, best fitness, species, evaluations per second, elapsed time
+// and ETA) when stderr is a terminal, otherwise as one plain line per
+// generation. Close ends the bar's line.
+type progress struct {
+	bar   *progressbar.ProgressBar
+	lines population.Printer
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// newProgress returns the progress reporter of a run whose first
+// generation to come is done generations in, of total.
+func newProgress(w io.Writer, done, total int) *progress {
+	if !isTerminal(w) {
+		return &progress{lines: population.Printer{W: w}}
+	}
+	bar := progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetWidth(24),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionSetItsString("gen"),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetDescription("starting"),
+	)
+	bar.Set(done)
+	return &progress{bar: bar}
+}
+
+// Record implements population.Recorder.
+func (p *progress) Record(s population.Stats) error {
+	if p.bar == nil {
+		return p.lines.Record(s)
+	}
+	p.bar.Describe(fmt.Sprintf("gen %d  best %.4g  species %d  %.0f evals/s", s.Generation, s.BestFitness, s.Species, s.EvalsPerSec))
+	return p.bar.Set(s.Generation + 1)
+}
+
+// Close ends the progress bar's line, leaving it as it stands (a run that
+// stops early, solved or interrupted, does not fill the bar).
+func (p *progress) Close(w io.Writer) {
+	if p.bar != nil {
+		p.bar.Exit()
+		fmt.Fprintln(w)
+	}
+}
