@@ -3,6 +3,7 @@ package population_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"math"
 	"math/rand/v2"
 
@@ -11,47 +12,34 @@ import (
 	"github.com/neuroplast/neuroplast/tasks"
 )
 
-// parity is a user-defined task: output above 0.5 exactly when an odd
-// number of three inputs are on. Fitness rewards outputs near the targets.
-type parity struct{}
-
-func (parity) Info() tasks.Info {
-	return tasks.Info{Name: "parity", Inputs: 3, Outputs: 1, Bias: true,
-		OutputAct: network.Sigmoid, FeedForward: true, MaxFitness: 8}
-}
-
-func (parity) Evaluate(net *network.Network, _ *rand.Rand) tasks.Result {
-	in, out := make([]float64, 3), make([]float64, 1)
-	fitness, right := 8.0, 0
-	for c := range 8 {
-		odd := 0
-		for b := range 3 {
-			in[b] = float64(c >> b & 1)
-			odd ^= c >> b & 1
+// Evolve a network for a task of your own, given as an evaluation
+// function: here 3-bit parity (output above 0.5 when an odd number of the
+// inputs are on), fitness 8 minus the total error.
+func Example() {
+	info := tasks.Info{Name: "parity3", Inputs: 3, Outputs: 1, Bias: true, OutputAct: network.Sigmoid, FeedForward: true}
+	parity := tasks.Func(info, func(net *network.Network, _ *rand.Rand) tasks.Result {
+		in, out := make([]float64, 3), make([]float64, 1)
+		fitness, right := 8.0, 0
+		for c := range 8 {
+			in[0], in[1], in[2] = float64(c&1), float64(c>>1&1), float64(c>>2&1)
+			odd := float64((c ^ c>>1 ^ c>>2) & 1)
+			net.Forward(in, out)
+			fitness -= math.Abs(out[0] - odd)
+			if (out[0] > 0.5) == (odd == 1) {
+				right++
+			}
 		}
-		net.Forward(in, out)
-		fitness -= math.Abs(out[0] - float64(odd))
-		if (out[0] > 0.5) == (odd == 1) {
-			right++
-		}
-	}
-	return tasks.Result{Fitness: fitness, Solved: right == 8}
-}
-
-// Evolve a network for a task of your own: implement tasks.Task, apply its
-// needs to the default configuration, and run.
-func ExamplePopulation_Run() {
+		return tasks.Result{Fitness: fitness, Solved: right == 8}
+	})
 	cfg := population.DefaultConfig()
-	cfg.ApplyTask(parity{}.Info())
+	cfg.ApplyTask(info)
 	cfg.Seed = 7
-	p, err := population.New(cfg, parity{})
+	p, err := population.New(cfg, parity)
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
 	if err := p.Run(context.Background(), nil); err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
 	g, gen := p.Solver()
 	fmt.Printf("solved in generation %d with %d hidden neurons\n", gen, g.HiddenCount())

@@ -90,3 +90,20 @@ func New(name string, seed uint64) (Task, error) {
 	}
 	return t.make(seed), nil
 }
+
+// Func returns a task made of info and an evaluation function, the way
+// NEAT-Python users write an eval function: no type to declare.
+func Func(info Info, evaluate func(net *network.Network, rng *rand.Rand) Result) Task {
+	return funcTask{info, evaluate}
+}
+
+type funcTask struct {
+	info     Info
+	evaluate func(*network.Network, *rand.Rand) Result
+}
+
+func (f funcTask) Info() Info { return f.info }
+
+func (f funcTask) Evaluate(net *network.Network, rng *rand.Rand) Result {
+	return f.evaluate(net, rng)
+}
