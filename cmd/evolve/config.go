@@ -153,7 +153,7 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 		}
 	})
 	if err := cfg.Validate(); err != nil {
-		return population.Config{}, fmt.Errorf("invalid configuration: %v", err)
+		return population.Config{}, fmt.Errorf("invalid configuration: %v", locate(s.file, data, set, err))
 	}
 	return cfg, nil
 }

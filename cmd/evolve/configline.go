@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// validationKey picks the key out of a configuration error from Validate,
+// such as "mutate: dropin_rate = 1.5, want ..." or "population:
+// reproduction.elitism = -1, want ...", as a TOML section and key.
+var validationKey = regexp.MustCompile(`^(population|mutate|species|evaluate): ([a-z_]+(?:\.[a-z_]+)?) = `)
+
+// sections maps the package that reports an error to the TOML section its
+// keys live in, where the key itself does not say.
+var sections = map[string]string{"mutate": "mutate", "species": "species", "evaluate": "training", "population": ""}
+
+// keyLine returns the 1-based line of data (a TOML configuration file) that
+// sets the key a validation error names, or 0 when the key is not set in
+// the file (a default or a flag gave the bad value).
+func keyLine(data []byte, verr error) int {
+	m := validationKey.FindStringSubmatch(verr.Error())
+	if m == nil {
+		return 0
+	}
+	section, key := sections[m[1]], m[2]
+	if s, k, ok := strings.Cut(key, "."); ok {
+		section, key = s, k
+	}
+	current := ""
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(text, "[") && strings.HasSuffix(text, "]") {
+			current = strings.TrimSpace(strings.Trim(text, "[]"))
+			continue
+		}
+		if name, _, ok := strings.Cut(text, "="); ok && current == section && strings.TrimSpace(name) == key {
+			return line
+		}
+	}
+	return 0
+}
+
+// flagKeys maps the flags that override configuration keys to the keys.
+var flagKeys = map[string]string{
+	"seed": "seed", "workers": "workers", "generations": "generations",
+	"population": "population_size", "stop-on-solve": "stop_on_solve",
+	"checkpoint-every": "checkpoint_every", "keep": "keep_checkpoints",
+	"strategy": "strategy",
+}
+
+// locate prefixes a validation error with FILE:LINE where the file sets
+// the bad key, unless a flag in set (the flags given) overrode it.
+func locate(file string, data []byte, set map[string]bool, verr error) error {
+	if data == nil {
+		return verr
+	}
+	if m := validationKey.FindStringSubmatch(verr.Error()); m != nil {
+		for flag, key := range flagKeys {
+			if set[flag] && m[2] == key {
+				return verr
+			}
+		}
+	}
+	if line := keyLine(data, verr); line > 0 {
+		return fmt.Errorf("%s:%d: %v", file, line, verr)
+	}
+	return verr
+}
