@@ -8,11 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/neuroplast/neuroplast/internal/atomicfile"
 	"github.com/neuroplast/neuroplast/population"
 )
 
@@ -85,62 +85,28 @@ func scan(dir string) (ckpts []entry, temps []string, err error) {
 // directory, syncs it, renames it over path and syncs the directory, so
 // that path holds the old content or the new, never a part. A failed Write
 // leaves no temporary file behind.
-func Write(path string, s *population.State) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("checkpoints: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = fmt.Errorf("checkpoints: writing %s: %w", path, err)
+func Write(path string, s *population.State) error {
+	err := atomicfile.Write(path, filepath.Base(path)+".tmp-*", func(f *os.File) error {
+		w := bufio.NewWriterSize(f, 1<<20)
+		// The header, which holds the payload's length and checksum, is
+		// written last, over room left for it.
+		if _, err := w.Write(make([]byte, headerSize)); err != nil {
+			return err
 		}
-	}()
-	w := bufio.NewWriterSize(f, 1<<20)
-	if _, err = w.Write(make([]byte, headerSize)); err != nil {
+		h, err := writeCompressed(w, s)
+		if err != nil {
+			return err
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		_, err = f.WriteAt(h.marshal(), 0)
 		return err
-	}
-	h, err := writeCompressed(w, s)
+	})
 	if err != nil {
-		return err
+		return fmt.Errorf("checkpoints: writing %s: %w", path, err)
 	}
-	if err = w.Flush(); err != nil {
-		return err
-	}
-	if _, err = f.WriteAt(h.marshal(), 0); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename in dir durable, where the platform allows it.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return nil
 }
 
 // Read reads the checkpoint at path. A damaged file gives a *CorruptError

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/internal/atomicfile"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
 )
@@ -230,40 +231,9 @@ func (d *runDir) close() error {
 // writeFileAtomic replaces the file at path with data: it writes a
 // temporary file in the same directory, syncs it and renames it over path,
 // so that readers see the old content or the new, never a part.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir, name := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+name+".tmp*")
-	if err != nil {
+func writeFileAtomic(path string, data []byte) error {
+	return atomicfile.Write(path, "."+filepath.Base(path)+".tmp*", func(f *os.File) error {
+		_, err := f.Write(data)
 		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	// Make the rename itself durable where the platform allows it.
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	})
 }
