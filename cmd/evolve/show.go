@@ -16,11 +16,12 @@ import (
 )
 
 // showCmd implements "evolve show": one genome of a checkpoint, whole, as
-// tables of its neurons and connections, as Graphviz DOT, or as JSON.
+// tables of its neurons and connections, as Graphviz DOT, as an SVG
+// picture or as JSON.
 func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("show", "DIR|CHECKPOINT [--genome ID|best] [--format table|dot|json]", stderr)
+	fs := newFlagSet("show", "DIR|CHECKPOINT [--genome ID|best] [--format table|dot|svg|json]", stderr)
 	which := fs.String("genome", "best", "the genome: best (the best ever) or a genome `ID` (see evolve inspect)")
-	format := fs.String("format", "table", "output format: table, dot (Graphviz: evolve show ... --format dot | dot -Tsvg > genome.svg) or json")
+	format := fs.String("format", "table", "output format: table, dot (Graphviz: evolve show ... --format dot | dot -Tsvg > genome.svg), svg (drawn without Graphviz: evolve show ... --format svg > genome.svg) or json")
 	positional, err := parseFlags(fs, args)
 	if err != nil {
 		return flagStatus(err)
@@ -39,8 +40,8 @@ func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			return fail("--genome %q: want best or a genome ID, a non-negative integer", *which)
 		}
 	}
-	if !slices.Contains([]string{"table", "dot", "json"}, *format) {
-		return fail("--format %q: allowed: table, dot, json", *format)
+	if !slices.Contains([]string{"table", "dot", "svg", "json"}, *format) {
+		return fail("--format %q: allowed: table, dot, svg, json", *format)
 	}
 	s, file, ok := loadCheckpoint("show", positional[0], stderr)
 	if !ok {
@@ -63,6 +64,8 @@ func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		err = writeGenomeTables(&b, s, g, role, file)
 	case "dot":
 		writeDOT(&b, g)
+	case "svg":
+		writeSVG(&b, g)
 	case "json":
 		var j []byte
 		j, err = json.MarshalIndent(g, "", "  ")

@@ -1,0 +1,543 @@
+package main
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/neuroplast/neuroplast/genome"
+)
+
+// The geometry of writeSVG, in SVG user units (pixels).
+const (
+	svgColumnGap = 150.0 // between the centres of neighbouring columns
+	svgRowGap    = 64.0  // between the centres of neighbouring nodes in a column
+	svgRadius    = 16.0  // of a node's circle
+	svgMargin    = 24.0  // around the drawing
+	svgTitleH    = 46.0  // the two title lines above the drawing
+	svgMinWidth  = 0.8   // stroke width of a zero weight
+	svgMaxWidth  = 4.5   // stroke width of the largest |weight|
+	svgArrow     = 9.0   // length of an arrowhead
+	svgSelfLoop  = 42.0  // how far a self-loop rises above its node
+)
+
+// The colours of writeSVG.
+const (
+	svgPositive = "#1f5fbf"
+	svgNegative = "#c8302a"
+	svgZero     = "#888888"
+)
+
+// svgNodeStyle gives each node kind's fill and outline colours and outline
+// width.
+var svgNodeStyle = map[genome.Kind]struct {
+	fill, stroke string
+	width        float64
+}{
+	genome.Input:  {"#d9ead3", "#38761d", 1.5},
+	genome.Bias:   {"#fff2cc", "#b8860b", 1.5},
+	genome.Hidden: {"#ffffff", "#444444", 1.5},
+	genome.Output: {"#e4d7f5", "#5b2c91", 3},
+}
+
+// svgLayout is where writeSVG draws a genome's nodes, and how it draws its
+// connections; node slices are indexed like g.Nodes, connection slices like
+// g.Conns.
+type svgLayout struct {
+	column []int     // 0: inputs and bias; the last: outputs; hidden between
+	x, y   []float64 // centre of each node
+	// recurrent marks the enabled connections that close a cycle of enabled
+	// connections: self-loops, and the back edges of a depth-first search
+	// from the inputs and bias that follows connections in innovation
+	// order. Each cycle has at least one; a recurrent run reads some
+	// connections of each cycle from the previous step, but Compile may
+	// pick other connections of a cycle than this search does.
+	recurrent []bool
+	// backward marks the connections whose target is not right of their
+	// source: recurrent ones, ones into an earlier column (from an output
+	// or across a cycle) and ones within a column.
+	backward []bool
+	// outPort and inPort are the heights, relative to the centres of its
+	// ends, at which a forward connection leaves its source and enters its
+	// target: the connections of a node are spread over its side, in the
+	// order of the heights of their other ends.
+	outPort, inPort []float64
+	// from and to are the node indices of each connection's ends; -1 when
+	// an end is not a node of g (then the connection is not drawn).
+	from, to []int
+	columns  int
+}
+
+// layoutSVG places g's nodes in columns: inputs and the bias node in the
+// first, outputs in the last, and each hidden node in the column of its
+// depth, the longest path to it from an input over enabled connections
+// that are not recurrent (so every depth is finite), hidden depths that no
+// node has being left out. Nodes are spread evenly down each column, in ID
+// order at first, then hidden nodes are reordered by the mean height of
+// their neighbours in the columns to their left, then to their right
+// (twice), to reduce crossings.
+func layoutSVG(g *genome.Genome) *svgLayout {
+	n := len(g.Nodes)
+	l := &svgLayout{
+		column:    make([]int, n),
+		x:         make([]float64, n),
+		y:         make([]float64, n),
+		recurrent: make([]bool, len(g.Conns)),
+		backward:  make([]bool, len(g.Conns)),
+		outPort:   make([]float64, len(g.Conns)),
+		inPort:    make([]float64, len(g.Conns)),
+		from:      make([]int, len(g.Conns)),
+		to:        make([]int, len(g.Conns)),
+	}
+	out := make([][]int, n) // enabled connections leaving each node
+	for i, c := range g.Conns {
+		l.from[i], l.to[i] = g.NodeIndex(c.From), g.NodeIndex(c.To)
+		if c.Enabled && l.from[i] >= 0 && l.to[i] >= 0 {
+			out[l.from[i]] = append(out[l.from[i]], i)
+		}
+	}
+
+	// Depth-first search, inputs and bias first: its back edges are the
+	// recurrent connections, and its reversed post-order is a topological
+	// order of the rest.
+	const (
+		unvisited = iota
+		onPath
+		done
+	)
+	state := make([]uint8, n)
+	post := make([]int, 0, n)
+	var visit func(v int)
+	visit = func(v int) {
+		state[v] = onPath
+		for _, ci := range out[v] {
+			switch w := l.to[ci]; state[w] {
+			case unvisited:
+				visit(w)
+			case onPath:
+				l.recurrent[ci] = true
+			}
+		}
+		state[v] = done
+		post = append(post, v)
+	}
+	for _, first := range []bool{true, false} {
+		for v, nd := range g.Nodes {
+			if (nd.Kind == genome.Input || nd.Kind == genome.Bias) == first && state[v] == unvisited {
+				visit(v)
+			}
+		}
+	}
+	depth := make([]int, n)
+	for _, v := range slices.Backward(post) {
+		for _, ci := range out[v] {
+			if !l.recurrent[ci] {
+				depth[l.to[ci]] = max(depth[l.to[ci]], depth[v]+1)
+			}
+		}
+	}
+
+	// Columns: hidden depths renumbered 1, 2, ... in order.
+	var depths []int
+	for v, nd := range g.Nodes {
+		if nd.Kind == genome.Hidden {
+			depths = append(depths, max(depth[v], 1))
+		}
+	}
+	slices.Sort(depths)
+	depths = slices.Compact(depths)
+	l.columns = len(depths) + 2
+	for v, nd := range g.Nodes {
+		switch nd.Kind {
+		case genome.Input, genome.Bias:
+			l.column[v] = 0
+		case genome.Output:
+			l.column[v] = l.columns - 1
+		default:
+			i, _ := slices.BinarySearch(depths, max(depth[v], 1))
+			l.column[v] = i + 1
+		}
+	}
+	for i := range g.Conns {
+		if f, t := l.from[i], l.to[i]; f >= 0 && t >= 0 {
+			l.backward[i] = l.recurrent[i] || l.column[t] <= l.column[f]
+		}
+	}
+
+	// Spread each column evenly about the middle, in ID order.
+	cols := make([][]int, l.columns)
+	rows := 0
+	for v := range g.Nodes {
+		cols[l.column[v]] = append(cols[l.column[v]], v)
+		rows = max(rows, len(cols[l.column[v]]))
+	}
+	mid := svgRowGap * float64(rows-1) / 2
+	place := func(col []int) {
+		for i, v := range col {
+			l.y[v] = mid + svgRowGap*(float64(i)-float64(len(col)-1)/2)
+		}
+	}
+	for c, col := range cols {
+		place(col)
+		for _, v := range col {
+			l.x[v] = svgColumnGap * float64(c)
+		}
+	}
+
+	// Barycentre sweeps over the hidden columns: left to right by the
+	// sources of each node's enabled connections in earlier columns, then
+	// right to left by their targets in later columns.
+	neighbours := make([][]int, n)
+	for i, c := range g.Conns {
+		if f, t := l.from[i], l.to[i]; c.Enabled && f >= 0 && t >= 0 && f != t {
+			neighbours[f] = append(neighbours[f], t)
+			neighbours[t] = append(neighbours[t], f)
+		}
+	}
+	key := make([]float64, n)
+	sweep := func(c int, left bool) {
+		for _, v := range cols[c] {
+			sum, k := 0.0, 0
+			for _, u := range neighbours[v] {
+				if (left && l.column[u] < c) || (!left && l.column[u] > c) {
+					sum += l.y[u]
+					k++
+				}
+			}
+			key[v] = l.y[v]
+			if k > 0 {
+				key[v] = sum / float64(k)
+			}
+		}
+		slices.SortStableFunc(cols[c], func(a, b int) int {
+			if key[a] != key[b] {
+				return cmpFloat(key[a], key[b])
+			}
+			return cmpFloat(l.y[a], l.y[b])
+		})
+		place(cols[c])
+	}
+	for range 2 {
+		for c := 1; c < l.columns-1; c++ {
+			sweep(c, true)
+		}
+		for c := l.columns - 2; c >= 1; c-- {
+			sweep(c, false)
+		}
+	}
+
+	// Ports: each node's forward connections spread over its left (in)
+	// and right (out) sides, ordered by the height of the other end, then
+	// by innovation.
+	ins, outs := make([][]int, n), make([][]int, n)
+	for i := range g.Conns {
+		if f, t := l.from[i], l.to[i]; f >= 0 && t >= 0 && !l.backward[i] {
+			outs[f] = append(outs[f], i)
+			ins[t] = append(ins[t], i)
+		}
+	}
+	spread := func(conns []int, other []int, port []float64) {
+		slices.SortStableFunc(conns, func(a, b int) int { return cmpFloat(l.y[other[a]], l.y[other[b]]) })
+		step := 0.0
+		if len(conns) > 1 {
+			step = min(1.4*svgRadius/float64(len(conns)-1), 6)
+		}
+		for j, i := range conns {
+			port[i] = step * (float64(j) - float64(len(conns)-1)/2)
+		}
+	}
+	for v := range n {
+		spread(outs[v], l.to, l.outPort)
+		spread(ins[v], l.from, l.inPort)
+	}
+	return l
+}
+
+// route returns the cubic Bézier curve (start, two control points, end)
+// along which writeSVG draws connection i, from the edge of its source to
+// the edge of its target; midY is the height of the drawing's middle.
+//
+// A self-loop is a small loop on top of its node. A forward connection is
+// an S-curve from the right of its source to the left of its target; one
+// that passes over other columns bows above or below (away from the
+// middle first) just enough to miss their nodes and labels. A backward
+// connection within a column bulges to the right; one to an earlier column
+// (or a recurrent one to a later) arcs out of the top of its source into
+// the top of its target, or from below the label to below the label,
+// again away from the middle first and far enough to miss the nodes
+// between.
+func (l *svgLayout) route(i int, midY float64) [4][2]float64 {
+	f, t := l.from[i], l.to[i]
+	r := svgRadius
+	x1, y1, x2, y2 := l.x[f], l.y[f], l.x[t], l.y[t]
+	side := -1.0 // above; below in the lower half
+	if (y1+y2)/2 > midY {
+		side = 1
+	}
+	var try func(side float64, k int) [4][2]float64
+	switch {
+	case f == t:
+		s, c := math.Sin(math.Pi/5)*r, math.Cos(math.Pi/5)*r
+		h := svgSelfLoop
+		return [4][2]float64{{x1 - s, y1 - c}, {x1 - s - 24, y1 - c - h}, {x1 + s + 24, y1 - c - h}, {x2 + s, y2 - c}}
+	case !l.backward[i]:
+		a := 0.4 * (x2 - x1 - 2*r)
+		o, in := l.outPort[i], l.inPort[i]
+		x1 += math.Sqrt(r*r - o*o)
+		x2 -= math.Sqrt(r*r - in*in)
+		y1 += o
+		y2 += in
+		try = func(side float64, k int) [4][2]float64 {
+			h := side * float64(k) * svgRowGap * 2 / 3 // the middle moves 3/4 of h
+			return [4][2]float64{{x1, y1}, {x1 + a, y1 + h}, {x2 - a, y2 + h}, {x2, y2}}
+		}
+		if l.column[t] == l.column[f]+1 {
+			return try(side, 0)
+		}
+	case l.column[f] == l.column[t]:
+		bulge := min(30+0.35*math.Abs(y2-y1), 0.55*svgColumnGap)
+		return [4][2]float64{{x1 + r, y1}, {x1 + r + bulge, y1}, {x2 + r + bulge, y2}, {x2 + r, y2}}
+	default:
+		try = func(side float64, k int) [4][2]float64 {
+			h := 28 + 0.3*math.Abs(x2-x1) + 0.25*math.Abs(y2-y1) + float64(k)*svgRowGap/2
+			off := r // from the top of a circle, or below its label
+			if side > 0 {
+				off = r + 15
+			}
+			e1, e2 := y1+side*off, y2+side*off
+			edge := side*max(side*e1, side*e2) + side*h
+			return [4][2]float64{{x1, e1}, {x1, edge}, {x2, edge}, {x2, e2}}
+		}
+	}
+	// Bow further until the curve misses every other node and its label.
+	// The curve stays between its ends' columns, and so do the nodes it
+	// could hit.
+	var near []int
+	lo, hi := min(l.x[f], l.x[t])-r-4, max(l.x[f], l.x[t])+r+4
+	for v, x := range l.x {
+		if v != f && v != t && x > lo && x < hi {
+			near = append(near, v)
+		}
+	}
+	misses := func(p [4][2]float64) bool {
+		const samples = 64
+		for j := 1; j < samples; j++ {
+			x, y := bezier(p, float64(j)/samples)
+			for _, v := range near {
+				if math.Abs(x-l.x[v]) < r+4 && y > l.y[v]-r-4 && y < l.y[v]+r+16 {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	for k := range 24 {
+		for _, s := range []float64{side, -side} {
+			if p := try(s, k); misses(p) {
+				return p
+			}
+		}
+	}
+	return try(side, 0)
+}
+
+// bezier returns the point at t (0 to 1) of the cubic Bézier curve p.
+func bezier(p [4][2]float64, t float64) (x, y float64) {
+	u := 1 - t
+	a, b, c, d := u*u*u, 3*u*u*t, 3*u*t*t, t*t*t
+	return a*p[0][0] + b*p[1][0] + c*p[2][0] + d*p[3][0], a*p[0][1] + b*p[1][1] + c*p[2][1] + d*p[3][1]
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// writeSVG draws g as a standalone SVG 1.1 picture, without Graphviz: the
+// columns of layoutSVG, inputs (green), the bias node (yellow, marked
+// "bias") and outputs (purple, thick outline) distinct, each node labelled
+// with its ID and, under it, its activation. Connections run from source
+// to target with an arrowhead; blue when positive, red when negative, grey
+// when zero, wider for larger |weight| (relative to g's largest); disabled
+// ones dashed and faded. Backward ones (see svgLayout) arc above or below
+// the columns, or bulge to the right within a column; a self-loop is a
+// small loop on top of its node. A title line gives the genome's ID,
+// fitness, hidden neurons and enabled connections.
+//
+// Each node is one <circle> with class "node" and its kind; each
+// connection one <path> with class "conn", "enabled" or "disabled", and
+// "recurrent" and "backward" where they apply. Hovering over either shows
+// its details.
+func writeSVG(w io.Writer, g *genome.Genome) {
+	l := layoutSVG(g)
+	maxW := 0.0
+	for _, c := range g.Conns {
+		if a := math.Abs(c.Weight); a <= math.MaxFloat64 { // not NaN or Inf
+			maxW = max(maxW, a)
+		}
+	}
+
+	// Connection shapes first, to find how far they reach.
+	type shape struct {
+		d      string
+		colour string
+		width  float64
+	}
+	shapes := make([]shape, len(g.Conns))
+	minX, maxX := 0.0, svgColumnGap*float64(l.columns-1)
+	minY, maxY := 0.0, 0.0
+	for _, y := range l.y {
+		maxY = max(maxY, y)
+	}
+	minX, maxX, minY, maxY = minX-svgRadius, maxX+svgRadius, minY-svgRadius, maxY+svgRadius+14 // room for the labels
+	midY := (minY + maxY) / 2
+	reach := func(x, y float64) {
+		minX, maxX, minY, maxY = min(minX, x), max(maxX, x), min(minY, y), max(maxY, y)
+	}
+	r := svgRadius
+	for i, c := range g.Conns {
+		if l.from[i] < 0 || l.to[i] < 0 {
+			continue
+		}
+		p := l.route(i, midY)
+		// The line stops short of the node by an arrowhead's length, in
+		// the direction it arrives, to leave room for the arrowhead.
+		dx, dy := p[3][0]-p[2][0], p[3][1]-p[2][1]
+		if n := math.Hypot(dx, dy); n > 0 {
+			dx, dy = dx/n*svgArrow, dy/n*svgArrow
+			p[2][0], p[2][1], p[3][0], p[3][1] = p[2][0]-dx, p[2][1]-dy, p[3][0]-dx, p[3][1]-dy
+		}
+		for j := range 65 {
+			reach(bezier(p, float64(j)/64))
+		}
+		var d bytes.Buffer
+		fmt.Fprintf(&d, "M%s,%s C%s,%s %s,%s %s,%s", num(p[0][0]), num(p[0][1]), num(p[1][0]), num(p[1][1]),
+			num(p[2][0]), num(p[2][1]), num(p[3][0]), num(p[3][1]))
+		sh := shape{d: d.String(), colour: svgZero, width: svgMinWidth}
+		switch {
+		case c.Weight > 0:
+			sh.colour = svgPositive
+		case c.Weight < 0:
+			sh.colour = svgNegative
+		}
+		if a := math.Abs(c.Weight); maxW > 0 && !math.IsNaN(a) {
+			sh.width = svgMinWidth + (svgMaxWidth-svgMinWidth)*min(a, maxW)/maxW
+		}
+		shapes[i] = sh
+	}
+
+	// The whole picture: the drawing's extent plus margins and the title,
+	// wide enough for the title (about 0.5em a character), the drawing
+	// centred.
+	title := fmt.Sprintf("genome %d: fitness %.6g, %d hidden neurons, %d of %d connections enabled",
+		g.ID, g.Fitness, g.HiddenCount(), g.EnabledCount(), len(g.Conns))
+	legend := fmt.Sprintf("blue positive, red negative; width by |weight| (largest %.3g); dashed: disabled; arcs, loops: backward", maxW)
+	width := math.Ceil(max(maxX-minX, 15*0.55*float64(len(title)), 11*0.5*float64(len(legend))) + 2*svgMargin)
+	height := math.Ceil(maxY - minY + 2*svgMargin + svgTitleH)
+	left := minX - svgMargin - (width-2*svgMargin-(maxX-minX))/2
+	top := minY - svgMargin - svgTitleH
+
+	fmt.Fprintln(w, `<?xml version="1.0" encoding="UTF-8" standalone="no"?>`)
+	fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="%s" height="%s" viewBox="%s %s %s %s" font-family="Helvetica, Arial, sans-serif">`+"\n",
+		num(width), num(height), num(left), num(top), num(width), num(height))
+	fmt.Fprintf(w, "<title>genome %d</title>\n", g.ID)
+	fmt.Fprintln(w, "<defs>")
+	for _, m := range []struct{ name, colour string }{{"pos", svgPositive}, {"neg", svgNegative}, {"zero", svgZero}} {
+		fmt.Fprintf(w, `<marker id="arrow-%s" viewBox="0 0 10 10" refX="0" refY="5" markerUnits="userSpaceOnUse" markerWidth="%s" markerHeight="%s" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="%s"/></marker>`+"\n",
+			m.name, num(svgArrow), num(svgArrow*0.8), m.colour)
+	}
+	fmt.Fprintln(w, "</defs>")
+	fmt.Fprintf(w, `<rect x="%s" y="%s" width="%s" height="%s" fill="#ffffff"/>`+"\n", num(left), num(top), num(math.Ceil(width)), num(math.Ceil(height)))
+	fmt.Fprintf(w, `<text x="%s" y="%s" font-size="15" font-weight="bold" fill="#222222">%s</text>`+"\n",
+		num(left+svgMargin), num(top+svgMargin), esc(title))
+	fmt.Fprintf(w, `<text x="%s" y="%s" font-size="11" fill="#555555">%s</text>`+"\n",
+		num(left+svgMargin), num(top+svgMargin+18), esc(legend))
+
+	fmt.Fprintln(w, `<g fill="none">`)
+	for i, c := range g.Conns {
+		if l.from[i] < 0 || l.to[i] < 0 {
+			continue
+		}
+		sh := shapes[i]
+		class, extra := "conn enabled", ""
+		if !c.Enabled {
+			class, extra = "conn disabled", ` stroke-dasharray="6,4" opacity="0.4"`
+		}
+		if l.recurrent[i] {
+			class += " recurrent"
+		}
+		if l.backward[i] {
+			class += " backward"
+		}
+		marker := "arrow-zero"
+		switch sh.colour {
+		case svgPositive:
+			marker = "arrow-pos"
+		case svgNegative:
+			marker = "arrow-neg"
+		}
+		state := ""
+		if !c.Enabled {
+			state = ", disabled"
+		}
+		if l.recurrent[i] {
+			state += ", recurrent"
+		}
+		fmt.Fprintf(w, `<path class="%s" id="c%d" d="%s" stroke="%s" stroke-width="%s"%s marker-end="url(#%s)"><title>%s</title></path>`+"\n",
+			class, c.Innov, sh.d, sh.colour, num(sh.width), extra, marker,
+			esc(fmt.Sprintf("%d -> %d: weight %.6g (innovation %d%s)", c.From, c.To, c.Weight, c.Innov, state)))
+	}
+	fmt.Fprintln(w, "</g>")
+
+	fmt.Fprintln(w, `<g text-anchor="middle">`)
+	for v, nd := range g.Nodes {
+		st, ok := svgNodeStyle[nd.Kind]
+		if !ok {
+			st = svgNodeStyle[genome.Hidden]
+		}
+		hint := nd.Act.String()
+		switch nd.Kind {
+		case genome.Input:
+			hint = "input"
+		case genome.Bias:
+			hint = "bias"
+		}
+		tip := fmt.Sprintf("node %d: %s, %s", nd.ID, nd.Kind, nd.Act)
+		if nd.Kind == genome.Hidden || nd.Kind == genome.Output {
+			tip += fmt.Sprintf(", bias %.6g", nd.Bias)
+		}
+		if g.HasUtility && nd.Kind == genome.Hidden {
+			tip += fmt.Sprintf(", utility %.6g", nd.Utility)
+		}
+		x, y := l.x[v], l.y[v]
+		fmt.Fprintf(w, `<g><title>%s</title>`, esc(tip))
+		fmt.Fprintf(w, `<circle class="node %s" id="n%d" cx="%s" cy="%s" r="%s" fill="%s" stroke="%s" stroke-width="%s"/>`,
+			esc(nd.Kind.String()), nd.ID, num(x), num(y), num(r), st.fill, st.stroke, num(st.width))
+		fmt.Fprintf(w, `<text x="%s" y="%s" font-size="12" font-weight="bold" fill="#111111">%d</text>`, num(x), num(y+4), nd.ID)
+		fmt.Fprintf(w, `<text x="%s" y="%s" font-size="10" fill="#444444">%s</text></g>`+"\n", num(x), num(y+r+12), esc(hint))
+	}
+	fmt.Fprintln(w, "</g>")
+	fmt.Fprintln(w, "</svg>")
+}
+
+// num formats a coordinate or length for SVG: at most two decimals, no
+// exponent.
+func num(v float64) string {
+	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
+}
+
+// esc escapes s for XML character data and attribute values.
+func esc(s string) string {
+	var b bytes.Buffer
+	xml.EscapeText(&b, []byte(s)) // writes to a bytes.Buffer never fail
+	return b.String()
+}
