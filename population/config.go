@@ -38,6 +38,10 @@ type Config struct {
 	Reproduce ReproConfig       `toml:"reproduction"`
 	Species   species.Settings  `toml:"species"`
 	Training  evaluate.Training `toml:"training"`
+
+	// Data sets how the data of a task read from CSV files ("csv:FILE" or
+	// "csv:TRAIN,TEST") are used; other tasks ignore it.
+	Data tasks.CSVOptions `toml:"data"`
 }
 
 // Strategy names how a run learns.
@@ -140,6 +144,7 @@ func DefaultConfig() Config {
 		},
 		Species:  species.DefaultSettings(),
 		Training: evaluate.DefaultTraining(),
+		Data:     tasks.DefaultCSVOptions(),
 	}
 }
 
@@ -213,6 +218,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Training.Validate(); err != nil {
+		return err
+	}
+	if err := c.Data.Validate(); err != nil {
 		return err
 	}
 	return c.Species.Validate()

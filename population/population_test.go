@@ -123,6 +123,8 @@ func TestConfigValidateNamesField(t *testing.T) {
 		{func(c *population.Config) { c.Reproduce.Survival = 0 }, "survival_threshold = 0"},
 		{func(c *population.Config) { c.Mutate.Dropin = 1.5 }, "dropin_rate = 1.5"},
 		{func(c *population.Config) { c.Species.Threshold = -1 }, "threshold = -1"},
+		{func(c *population.Config) { c.Data.Target = "labels" }, `data.target = "labels"`},
+		{func(c *population.Config) { c.Data.TestFraction = 1 }, "data.test_fraction = 1"},
 	}
 	for _, tt := range tests {
 		cfg := population.DefaultConfig()

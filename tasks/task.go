@@ -79,14 +79,29 @@ func Names() []string {
 	return names
 }
 
-// Describe returns the one-line description of the named built-in task.
-func Describe(name string) string { return registry[name].description }
+// Describe returns the one-line description of the named built-in task,
+// or of CSV tasks in general for a name that begins with CSVPrefix.
+func Describe(name string) string {
+	if strings.HasPrefix(name, CSVPrefix) {
+		return csvDescription
+	}
+	return registry[name].description
+}
 
-// New returns the named built-in task, its data generated from seed.
+// New returns the named built-in task, its data generated from seed, or
+// for a name "csv:FILE" or "csv:TRAIN,TEST" the CSV task that NewCSV reads
+// with DefaultCSVOptions.
 func New(name string, seed uint64) (Task, error) {
+	if spec, ok := strings.CutPrefix(name, CSVPrefix); ok {
+		t, err := NewCSV(spec, seed, DefaultCSVOptions())
+		if err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
 	t, ok := registry[name]
 	if !ok {
-		return nil, fmt.Errorf("tasks: unknown task %q (allowed: %s)", name, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("tasks: unknown task %q (allowed: %s), or csv:FILE for data of your own", name, strings.Join(Names(), ", "))
 	}
 	return t.make(seed), nil
 }

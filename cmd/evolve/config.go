@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -68,6 +69,7 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 	var data []byte
 	var fileTask *string
 	var fileSeed *uint64
+	scratch := population.DefaultConfig()
 	if s.file != "" {
 		var err error
 		data, err = os.ReadFile(s.file)
@@ -76,7 +78,6 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 		}
 		// A first strict decode reports every error in the file before the
 		// task is known; a second picks out the task and seed, if present.
-		scratch := population.DefaultConfig()
 		if err := decodeConfig(data, s.file, &scratch); err != nil {
 			return population.Config{}, err
 		}
@@ -113,7 +114,9 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 	} else if fileSeed != nil {
 		seed = *fileSeed
 	}
-	task, err := tasks.New(name, seed)
+	// A CSV task's kind (and so its needs) depends on the file's [data].
+	scratch.Task, scratch.Seed = name, seed
+	task, err := newTask(scratch)
 	if err != nil {
 		return population.Config{}, err
 	}
@@ -159,12 +162,39 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 }
 
 // checkTask returns an error naming name and the built-in tasks unless name
-// is one of them.
+// is one of them or names CSV files (tasks.CSVPrefix).
 func checkTask(name string) error {
-	if slices.Contains(tasks.Names(), name) {
+	if slices.Contains(tasks.Names(), name) || strings.HasPrefix(name, tasks.CSVPrefix) {
 		return nil
 	}
-	return fmt.Errorf("unknown task %q (allowed: %s)", name, strings.Join(tasks.Names(), ", "))
+	return fmt.Errorf("unknown task %q (allowed: %s), or csv:FILE for data of your own", name, strings.Join(tasks.Names(), ", "))
+}
+
+// newTask returns the task cfg names, its data generated or split by
+// cfg.Seed; a task read from CSV files ("csv:FILE" or "csv:TRAIN,TEST")
+// also takes cfg.Data. Every task a command builds comes from here.
+func newTask(cfg population.Config) (tasks.Task, error) {
+	if spec, ok := strings.CutPrefix(cfg.Task, tasks.CSVPrefix); ok {
+		t, err := tasks.NewCSV(spec, cfg.Seed, cfg.Data)
+		if err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
+	return tasks.New(cfg.Task, cfg.Seed)
+}
+
+// taskDirName returns the task's name as part of a directory name: a
+// built-in task's own, and "csv-NAME" for a CSV task, NAME its (training)
+// file's name without directories or extension.
+func taskDirName(task string) string {
+	spec, ok := strings.CutPrefix(task, tasks.CSVPrefix)
+	if !ok {
+		return task
+	}
+	file, _, _ := strings.Cut(spec, ",")
+	base := filepath.Base(file)
+	return "csv-" + strings.TrimSuffix(base, filepath.Ext(base))
 }
 
 // decodeConfig decodes the TOML document data, read from file, over cfg.
@@ -286,12 +316,13 @@ func configCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "evolve config: %v\n", err)
 		return exitUsage
 	}
-	task, err := tasks.New(*name, def.Seed)
+	cfg := def
+	cfg.Task = *name
+	task, err := newTask(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "evolve config: %v\n", err)
 		return exitUsage
 	}
-	cfg := def
 	cfg.ApplyTask(task.Info())
 	b, err := encodeConfig(cfg,
 		fmt.Sprintf("neuroplast configuration: the defaults for task %q.", cfg.Task),

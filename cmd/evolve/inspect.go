@@ -20,7 +20,6 @@ import (
 	"github.com/neuroplast/neuroplast/checkpoints"
 	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/population"
-	"github.com/neuroplast/neuroplast/tasks"
 )
 
 // inspectCmd implements "evolve inspect": a table of the best genomes of a
@@ -125,7 +124,7 @@ func loadCheckpoint(command, arg string, stderr io.Writer) (*population.State, s
 // metricName returns the name of the task's metric (tasks.Info.Metric), or
 // "" when the task has none or is unknown to this program.
 func metricName(s *population.State) string {
-	task, err := tasks.New(s.Config.Task, s.Config.Seed)
+	task, err := newTask(s.Config)
 	if err != nil {
 		return ""
 	}

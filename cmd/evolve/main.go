@@ -10,7 +10,7 @@
 //	evolve resume DIR [--generations N] [--workers N] [--quiet]
 //	evolve inspect DIR|CHECKPOINT [--top N] [--sort fitness|neurons|connections|age]
 //	           [--species] [--format table|csv|json]
-//	evolve show DIR|CHECKPOINT [--genome ID|best] [--format table|dot|json]
+//	evolve show DIR|CHECKPOINT [--genome ID|best] [--format table|dot|svg|json]
 //	evolve trials --task NAME [--runs N] [--seed N] [--population N]
 //	           [--generations N] [--workers N] [--config FILE.toml]
 //	evolve tasks
@@ -107,7 +107,8 @@ func commands() []command {
 		{"run", "evolve a population on a task and write a run directory", runCmd},
 		{"resume", "continue a run from its newest valid checkpoint", resumeCmd},
 		{"inspect", "list the best genomes or the species of a checkpoint in a table", inspectCmd},
-		{"show", "print one genome of a checkpoint: neurons and connections, Graphviz DOT or JSON", showCmd},
+		{"show", "print one genome of a checkpoint: neurons and connections, Graphviz DOT, an SVG picture or JSON", showCmd},
+		{"plot", "draw charts of a run directory's statistics as PNG or SVG images", plotCmd},
 		{"trials", "run a task over many seeds and report how often and how fast it is solved", trialsCmd},
 		{"tasks", "list the built-in tasks", tasksCmd},
 		{"config", "print the full default configuration as TOML", configCmd},

@@ -12,7 +12,6 @@ import (
 
 	"github.com/neuroplast/neuroplast/checkpoints"
 	"github.com/neuroplast/neuroplast/population"
-	"github.com/neuroplast/neuroplast/tasks"
 )
 
 // defaultOut returns the run directory used when --out is not given:
@@ -20,7 +19,7 @@ import (
 // already, the first of runs/TASK-seedN-2, -3, ... that does not, so that
 // repeating a command never touches an earlier run.
 func defaultOut(cfg population.Config) string {
-	base := filepath.Join("runs", fmt.Sprintf("%s-seed%d", cfg.Task, cfg.Seed))
+	base := filepath.Join("runs", fmt.Sprintf("%s-seed%d", taskDirName(cfg.Task), cfg.Seed))
 	dir := base
 	for k := 2; holdsRun(dir); k++ {
 		dir = fmt.Sprintf("%s-%d", base, k)
@@ -52,7 +51,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	task, err := tasks.New(cfg.Task, cfg.Seed)
+	task, err := newTask(cfg)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
@@ -136,10 +135,13 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if set["workers"] {
 			state.Config.Workers = *workers
 		}
-		task, err := tasks.New(state.Config.Task, state.Config.Seed)
-		if err == nil {
-			p, err = population.Restore(state, task)
+		task, err := newTask(state.Config)
+		if err != nil {
+			// The checkpoints of a run share its task, so older ones would
+			// fail alike (a CSV task whose file has moved, for one).
+			return fail(exitUsage, "%s: %v", f, err)
 		}
+		p, err = population.Restore(state, task)
 		if err != nil {
 			fmt.Fprintf(stderr, "evolve resume: warning: skipping checkpoint %s: it reads but cannot be restored: %v\n", f, err)
 			continue

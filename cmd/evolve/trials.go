@@ -79,7 +79,7 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	// A run stops at its first solution, except on supervised tasks, where
 	// it runs its generations and is judged on the test split.
-	probe, err := tasks.New(cfg.Task, cfg.Seed)
+	probe, err := newTask(cfg)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
@@ -147,7 +147,7 @@ feed:
 // accuracy a supervised classification run is judged by.
 func runTrial(ctx context.Context, cfg population.Config, seed uint64, target float64) (trial, error) {
 	cfg.Seed = seed
-	task, err := tasks.New(cfg.Task, seed)
+	task, err := newTask(cfg)
 	if err != nil {
 		return trial{}, err
 	}

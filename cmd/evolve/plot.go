@@ -1,0 +1,841 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image/color"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/neuroplast/neuroplast/population"
+)
+
+// The files evolve plot reads and writes in a run directory.
+const (
+	continualFile = "continual.json" // the results of a continual-learning run
+	plotsDir      = "plots"          // where evolve plot writes KIND.png
+)
+
+// The size of every image evolve plot draws: 8 by 5 inches, which is 960
+// by 600 pixels in a PNG.
+const (
+	plotWidth  = 8 * vg.Inch
+	plotHeight = 5 * vg.Inch
+	plotDPI    = 120
+)
+
+// plotKinds are the kinds of plot, in the order evolve plot draws them.
+var plotKinds = []string{"fitness", "species", "size", "plasticity", "continual"}
+
+// plotFormats are the extensions -o accepts, naming the image formats.
+var plotFormats = []string{".png", ".svg"}
+
+// plotCmd draws charts of a run directory's statistics: every kind that
+// applies to DIR/plots/KIND.png, or the one chosen by --kind to the file
+// named by -o. It prints the path of each file it writes.
+func plotCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	flags := newFlagSet("plot", "DIR [-o FILE.png|FILE.svg] [--kind "+strings.Join(plotKinds, "|")+"|all]", stderr)
+	out := flags.String("o", "", "write the one plot chosen by --kind to `FILE` (.png or .svg) instead of DIR/plots/KIND.png")
+	kind := flags.String("kind", "all", "the plot to draw: "+strings.Join(plotKinds, ", ")+", or all (every one that applies to the run)")
+	positional, err := parseFlags(flags, args)
+	if err != nil {
+		return flagStatus(err)
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "evolve plot: "+format+"\n", a...)
+		return exitUsage
+	}
+	switch len(positional) {
+	case 0:
+		return fail("no run directory: give DIR (see evolve plot -h)")
+	case 1:
+	default:
+		return fail("unexpected argument %q (give one run directory)", positional[1])
+	}
+	dir := positional[0]
+	if *kind != "all" && !slices.Contains(plotKinds, *kind) {
+		return fail("unknown --kind %q (allowed: %s, all)", *kind, strings.Join(plotKinds, ", "))
+	}
+	format := "png"
+	if *out != "" {
+		if *kind == "all" {
+			return fail("-o %s needs one --kind (%s); without -o every plot goes to %s", *out, strings.Join(plotKinds, ", "), filepath.Join(dir, plotsDir, "KIND.png"))
+		}
+		ext := strings.ToLower(filepath.Ext(*out))
+		if !slices.Contains(plotFormats, ext) {
+			return fail("-o %s: unknown extension %q (allowed: %s)", *out, ext, strings.Join(plotFormats, ", "))
+		}
+		format = ext[1:]
+		if info, err := os.Stat(filepath.Dir(*out)); err != nil || !info.IsDir() {
+			return fail("-o %s: no such directory %s", *out, filepath.Dir(*out))
+		}
+	}
+
+	if info, err := os.Stat(dir); err != nil {
+		return fail("%s: no such run directory", dir)
+	} else if !info.IsDir() {
+		return fail("%s is not a directory (want a run directory holding %s)", dir, statsFile)
+	}
+	stats, err := loadStats(filepath.Join(dir, statsFile))
+	if err != nil {
+		return fail("%v", err)
+	}
+	kinds := []string{*kind}
+	continualPath := filepath.Join(dir, continualFile)
+	if *kind == "all" {
+		_, err := os.Stat(continualPath)
+		isContinual := err == nil
+		kinds = slices.DeleteFunc(slices.Clone(plotKinds), func(k string) bool { return k == "continual" && !isContinual })
+	}
+	var continual *continualRun
+	if slices.Contains(kinds, "continual") {
+		if continual, err = loadContinual(continualPath); errors.Is(err, fs.ErrNotExist) {
+			return fail("%s has no %s (not a continual run)", dir, continualFile)
+		} else if err != nil {
+			return fail("%v", err)
+		}
+	}
+
+	for _, k := range kinds {
+		var fig plotFigure
+		switch k {
+		case "fitness":
+			testLabel := ""
+			if slices.ContainsFunc(stats, func(s population.Stats) bool { return s.TestMetric != 0 }) {
+				testLabel = testMetricLabel(dir)
+			}
+			fig = fitnessFigure(stats, testLabel)
+		case "species":
+			fig = speciesFigure(stats)
+		case "size":
+			fig = sizeFigure(stats)
+		case "plasticity":
+			fig = plasticityFigure(stats)
+		case "continual":
+			fig = continualFigure(continual)
+		}
+		b, err := fig.encode(format)
+		if err != nil {
+			fmt.Fprintf(stderr, "evolve plot: drawing the %s plot: %v\n", k, err)
+			return exitFailure
+		}
+		path := *out
+		if path == "" {
+			if err := os.MkdirAll(filepath.Join(dir, plotsDir), 0o755); err != nil {
+				fmt.Fprintf(stderr, "evolve plot: %v\n", err)
+				return exitFailure
+			}
+			path = filepath.Join(dir, plotsDir, k+".png")
+		}
+		if err := writeFileAtomic(path, b); err != nil {
+			fmt.Fprintf(stderr, "evolve plot: writing %s: %v\n", path, err)
+			return exitFailure
+		}
+		fmt.Fprintln(stdout, path)
+	}
+	return exitOK
+}
+
+// loadStats reads the statistics of every generation from path, a
+// stats.jsonl file, one JSON object per line. Blank lines are skipped.
+// Errors name the file and, for a bad line, its number and what is wrong
+// with it.
+func loadStats(path string) ([]population.Stats, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s does not exist (not a run directory?)", path)
+	} else if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := bufio.NewReader(f)
+	var all []population.Stats
+	for line := 1; ; line++ {
+		b, err := r.ReadBytes('\n')
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("%s:%d: %v", path, line, err)
+		}
+		if b = bytes.TrimSpace(b); len(b) > 0 {
+			var s population.Stats
+			if err := json.Unmarshal(b, &s); err != nil {
+				return nil, fmt.Errorf("%s:%d: %s", path, line, jsonProblem(err, "an object of generation statistics"))
+			}
+			if n := len(all); n > 0 && s.Generation <= all[n-1].Generation {
+				return nil, fmt.Errorf("%s:%d: generation %d follows generation %d (want increasing generations)", path, line, s.Generation, all[n-1].Generation)
+			}
+			all = append(all, s)
+		}
+		if err == io.EOF {
+			break
+		}
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("%s holds no generations", path)
+	}
+	return all, nil
+}
+
+// jsonProblem describes what err, returned by json.Unmarshal, found wrong
+// with a document that should hold want.
+func jsonProblem(err error, want string) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("not valid JSON at byte %d: %v", syntax.Offset, syntax)
+	case errors.As(err, &typ) && typ.Field == "":
+		return fmt.Sprintf("a JSON %s, want %s", typ.Value, want)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %q is a JSON %s, want %s", typ.Field, typ.Value, jsonKind(typ.Type))
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// jsonKind names the kind of JSON value that decodes into t.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	}
+	return "a number"
+}
+
+// continualRun is what evolve plot reads from the continual.json of a
+// continual-learning run, where the network learns one task per phase.
+type continualRun struct {
+	// Tasks names the task learnt in each phase; it may be empty.
+	Tasks []string `json:"tasks"`
+	// R is the accuracy matrix: R[i][j] is the accuracy on task j after
+	// training phase i. It is square, one row and column per phase.
+	R [][]float64 `json:"r"`
+}
+
+// loadContinual reads and checks the continual.json at path. The error
+// wraps fs.ErrNotExist when there is none.
+func loadContinual(path string) (*continualRun, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var c continualRun
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("%s: %s", path, jsonProblem(err, `an object with "tasks" and "r"`))
+	}
+	n := len(c.R)
+	switch {
+	case n == 0:
+		return nil, fmt.Errorf("%s: no accuracy matrix \"r\" (want one row per phase)", path)
+	case len(c.Tasks) != 0 && len(c.Tasks) != n:
+		return nil, fmt.Errorf("%s: %d tasks but %d rows in \"r\" (want one task per phase)", path, len(c.Tasks), n)
+	}
+	for i, row := range c.R {
+		if len(row) != n {
+			return nil, fmt.Errorf("%s: row %d of \"r\" has %d entries, want %d (one per phase)", path, i, len(row), n)
+		}
+	}
+	if len(c.Tasks) == 0 {
+		for i := range n {
+			c.Tasks = append(c.Tasks, "task "+strconv.Itoa(i+1))
+		}
+	}
+	return &c, nil
+}
+
+// testMetricLabel names the test metric of the run in dir, such as "test
+// accuracy" or "test MSE", from the task in its config.toml; it returns
+// "test metric" when it cannot tell.
+func testMetricLabel(dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, configFile))
+	if err != nil {
+		return "test metric"
+	}
+	cfg := population.DefaultConfig()
+	if decodeConfig(b, configFile, &cfg) != nil || checkTask(cfg.Task) != nil {
+		return "test metric"
+	}
+	task, err := newTask(cfg)
+	if err != nil {
+		return "test metric"
+	}
+	switch m := task.Info().Metric; m {
+	case "":
+		return "test metric"
+	case "mse":
+		return "test MSE"
+	default:
+		return "test " + m
+	}
+}
+
+// plotFigure is one image: one or more panels laid out in rows of cols
+// panels each, with aligned axes. In a figure of one column, the panels'
+// legends are drawn in a margin on the right, beside their panels, where
+// they hide no data.
+type plotFigure struct {
+	cols   int
+	panels []*plot.Plot // row by row
+}
+
+// legendGap is the space between a panel and its legend in the margin.
+const legendGap = 10
+
+// encode draws f and returns it as a file of the format named by format,
+// "png" or "svg". It leaves f as it was.
+func (f plotFigure) encode(format string) ([]byte, error) {
+	var c vg.CanvasWriterTo
+	switch format {
+	case "png":
+		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(plotWidth, plotHeight), vgimg.UseDPI(plotDPI))}
+	case "svg":
+		c = vgsvg.New(plotWidth, plotHeight)
+	default:
+		return nil, fmt.Errorf("unknown format %q", format)
+	}
+	dc := draw.New(c)
+	cols := max(f.cols, 1)
+	rows := (len(f.panels) + cols - 1) / cols
+	grid := make([][]*plot.Plot, rows)
+	var legends []plot.Legend // of the panels of a one-column figure
+	var margin vg.Length      // their width
+	for j := range grid {
+		grid[j] = make([]*plot.Plot, cols)
+		copy(grid[j], f.panels[j*cols:])
+		if p := grid[j][0]; cols == 1 && p != nil {
+			// Draw a copy without its legend, which goes in the margin.
+			cp := *p
+			cp.Legend = plot.NewLegend()
+			grid[j][0] = &cp
+			legends = append(legends, p.Legend)
+			margin = max(margin, p.Legend.Rectangle(dc).Size().X)
+		}
+	}
+	panels := dc
+	if margin > 0 {
+		panels = draw.Crop(dc, 0, -(margin + vg.Points(legendGap)), 0, 0)
+	}
+	tiles := draw.Tiles{
+		Rows: rows, Cols: cols,
+		PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(12),
+		PadX: vg.Points(28), PadY: vg.Points(12),
+	}
+	canvases := plot.Align(grid, tiles, panels)
+	for j, row := range grid {
+		for i, p := range row {
+			if p == nil {
+				continue
+			}
+			p.Draw(canvases[j][i])
+			if i == 0 && j < len(legends) && margin > 0 {
+				data := p.DataCanvas(canvases[j][i])
+				l := legends[j]
+				l.Top, l.Left, l.XOffs, l.YOffs = true, true, 0, 0
+				l.Draw(draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{
+					Min: vg.Point{X: dc.Max.X - margin, Y: data.Min.Y},
+					Max: vg.Point{X: dc.Max.X, Y: data.Max.Y},
+				}})
+			}
+		}
+	}
+	var b bytes.Buffer
+	if _, err := c.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Colours, from the Tableau 10 palette.
+var (
+	plotBlue   = color.NRGBA{0x4e, 0x79, 0xa7, 0xff}
+	plotOrange = color.NRGBA{0xf2, 0x8e, 0x2b, 0xff}
+	plotRed    = color.NRGBA{0xe1, 0x57, 0x59, 0xff}
+	plotTeal   = color.NRGBA{0x76, 0xb7, 0xb2, 0xff}
+	plotGreen  = color.NRGBA{0x59, 0xa1, 0x4f, 0xff}
+	plotYellow = color.NRGBA{0xed, 0xc9, 0x48, 0xff}
+	plotPurple = color.NRGBA{0xb0, 0x7a, 0xa1, 0xff}
+	plotPink   = color.NRGBA{0xff, 0x9d, 0xa7, 0xff}
+	plotBrown  = color.NRGBA{0x9c, 0x75, 0x5f, 0xff}
+	plotGrey   = color.NRGBA{0xba, 0xb0, 0xac, 0xff}
+
+	// plotPalette colours species in turn. It leaves out grey, which marks
+	// the small species.
+	plotPalette = []color.Color{plotBlue, plotOrange, plotRed, plotTeal, plotGreen, plotYellow, plotPurple, plotPink, plotBrown}
+)
+
+// newPanel returns an empty panel with the given title and axis labels,
+// its fonts sized to be read at 8 by 5 inches.
+func newPanel(title, xLabel, yLabel string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = vg.Points(14)
+	p.Title.Padding = vg.Points(6)
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font.Size = vg.Points(12)
+		a.Tick.Label.Font.Size = vg.Points(10)
+	}
+	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks(false), niceTicks(false)
+	p.Legend.TextStyle.Font.Size = vg.Points(11)
+	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), vg.Points(-4)
+	p.Legend.Padding = vg.Points(3)
+	return p
+}
+
+// newGenerationPanel returns a panel whose x axis counts generations, with
+// light grid lines.
+func newGenerationPanel(title, xLabel, yLabel string) *plot.Plot {
+	p := newPanel(title, xLabel, yLabel)
+	p.X.Tick.Marker = niceTicks(true)
+	p.Add(newGrid())
+	return p
+}
+
+// newGrid returns light grid lines at the ticks of both axes.
+func newGrid() *plotter.Grid {
+	g := plotter.NewGrid()
+	g.Vertical.Color, g.Horizontal.Color = color.Gray{0xdd}, color.Gray{0xdd}
+	return g
+}
+
+// niceTicks returns a plot.Ticker that marks at most six round values on
+// an axis, multiples of 1, 2 or 5 times a power of ten, labelled with as
+// few decimals as they need, and unlabelled ticks halfway between. When whole is true it marks whole numbers
+// only, for counts such as generations.
+func niceTicks(whole bool) plot.Ticker {
+	return plot.TickerFunc(func(lo, hi float64) []plot.Tick {
+		step := niceStep((hi - lo) / 5)
+		if whole {
+			step = math.Max(step, 1)
+		}
+		if !(step > 0) || math.IsInf(step, 0) {
+			return plot.DefaultTicks{}.Ticks(lo, hi)
+		}
+		decimals := max(0, -int(math.Floor(math.Log10(step))))
+		var ticks []plot.Tick
+		for k := math.Ceil(lo/step - 1e-9); k*step <= hi+1e-9*step; k++ {
+			label := strconv.FormatFloat(k*step, 'f', decimals, 64)
+			if strings.Trim(label, "-0.") == "" {
+				label = strings.TrimPrefix(label, "-")
+			}
+			ticks = append(ticks, plot.Tick{Value: k * step, Label: label})
+		}
+		// Unlabelled minor ticks halfway between.
+		if half := step / 2; !whole || half == math.Trunc(half) {
+			for k := math.Ceil(lo/half - 1e-9); k*half <= hi+1e-9*half; k++ {
+				if math.Mod(k, 2) != 0 {
+					ticks = append(ticks, plot.Tick{Value: k * half})
+				}
+			}
+		}
+		return ticks
+	})
+}
+
+// niceStep returns the least round number, 1, 2 or 5 times a power of
+// ten, not below raw.
+func niceStep(raw float64) float64 {
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5} {
+		if raw <= m*mag*(1+1e-9) {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
+// addLine adds the line through xys to p in colour c, named in the legend
+// when name is not empty. A single point is drawn as a dot.
+func addLine(p *plot.Plot, xys plotter.XYs, c color.Color, name string) {
+	l := &plotter.Line{XYs: xys, LineStyle: plotter.DefaultLineStyle}
+	l.Color = c
+	l.Width = vg.Points(1.75)
+	p.Add(l)
+	if name != "" {
+		p.Legend.Add(name, l)
+	}
+	if len(xys) == 1 {
+		// A line through one point is invisible: mark the point.
+		if s, err := plotter.NewScatter(xys); err == nil {
+			s.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+			p.Add(s)
+		}
+	}
+}
+
+// leaveRoomForLegend raises the top of p's y axis so that a legend of n
+// entries in the top left corner of a panel in a figure of several columns
+// does not hide the data.
+func leaveRoomForLegend(p *plot.Plot, n int) {
+	if p.Y.Min < p.Y.Max {
+		p.Y.Max += float64(n) * 0.08 * (p.Y.Max - p.Y.Min)
+	}
+}
+
+// fromZero starts the y axis of p, which plots a count or a size, at zero,
+// and makes it reach one at least, so that all-zero data lies at the
+// bottom.
+func fromZero(p *plot.Plot) {
+	p.Y.Min = 0
+	p.Y.Max = math.Max(p.Y.Max, 1)
+}
+
+// series returns the points (generation, value(s)) of every generation.
+func series(stats []population.Stats, value func(s *population.Stats) float64) plotter.XYs {
+	xys := make(plotter.XYs, len(stats))
+	for i := range stats {
+		xys[i] = plotter.XY{X: float64(stats[i].Generation), Y: value(&stats[i])}
+	}
+	return xys
+}
+
+// fitnessFigure plots the best and mean fitness of each generation, with a
+// band one standard deviation either side of the mean. For a run that
+// measured a test metric (a supervised task), testLabel names it, such as
+// "test accuracy", and a second panel plots the best genome's; for other
+// runs testLabel is empty.
+func fitnessFigure(stats []population.Stats, testLabel string) plotFigure {
+	supervised := testLabel != ""
+	xLabel := "generation"
+	if supervised {
+		xLabel = ""
+	}
+	p := newGenerationPanel("Fitness per generation", xLabel, "fitness")
+	band := make(plotter.XYs, 0, 2*len(stats))
+	band = append(band, series(stats, func(s *population.Stats) float64 { return s.MeanFitness + s.StdFitness })...)
+	lower := series(stats, func(s *population.Stats) float64 { return s.MeanFitness - s.StdFitness })
+	slices.Reverse(lower)
+	band = append(band, lower...)
+	poly := &plotter.Polygon{XYs: []plotter.XYs{band}, Color: color.NRGBA{0x4e, 0x79, 0xa7, 0x48}}
+	p.Add(poly)
+	addLine(p, series(stats, func(s *population.Stats) float64 { return s.BestFitness }), plotOrange, "best")
+	addLine(p, series(stats, func(s *population.Stats) float64 { return s.MeanFitness }), plotBlue, "mean")
+	p.Legend.Add("mean ± std", poly)
+	if !supervised {
+		return plotFigure{cols: 1, panels: []*plot.Plot{p}}
+	}
+	q := newGenerationPanel(capitalize(testLabel)+" of the best genome so far", "generation", testLabel)
+	test := series(stats, func(s *population.Stats) float64 { return s.TestMetric })
+	addLine(q, test, plotGreen, "")
+	if lo, hi := q.Y.Min, q.Y.Max; lo >= 0 && lo <= hi/2 {
+		q.Y.Min = 0 // an error such as the MSE, best seen from zero
+	}
+	return plotFigure{cols: 1, panels: []*plot.Plot{p, q}}
+}
+
+// capitalize returns s with its first letter in upper case.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// Limits of the species plot.
+const (
+	speciesMajor  = 0.05 // the peak size, as a share of the population, of a species drawn on its own
+	speciesShown  = 30   // the most species drawn on their own
+	speciesLabels = 8    // the most species named on the chart
+)
+
+// speciesFigure stacks the size of every species over the generations,
+// one coloured area per species, ordered by ID from the bottom (so the
+// oldest species lie lowest). Each generation spans one unit of the x
+// axis. Species that never reach speciesMajor of the population share one
+// grey area on top, so that hundreds of short-lived species do not hide
+// the large ones. The largest species are named on their areas, where they
+// peak. For statistics without species sizes it plots the number of
+// species.
+func speciesFigure(stats []population.Stats) plotFigure {
+	peaks := map[int]int{} // the largest size of each species
+	total := 0             // the largest population
+	for _, s := range stats {
+		sum := 0
+		for _, sz := range s.SpeciesSizes {
+			peaks[sz[0]] = max(peaks[sz[0]], sz[1])
+			sum += sz[1]
+		}
+		total = max(total, sum)
+	}
+	if len(peaks) == 0 {
+		// The stats.jsonl of an older version has the number of species
+		// only.
+		p := newGenerationPanel("Number of species (the stats hold no species sizes)", "generation", "species")
+		p.Y.Tick.Marker = niceTicks(true)
+		addLine(p, series(stats, func(s *population.Stats) float64 { return float64(s.Species) }), plotBlue, "")
+		fromZero(p)
+		return plotFigure{cols: 1, panels: []*plot.Plot{p}}
+	}
+	var majors []int
+	for id, peak := range peaks {
+		if float64(peak) >= speciesMajor*float64(total) {
+			majors = append(majors, id)
+		}
+	}
+	slices.SortFunc(majors, func(a, b int) int { return cmp.Or(cmp.Compare(peaks[b], peaks[a]), cmp.Compare(a, b)) })
+	majors = majors[:min(len(majors), speciesShown)]
+	slices.Sort(majors)
+
+	// band is one generation of one species, or of the minor species
+	// together (others): its slice of the stack.
+	type band struct {
+		gen    int
+		lo, hi float64
+	}
+	const others = -1
+	bands := map[int][]band{}
+	for _, s := range stats {
+		sizes := slices.Clone(s.SpeciesSizes)
+		slices.SortFunc(sizes, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
+		lo, rest := 0, 0
+		for _, sz := range sizes {
+			if _, major := slices.BinarySearch(majors, sz[0]); !major {
+				rest += sz[1]
+				continue
+			}
+			bands[sz[0]] = append(bands[sz[0]], band{s.Generation, float64(lo), float64(lo + sz[1])})
+			lo += sz[1]
+		}
+		if rest > 0 {
+			bands[others] = append(bands[others], band{s.Generation, float64(lo), float64(lo + rest)})
+		}
+	}
+
+	p := newGenerationPanel(fmt.Sprintf("Species sizes, stacked (%d species over the run)", len(peaks)), "generation", "genomes")
+	p.Y.Min = 0
+	p.Y.Tick.Marker = niceTicks(true)
+	// Thin white outlines separate the species, unless a generation is
+	// too narrow for them.
+	span := stats[len(stats)-1].Generation - stats[0].Generation + 1
+	var outline draw.LineStyle
+	if float64(plotWidth.Points())/float64(span) > 4 {
+		outline = draw.LineStyle{Color: color.White, Width: vg.Points(0.5)}
+	}
+	for i, id := range append(slices.Clone(majors), others) {
+		bs := bands[id]
+		// Species next to each other in the stack differ in colour.
+		var fill color.Color = color.Gray{0xd8}
+		if id != others {
+			fill = plotPalette[i%len(plotPalette)]
+		}
+		for start := 0; start < len(bs); {
+			// A polygon for each run of consecutive generations.
+			end := start + 1
+			for end < len(bs) && bs[end].gen == bs[end-1].gen+1 {
+				end++
+			}
+			ring := make(plotter.XYs, 0, 4*(end-start))
+			for _, b := range bs[start:end] {
+				ring = append(ring, plotter.XY{X: float64(b.gen) - 0.5, Y: b.hi}, plotter.XY{X: float64(b.gen) + 0.5, Y: b.hi})
+			}
+			for _, b := range slices.Backward(bs[start:end]) {
+				ring = append(ring, plotter.XY{X: float64(b.gen) + 0.5, Y: b.lo}, plotter.XY{X: float64(b.gen) - 0.5, Y: b.lo})
+			}
+			poly := &plotter.Polygon{XYs: []plotter.XYs{ring}, Color: fill}
+			poly.LineStyle = outline
+			p.Add(poly)
+			if id == others && start == 0 {
+				p.Legend.Add(fmt.Sprintf("%d smaller species", len(peaks)-len(majors)), poly)
+			}
+			start = end
+		}
+	}
+
+	// Name the largest species, those tall enough to hold a label, where
+	// they stay thickest for a while (not at a peak of one generation),
+	// unless the label would cover one already placed.
+	type label struct {
+		id   int
+		size float64 // the least thickness within the window around at
+		at   plotter.XY
+	}
+	window := int(0.04 * float64(span))
+	var candidates []label
+	for _, id := range majors {
+		thick := make(map[int]band, len(bands[id]))
+		for _, b := range bands[id] {
+			thick[b.gen] = b
+		}
+		c := label{id: id}
+		for _, b := range bands[id] {
+			least := b.hi - b.lo
+			for g := b.gen - window; g <= b.gen+window; g++ {
+				n := thick[g]
+				least = math.Min(least, n.hi-n.lo)
+			}
+			if least > c.size {
+				c.size, c.at = least, plotter.XY{X: float64(b.gen), Y: (b.lo + b.hi) / 2}
+			}
+		}
+		candidates = append(candidates, c)
+	}
+	slices.SortStableFunc(candidates, func(a, b label) int { return cmp.Compare(b.size, a.size) })
+	var labels plotter.XYLabels
+	for _, c := range candidates {
+		if c.size < 0.05*float64(total) || len(labels.Labels) == speciesLabels {
+			break
+		}
+		if slices.ContainsFunc(labels.XYs, func(q plotter.XY) bool {
+			return math.Abs(q.X-c.at.X) < 0.15*float64(span) && math.Abs(q.Y-c.at.Y) < 0.06*float64(total)
+		}) {
+			continue
+		}
+		labels.XYs = append(labels.XYs, c.at)
+		labels.Labels = append(labels.Labels, "species "+strconv.Itoa(c.id))
+	}
+	if l, err := plotter.NewLabels(labels); err == nil && len(labels.Labels) > 0 {
+		for i := range l.TextStyle {
+			l.TextStyle[i].Font.Size = vg.Points(9)
+			l.TextStyle[i].XAlign = draw.XCenter
+			l.TextStyle[i].YAlign = draw.YCenter
+		}
+		p.Add(l)
+	}
+	return plotFigure{cols: 1, panels: []*plot.Plot{p}}
+}
+
+// sizeFigure plots the mean number of hidden neurons and of enabled
+// connections per generation, in two panels, one above the other, since
+// their scales differ.
+func sizeFigure(stats []population.Stats) plotFigure {
+	p := newGenerationPanel("Mean network size per generation", "", "hidden neurons")
+	addLine(p, series(stats, func(s *population.Stats) float64 { return s.MeanHidden }), plotPurple, "")
+	q := newGenerationPanel("", "generation", "connections")
+	addLine(q, series(stats, func(s *population.Stats) float64 { return s.MeanConns }), plotTeal, "")
+	fromZero(p)
+	fromZero(q)
+	return plotFigure{cols: 1, panels: []*plot.Plot{p, q}}
+}
+
+// plasticityFigure plots the dropins (neurons added) made while breeding
+// each generation and its apoptoses (neurons removed).
+func plasticityFigure(stats []population.Stats) plotFigure {
+	p := newGenerationPanel("Structural plasticity per generation", "generation", "neurons added or removed")
+	p.Y.Tick.Marker = niceTicks(true)
+	addLine(p, series(stats, func(s *population.Stats) float64 { return float64(s.Dropins) }), plotGreen, "dropins")
+	addLine(p, series(stats, func(s *population.Stats) float64 { return float64(s.Apoptoses) }), plotRed, "apoptoses")
+	fromZero(p)
+	return plotFigure{cols: 1, panels: []*plot.Plot{p}}
+}
+
+// continualFigure plots, on the left, the accuracy on each phase's new task
+// after that phase and the mean accuracy over the tasks seen so far; on the
+// right, the accuracy matrix R as a heat map.
+func continualFigure(c *continualRun) plotFigure {
+	n := len(c.R)
+	lo, hi := 0.0, 1.0
+	for _, row := range c.R {
+		for _, v := range row {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	phaseTicks := make(plot.ConstantTicks, n)
+	for i := range n {
+		phaseTicks[i] = plot.Tick{Value: float64(i), Label: c.Tasks[i]}
+	}
+
+	left := newPanel("Accuracy per phase", "phase (task learnt)", "accuracy")
+	left.X.Tick.Marker = phaseTicks
+	left.Add(newGrid())
+	var diag, seen plotter.XYs
+	for i, row := range c.R {
+		diag = append(diag, plotter.XY{X: float64(i), Y: row[i]})
+		sum := 0.0
+		for _, v := range row[:i+1] {
+			sum += v
+		}
+		seen = append(seen, plotter.XY{X: float64(i), Y: sum / float64(i+1)})
+	}
+	addLine(left, diag, plotBlue, "new task")
+	addLine(left, seen, plotOrange, "mean over tasks so far")
+	for i, xys := range []plotter.XYs{diag, seen} {
+		if s, err := plotter.NewScatter(xys); err == nil {
+			s.GlyphStyle = draw.GlyphStyle{Color: []color.Color{plotBlue, plotOrange}[i], Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+			left.Add(s)
+		}
+	}
+	left.Y.Min, left.Y.Max = lo, hi
+	leaveRoomForLegend(left, 2)
+	left.X.Min, left.X.Max = -0.25, float64(n)-0.75
+
+	right := newPanel("R: accuracy on task j after phase i", "task j", "after phase i")
+	right.X.Tick.Marker = phaseTicks
+	rowTicks := make(plot.ConstantTicks, n)
+	for i := range n {
+		rowTicks[i] = plot.Tick{Value: float64(n - 1 - i), Label: c.Tasks[i]}
+	}
+	right.Y.Tick.Marker = rowTicks
+	right.X.Padding, right.Y.Padding = 0, 0
+	cmap := moreland.Kindlmann()
+	cmap.SetMin(lo)
+	cmap.SetMax(hi)
+	var labels plotter.XYLabels
+	var inks []color.Color
+	for i, row := range c.R {
+		y := float64(n - 1 - i)
+		for j, v := range row {
+			x := float64(j)
+			fill, err := cmap.At(v)
+			if err != nil {
+				fill = plotGrey
+			}
+			cell := plotter.XYs{{X: x - 0.5, Y: y - 0.5}, {X: x + 0.5, Y: y - 0.5}, {X: x + 0.5, Y: y + 0.5}, {X: x - 0.5, Y: y + 0.5}}
+			poly := &plotter.Polygon{XYs: []plotter.XYs{cell}, Color: fill}
+			poly.LineStyle = draw.LineStyle{Color: color.White, Width: vg.Points(0.5)}
+			right.Add(poly)
+			labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: y})
+			labels.Labels = append(labels.Labels, strconv.FormatFloat(v, 'f', 2, 64))
+			inks = append(inks, inkOn(fill))
+		}
+	}
+	if n <= 12 {
+		if l, err := plotter.NewLabels(labels); err == nil {
+			for i := range l.TextStyle {
+				l.TextStyle[i].Font.Size = vg.Points(9)
+				l.TextStyle[i].XAlign = draw.XCenter
+				l.TextStyle[i].YAlign = draw.YCenter
+				l.TextStyle[i].Color = inks[i]
+			}
+			right.Add(l)
+		}
+	}
+	return plotFigure{cols: 2, panels: []*plot.Plot{left, right}}
+}
+
+// inkOn returns black or white, whichever reads better on background.
+func inkOn(background color.Color) color.Color {
+	r, g, b, _ := background.RGBA()
+	if 0.299*float64(r)+0.587*float64(g)+0.114*float64(b) < 0x8000 {
+		return color.White
+	}
+	return color.Black
+}
