@@ -317,12 +317,29 @@ func TestHistoryOlderFields(t *testing.T) {
 	fields := []statsField{{name: "Solved", kind: kindBool}, {name: "Generation", kind: kindInt}, {name: "Fault", kind: kindString}, {name: "BestFitness", kind: kindFloat}}
 	record := []byte{1, 14, 2, 'o', 'k'}
 	record = binary.LittleEndian.AppendUint64(record, math.Float64bits(2.5))
-	s, err := decodePayload(withHistory(t, 2, fields, record))
+	s, err := decodePayload(withHistory(t, 2, fields, record), Version)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := population.Stats{Solved: true, Generation: 7, Fault: "ok", BestFitness: 2.5}
 	if len(s.History) != 2 || !reflect.DeepEqual(s.History[0], want) || !reflect.DeepEqual(s.History[1], want) {
 		t.Errorf("history = %+v; want two of %+v", s.History, want)
+	}
+}
+
+// TestVersion1 decodes a version 1 payload, which ends with the history
+// and has no controller: the state is the same with a zero controller.
+func TestVersion1(t *testing.T) {
+	s := &population.State{Species: &species.Set{}, History: []population.Stats{{Generation: 0, BestFitness: 1.5}}}
+	raw := rawPayload(t, s)
+	got, err := decodePayload(raw[:len(raw)-controllerSize], 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.History, s.History) || !reflect.DeepEqual(got.Control, population.Controller{}) {
+		t.Errorf("version 1 payload decoded to history %+v, controller %+v", got.History, got.Control)
+	}
+	if _, err := decodePayload(raw, 1); err == nil {
+		t.Errorf("a version 2 payload read as version 1 decoded without error")
 	}
 }

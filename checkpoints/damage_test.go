@@ -78,7 +78,10 @@ func base64Activations(t testing.TB) []byte {
 // the values of each record.
 func withHistory(t testing.TB, n int, fields []statsField, record []byte) []byte {
 	raw := rawPayload(t, &population.State{Species: &species.Set{}})
-	raw = raw[:len(raw)-1] // the nil history
+	// The payload ends with the nil history (1 byte) and the zero
+	// controller (controllerSize bytes); the history goes between.
+	control := bytes.Clone(raw[len(raw)-controllerSize:])
+	raw = raw[:len(raw)-controllerSize-1]
 	raw = binary.AppendUvarint(raw, uint64(n)+1)
 	raw = binary.AppendUvarint(raw, uint64(len(fields)))
 	for _, f := range fields {
@@ -89,8 +92,12 @@ func withHistory(t testing.TB, n int, fields []statsField, record []byte) []byte
 	for range n {
 		raw = append(raw, record...)
 	}
-	return raw
+	return append(raw, control...)
 }
+
+// controllerSize is the encoded size of a zero population.Controller: a
+// nil list, two zero varints around a float and a last zero varint.
+const controllerSize = 1 + 1 + 8 + 1 + 1
 
 func setUint64(b []byte, off int, v uint64) []byte {
 	c := bytes.Clone(b)
@@ -170,7 +177,7 @@ func TestDamage(t *testing.T) {
 		{"wrong magic", flip(good, 0, 0x20), "not a neuroplast checkpoint"},
 		{"text file", []byte("hello, world\n"), "not a neuroplast checkpoint"},
 		{"short text file", []byte("hi"), "not a neuroplast checkpoint"},
-		{"future version", frame(Version+1, payload, rawLen), "format version 2; this program reads versions 1 to 1"},
+		{"future version", frame(Version+1, payload, rawLen), "format version 3; this program reads versions 1 to 2"},
 		{"version 0", frame(0, payload, rawLen), "format version 0;"},
 		{"flipped version byte", flip(good, 8, 0x80), "format version"},
 		{"payload length too long", setUint64(good, 12, payloadLen+1), "truncated: the payload has"},
@@ -189,8 +196,9 @@ func TestDamage(t *testing.T) {
 		{"not gzip", frame(Version, []byte("this is not gzip data"), 10), "not gzip data"},
 		{"gzip truncated", frame(Version, payload[:len(payload)-10], rawLen), "the payload's gzip stream is damaged: unexpected EOF"},
 		{"gzip of a shorter payload", frame(Version, gzipped(t, raw[:100]), rawLen), "the payload decompresses to 100 bytes; the header says"},
-		{"payload truncated", reframe(t, raw[:len(raw)-3]), "payload: history: "},
-		{"payload with trailing bytes", reframe(t, append(bytes.Clone(raw), 0)), "1 byte of trailing data after the history"},
+		{"payload truncated", reframe(t, raw[:len(raw)-controllerSize-3]), "payload: history: "},
+		{"payload truncated in the controller", reframe(t, raw[:len(raw)-3]), "payload: controller: "},
+		{"payload with trailing bytes", reframe(t, append(bytes.Clone(raw), 0)), "1 byte of trailing data after the last section"},
 		{"payload cut in the configuration", reframe(t, raw[:10]), "payload: configuration: string of"},
 		{"unknown node kind", reframe(t, badKind), "payload: genomes: index 0 (ID 0): nodes: node 7 has kind 9"},
 		{"invalid boolean", reframe(t, badBool), "payload: counters: invalid boolean byte 2"},
@@ -206,7 +214,7 @@ func TestDamage(t *testing.T) {
 			`payload: history: field "Solved" appears twice`},
 		{"history records without fields", reframe(t, withHistory(t, 1<<20, nil, nil)),
 			`payload: history: records without fields`},
-		{"too many history records", reframe(t, withHistory(t, 1<<20, []statsField{{name: "Solved", kind: kindBool}}, []byte{1})[:100+1<<10]),
+		{"too many history records", reframe(t, withHistory(t, 1<<20, []statsField{{name: "Solved", kind: kindBool}}, []byte{1})[:8<<10]),
 			`payload: history: 1048576 generations of at least 1 bytes, but only`},
 		{"too many genomes", reframe(t, tooManyGenomes), "payload: genomes: 1099511627776 elements of at least"},
 	}

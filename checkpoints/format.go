@@ -16,7 +16,7 @@ import (
 // Version is the format version this package writes. It reads versions
 // MinVersion to Version.
 const (
-	Version    = 1
+	Version    = 2
 	MinVersion = 1
 )
 
@@ -204,7 +204,7 @@ func decode(r io.Reader, size int64) (*population.State, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := decodePayload(raw)
+	s, err := decodePayload(raw, h.version)
 	if err != nil {
 		return nil, corrupt("payload: %v", err)
 	}

@@ -88,7 +88,7 @@ func FuzzDecodePayload(f *testing.F) {
 	f.Add([]byte{3, '{', '}', 0})
 	f.Add(base64Activations(f))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		s, err := decodePayload(raw)
+		s, err := decodePayload(raw, Version)
 		if err != nil {
 			if s != nil {
 				t.Fatal("decodePayload returned a state with its error")
@@ -102,7 +102,7 @@ func FuzzDecodePayload(f *testing.F) {
 		if _, err := writePayload(&b1, s); err != nil {
 			t.Fatalf("a decoded state does not encode: %v", err)
 		}
-		s2, err := decodePayload(b1.Bytes())
+		s2, err := decodePayload(b1.Bytes(), Version)
 		if err != nil {
 			t.Fatalf("an encoded decoded state does not decode: %v", err)
 		}

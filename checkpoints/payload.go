@@ -246,6 +246,17 @@ func writePayload(w io.Writer, s *population.State) (int64, error) {
 			e.maybeFlush()
 		}
 	}
+
+	// Since version 2: the neuroplasticity controller.
+	c := &s.Control
+	e.list(len(c.Recent), c.Recent == nil)
+	for _, f := range c.Recent {
+		e.float(f)
+	}
+	e.int(c.BurstLeft)
+	e.float(c.Best)
+	e.int(c.SinceBetter)
+	e.int(c.Drops)
 	e.flush()
 	return e.n, e.err
 }
@@ -470,7 +481,7 @@ func (d *decoder) part(name string, fn func()) {
 
 // decodePayload decodes an uncompressed payload. Its errors name the part
 // that is damaged; they are not prefixed.
-func decodePayload(b []byte) (*population.State, error) {
+func decodePayload(b []byte, version uint32) (*population.State, error) {
 	d := &decoder{b: b}
 	s := &population.State{Species: &species.Set{}}
 
@@ -614,11 +625,30 @@ func decodePayload(b []byte) (*population.State, error) {
 			}
 		}
 	})
+	if version >= 2 {
+		d.part("controller", func() {
+			c := &s.Control
+			if n := d.uint(); n > 0 {
+				if n-1 > uint64(len(d.b)/8) {
+					d.fail(fmt.Errorf("%d recent fitnesses of 8 bytes, but only %d bytes remain", n-1, len(d.b)))
+					return
+				}
+				c.Recent = make([]float64, n-1)
+				for i := range c.Recent {
+					c.Recent[i] = d.float()
+				}
+			}
+			c.BurstLeft = d.int()
+			c.Best = d.float()
+			c.SinceBetter = d.int()
+			c.Drops = d.int()
+		})
+	}
 	if d.err != nil {
 		return nil, d.err
 	}
 	if len(d.b) > 0 {
-		return nil, fmt.Errorf("%s of trailing data after the history", byteCount(int64(len(d.b))))
+		return nil, fmt.Errorf("%s of trailing data after the last section", byteCount(int64(len(d.b))))
 	}
 	return s, nil
 }

@@ -38,6 +38,7 @@ type Config struct {
 	Reproduce ReproConfig       `toml:"reproduction"`
 	Species   species.Settings  `toml:"species"`
 	Training  evaluate.Training `toml:"training"`
+	Control   ControlSettings   `toml:"control"`
 
 	// Data sets how the data of a task read from CSV files ("csv:FILE" or
 	// "csv:TRAIN,TEST") are used; other tasks ignore it.
@@ -144,6 +145,7 @@ func DefaultConfig() Config {
 		},
 		Species:  species.DefaultSettings(),
 		Training: evaluate.DefaultTraining(),
+		Control:  DefaultControlSettings(),
 		Data:     tasks.DefaultCSVOptions(),
 	}
 }
@@ -218,6 +220,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Training.Validate(); err != nil {
+		return err
+	}
+	if err := c.Control.Validate(); err != nil {
 		return err
 	}
 	if err := c.Data.Validate(); err != nil {

@@ -44,7 +44,8 @@ type Population struct {
 
 	dropins, apoptoses int // made while breeding the current generation
 
-	history []Stats // every evaluated generation's statistics
+	history []Stats    // every evaluated generation's statistics
+	control Controller // neuroplasticity: dropin and apoptosis rates that follow fitness
 
 	batch    network.Batch // for TestScore
 	strategy Strategy      // the strategy in force, never AutoStrategy
@@ -198,6 +199,9 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 		st.EvalsPerSec = float64(len(p.genomes)) / st.Seconds
 	}
 	p.history = append(p.history, st)
+	if p.cfg.Control.Enabled {
+		p.control.Observe(st.BestFitness, &p.cfg.Control)
+	}
 	return st, nil
 }
 
@@ -354,13 +358,19 @@ func (p *Population) reproduce() {
 		}
 	})
 	p.dropins, p.apoptoses = 0, 0
+	settings := cfg.Mutate
+	if cfg.Control.Enabled {
+		dropin, apoptosis := p.control.Factors(&cfg.Control)
+		settings.Dropin = min(1, settings.Dropin*dropin)
+		settings.Apoptosis = min(1, settings.Apoptosis*apoptosis)
+	}
 	for i, b := range p.births {
 		if b.elite {
 			continue
 		}
 		child := p.spare[i]
 		d, a := child.Dropins, child.Apoptoses
-		p.births[i].changed = mutate.Structure(child, p.tracker, p.streams[i].Rand, &cfg.Mutate, cfg.FeedForward)
+		p.births[i].changed = mutate.Structure(child, p.tracker, p.streams[i].Rand, &settings, cfg.FeedForward)
 		p.dropins += child.Dropins - d
 		p.apoptoses += child.Apoptoses - a
 	}

@@ -35,6 +35,8 @@ type State struct {
 	Apoptoses         int
 
 	History []Stats // every evaluated generation's statistics, in order
+
+	Control Controller // the neuroplasticity controller's state
 }
 
 // State returns a deep copy of the population's state, sharing nothing with
@@ -55,7 +57,9 @@ func (p *Population) State() *State {
 		Dropins:           p.dropins,
 		Apoptoses:         p.apoptoses,
 		History:           slices.Clone(p.history),
+		Control:           p.control,
 	}
+	s.Control.Recent = slices.Clone(p.control.Recent)
 	s.Config.Mutate.Activations = slices.Clone(p.cfg.Mutate.Activations)
 	for i, g := range p.genomes {
 		s.Genomes[i] = g.Clone()
@@ -191,6 +195,7 @@ func Restore(s *State, task tasks.Task) (*Population, error) {
 	p.solvedGen, p.solvedEvs = s.SolvedGeneration, s.SolvedEvaluations
 	p.dropins, p.apoptoses = s.Dropins, s.Apoptoses
 	p.history = s.History
+	p.control = s.Control
 	return p, nil
 }
 

@@ -112,3 +112,36 @@ func TestRestoreRejectsDamage(t *testing.T) {
 		t.Errorf("Restore of an undamaged state: %v", err)
 	}
 }
+
+// TestRestoreWithController repeats the exact-resume check with the
+// neuroplasticity controller on, whose state (a maturity count here, as
+// XOR's fitness stalls) must survive the restore.
+func TestRestoreWithController(t *testing.T) {
+	cfg := xorConfig(5, 1)
+	cfg.StopOnSolve = false
+	cfg.Control.Enabled = true
+	cfg.Control.Mature = 3
+	whole, _ := population.New(cfg, tasks.XOR{})
+	runTo(t, whole, 40)
+	half, _ := population.New(cfg, tasks.XOR{})
+	runTo(t, half, 20)
+	s := half.State()
+	if s.Control.SinceBetter == 0 && s.Control.Best == 0 {
+		t.Fatalf("controller state %+v: it observed nothing", s.Control)
+	}
+	resumed, err := population.Restore(s, tasks.XOR{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runTo(t, resumed, 40)
+	if !reflect.DeepEqual(untimed(resumed.History()), untimed(whole.History())) || !reflect.DeepEqual(resumed.Best(), whole.Best()) {
+		t.Errorf("a run restored with its controller differs from the uninterrupted run")
+	}
+	plain := xorConfig(5, 1)
+	plain.StopOnSolve = false
+	other, _ := population.New(plain, tasks.XOR{})
+	runTo(t, other, 40)
+	if reflect.DeepEqual(untimed(other.History()), untimed(whole.History())) {
+		t.Errorf("the controller changed nothing over 40 generations")
+	}
+}
