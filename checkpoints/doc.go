@@ -17,13 +17,13 @@
 // form; a temporary file (gen-GGGGGG.ckpt.tmp-N, left by a crash during
 // Write) is never read, and Save removes it.
 //
-// # Format, version 1
+// # Format, version 2
 //
 // A checkpoint is a 32-byte header followed by the payload:
 //
 //	offset  size  field
 //	     0     8  magic "NPLCKPT\x00"
-//	     8     4  format version, big-endian uint32 (1)
+//	     8     4  format version, big-endian uint32 (2; version 1 is read too)
 //	    12     8  payload length in bytes, big-endian uint64
 //	    20     8  decompressed payload length in bytes, big-endian uint64
 //	    28     4  CRC-32C (Castagnoli) of the payload, big-endian uint32
@@ -64,15 +64,18 @@
 //	Solver       bool present, then genome if present
 //	History      list header, then (unless nil) the fields of a record:
 //	             uint count, each field's name (string) and kind (byte:
-//	             1 int, 2 float, 3 bool, 4 string); then the records, each
-//	             field's value in that order
+//	             1 int, 2 float, 3 bool, 4 string, 5 list of int pairs);
+//	             then the records, each field's value in that order
+//	Control      (since version 2) the neuroplasticity controller: Recent
+//	             list of float, BurstLeft int, Best float, SinceBetter int,
+//	             Drops int; a version 1 payload ends after the history
 //
 // The history's records (population.Stats) name their fields because
 // Stats grows as the program does: a field the file lacks stays zero, so
 // older checkpoints remain readable, while a field this program does not
 // know, or of another kind, is an error. The configuration, being JSON,
-// names its fields too; an unknown one is an error, a missing one stays
-// zero (population.Restore then validates the configuration).
+// names its fields too; an unknown one is an error, a missing one takes
+// its default (population.Restore then validates the configuration).
 //
 // A genome is its record, then its nodes and its connections stored by
 // column, which compresses far better than by row:
