@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,17 +19,20 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/neuroplast/neuroplast/checkpoints"
+	"github.com/neuroplast/neuroplast/continual"
 	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/population"
 )
 
 // inspectCmd implements "evolve inspect": a table of the best genomes of a
-// checkpoint, or of its species.
+// checkpoint, or of its species, or with --continual the results of a
+// continual run.
 func inspectCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("inspect", "DIR|CHECKPOINT [--top N] [--sort fitness|neurons|connections|age] [--species] [--format table|csv|json]", stderr)
+	fs := newFlagSet("inspect", "DIR|CHECKPOINT [--top N] [--sort fitness|neurons|connections|age] [--species] [--format table|csv|json]\n       evolve inspect DIR --continual [--format table|csv|json]", stderr)
 	top := fs.Int("top", 10, "list the first `N` rows; 0 lists all")
 	sortBy := fs.String("sort", "fitness", "order of the genomes: fitness (highest first), neurons or connections (fewest first), age (oldest first); ties go to the fitter genome")
 	bySpecies := fs.Bool("species", false, "list the species instead of the genomes, fittest first")
+	isContinual := fs.Bool("continual", false, "show the results of a continual run from DIR/"+continualFile+": ACC, BWT and FWT, the matrix R and the phases")
 	format := fs.String("format", "table", "output format: table, csv or json")
 	positional, err := parseFlags(fs, args)
 	if err != nil {
@@ -40,6 +44,21 @@ func inspectCmd(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if len(positional) != 1 {
 		return fail("want one run directory or checkpoint file, got %d arguments %q (see evolve inspect -h)", len(positional), positional)
+	}
+	if *isContinual {
+		var conflict string
+		fs.Visit(func(f *flag.Flag) {
+			if conflict == "" && slices.Contains([]string{"top", "sort", "species"}, f.Name) {
+				conflict = f.Name
+			}
+		})
+		if conflict != "" {
+			return fail("--%s applies to checkpoints; --continual shows every phase", conflict)
+		}
+		if !slices.Contains([]string{"table", "csv", "json"}, *format) {
+			return fail("--format %q: allowed: table, csv, json", *format)
+		}
+		return inspectContinual(positional[0], *format, stdout, stderr)
 	}
 	if *top < 0 {
 		return fail("--top %d: want >= 0 (0 lists all)", *top)
@@ -85,6 +104,123 @@ func inspectCmd(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFailure
 	}
 	return exitOK
+}
+
+// inspectContinual prints the results of the continual run in dir (or in
+// the continual.json dir names) in format: as text, a summary table (ACC,
+// BWT, FWT), the matrix R and the phases; as CSV, one row per phase with
+// its row of R; as JSON, the whole report and the file's path.
+func inspectContinual(dir, format string, stdout, stderr io.Writer) int {
+	r, file, err := readReport(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "evolve inspect: %v\n", err)
+		return exitUsage
+	}
+	var b bytes.Buffer
+	switch format {
+	case "table":
+		better := "higher"
+		if !r.Higher {
+			better = "lower"
+		}
+		fmt.Fprintf(&b, "%s: %d phases, metric %s (%s is better)\n", file, len(r.Phases), r.Metric, better)
+		for i, t := range []*table{continualSummaryTable(r), matrixTable(r), phasesTable(r, false)} {
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			if err = t.writeText(&b); err != nil {
+				break
+			}
+		}
+	case "csv":
+		err = phasesTable(r, true).writeCSV(&b)
+	case "json":
+		head := object{
+			{"file", file},
+			{"task", r.Task},
+			{"strategy", r.Strategy},
+			{"metric", r.Metric},
+			{"higher_is_better", r.Higher},
+			{"ACC", r.ACC},
+			{"BWT", r.BWT},
+			{"FWT", fwtValue(r)},
+			{"R", r.R},
+			{"b", r.B},
+			{"phases", r.Phases},
+		}
+		var out []byte
+		if out, err = json.MarshalIndent(head, "", "  "); err == nil {
+			b.Write(append(out, '\n'))
+		}
+	}
+	if err == nil {
+		_, err = stdout.Write(b.Bytes())
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "evolve inspect: %v\n", err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// continualSummaryTable is the one-row table of a continual run's
+// metrics.
+func continualSummaryTable(r *continual.Report) *table {
+	return &table{
+		name:    "summary",
+		columns: []string{"task", "strategy", "metric", "ACC", "BWT", "FWT", "phases"},
+		rows:    [][]any{{r.Task, r.Strategy, r.Metric, r.ACC, r.BWT, fwtValue(r), len(r.Phases)}},
+	}
+}
+
+// matrixTable is the matrix R of a continual run: a row after each phase,
+// a column for each task, 1-based, blank where not measured.
+func matrixTable(r *continual.Report) *table {
+	t := &table{name: "R", columns: []string{"after_phase"}}
+	n := r.Tasks()
+	for j := range n {
+		t.columns = append(t.columns, "task_"+strconv.Itoa(j+1))
+	}
+	for i, row := range r.R {
+		cells := []any{i + 1}
+		for j := range n {
+			if j < len(row) {
+				cells = append(cells, row[j])
+			} else {
+				cells = append(cells, "")
+			}
+		}
+		t.rows = append(t.rows, cells)
+	}
+	return t
+}
+
+// phasesTable lists the phases of a continual run, 1-based, with the
+// new-task metric, the network's size, the structural changes and the
+// work done; withR adds each phase's row of R as columns R_task_J, blank
+// where not measured.
+func phasesTable(r *continual.Report, withR bool) *table {
+	t := &table{name: "phases", columns: []string{"phase", "task", "new_" + r.Metric, "neurons", "connections", "dropins", "apoptoses", "gradient_steps", "generations", "wall_seconds"}}
+	n := r.Tasks()
+	if withR {
+		for j := range n {
+			t.columns = append(t.columns, "R_task_"+strconv.Itoa(j+1))
+		}
+	}
+	for i, p := range r.Phases {
+		cells := []any{i + 1, p.Task, p.NewTask, p.Neurons, p.Connections, p.Dropins, p.Apoptoses, p.GradientSteps, p.Generations, p.WallSeconds}
+		if withR {
+			for j := range n {
+				if j < len(r.R[i]) {
+					cells = append(cells, r.R[i][j])
+				} else {
+					cells = append(cells, "")
+				}
+			}
+		}
+		t.rows = append(t.rows, cells)
+	}
+	return t
 }
 
 // sortKeys are the orders inspect --sort allows.

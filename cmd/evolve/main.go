@@ -10,7 +10,10 @@
 //	evolve resume DIR [--generations N] [--workers N] [--quiet]
 //	evolve inspect DIR|CHECKPOINT [--top N] [--sort fitness|neurons|connections|age]
 //	           [--species] [--format table|csv|json]
+//	evolve inspect DIR --continual [--format table|csv|json]
 //	evolve show DIR|CHECKPOINT [--genome ID|best] [--format table|dot|svg|json]
+//	evolve plot DIR [-o FILE.png|FILE.svg] [--kind fitness|species|size|plasticity|continual|all]
+//	evolve compare DIR... [--format table|csv|json]
 //	evolve trials --task NAME [--runs N] [--seed N] [--population N]
 //	           [--generations N] [--workers N] [--config FILE.toml]
 //	evolve tasks
@@ -106,9 +109,10 @@ func commands() []command {
 	return []command{
 		{"run", "evolve a population on a task and write a run directory", runCmd},
 		{"resume", "continue a run from its newest valid checkpoint", resumeCmd},
-		{"inspect", "list the best genomes or the species of a checkpoint in a table", inspectCmd},
+		{"inspect", "list the best genomes or the species of a checkpoint, or a continual run's results, in a table", inspectCmd},
 		{"show", "print one genome of a checkpoint: neurons and connections, Graphviz DOT, an SVG picture or JSON", showCmd},
 		{"plot", "draw charts of a run directory's statistics as PNG or SVG images", plotCmd},
+		{"compare", "compare continual runs in a table: ACC, BWT, FWT, new-task metric early and late, size, work", compareCmd},
 		{"trials", "run a task over many seeds and report how often and how fast it is solved", trialsCmd},
 		{"tasks", "list the built-in tasks", tasksCmd},
 		{"config", "print the full default configuration as TOML", configCmd},

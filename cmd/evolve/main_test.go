@@ -32,7 +32,7 @@ func TestEvolveDispatch(t *testing.T) {
 		{nil, exitUsage, "", "usage: evolve"},
 		{[]string{"help"}, exitOK, "usage: evolve", ""},
 		{[]string{"-h"}, exitOK, "usage: evolve", ""},
-		{[]string{"frobnicate"}, exitUsage, "", `unknown command "frobnicate" (allowed: run, resume, inspect, show, plot, trials, tasks, config, help)`},
+		{[]string{"frobnicate"}, exitUsage, "", `unknown command "frobnicate" (allowed: run, resume, inspect, show, plot, compare, trials, tasks, config, help)`},
 		{[]string{"tasks"}, exitOK, "xor", ""},
 		{[]string{"tasks", "extra"}, exitUsage, "", `unexpected argument "extra"`},
 		{[]string{"run", "-h"}, exitOK, "", "-stop-on-solve"},

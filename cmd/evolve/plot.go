@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -27,6 +28,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
+	"github.com/neuroplast/neuroplast/continual"
 	"github.com/neuroplast/neuroplast/population"
 )
 
@@ -107,11 +109,9 @@ func plotCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		isContinual := err == nil
 		kinds = slices.DeleteFunc(slices.Clone(plotKinds), func(k string) bool { return k == "continual" && !isContinual })
 	}
-	var continual *continualRun
+	var report *continual.Report
 	if slices.Contains(kinds, "continual") {
-		if continual, err = loadContinual(continualPath); errors.Is(err, fs.ErrNotExist) {
-			return fail("%s has no %s (not a continual run)", dir, continualFile)
-		} else if err != nil {
+		if report, _, err = readReport(dir); err != nil {
 			return fail("%v", err)
 		}
 	}
@@ -132,7 +132,7 @@ func plotCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		case "plasticity":
 			fig = plasticityFigure(stats)
 		case "continual":
-			fig = continualFigure(continual)
+			fig = continualFigure(report)
 		}
 		b, err := fig.encode(format)
 		if err != nil {
@@ -227,47 +227,6 @@ func jsonKind(t reflect.Type) string {
 		return "an integer"
 	}
 	return "a number"
-}
-
-// continualRun is what evolve plot reads from the continual.json of a
-// continual-learning run, where the network learns one task per phase.
-type continualRun struct {
-	// Tasks names the task learnt in each phase; it may be empty.
-	Tasks []string `json:"tasks"`
-	// R is the accuracy matrix: R[i][j] is the accuracy on task j after
-	// training phase i. It is square, one row and column per phase.
-	R [][]float64 `json:"r"`
-}
-
-// loadContinual reads and checks the continual.json at path. The error
-// wraps fs.ErrNotExist when there is none.
-func loadContinual(path string) (*continualRun, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var c continualRun
-	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, fmt.Errorf("%s: %s", path, jsonProblem(err, `an object with "tasks" and "r"`))
-	}
-	n := len(c.R)
-	switch {
-	case n == 0:
-		return nil, fmt.Errorf("%s: no accuracy matrix \"r\" (want one row per phase)", path)
-	case len(c.Tasks) != 0 && len(c.Tasks) != n:
-		return nil, fmt.Errorf("%s: %d tasks but %d rows in \"r\" (want one task per phase)", path, len(c.Tasks), n)
-	}
-	for i, row := range c.R {
-		if len(row) != n {
-			return nil, fmt.Errorf("%s: row %d of \"r\" has %d entries, want %d (one per phase)", path, i, len(row), n)
-		}
-	}
-	if len(c.Tasks) == 0 {
-		for i := range n {
-			c.Tasks = append(c.Tasks, "task "+strconv.Itoa(i+1))
-		}
-	}
-	return &c, nil
 }
 
 // testMetricLabel names the test metric of the run in dir, such as "test
@@ -747,27 +706,45 @@ func plasticityFigure(stats []population.Stats) plotFigure {
 	return plotFigure{cols: 1, panels: []*plot.Plot{p}}
 }
 
-// continualFigure plots, on the left, the accuracy on each phase's new task
-// after that phase and the mean accuracy over the tasks seen so far; on the
-// right, the accuracy matrix R as a heat map.
-func continualFigure(c *continualRun) plotFigure {
-	n := len(c.R)
-	lo, hi := 0.0, 1.0
-	for _, row := range c.R {
+// continualFigure plots, on the left, the metric on each phase's new task
+// after that phase and the mean metric over the tasks seen so far; on the
+// right, the matrix R as a heat map, blank where a task was not measured.
+func continualFigure(r *continual.Report) plotFigure {
+	n, tasks := len(r.R), r.Tasks()
+	metric := r.Metric
+	if metric == continual.MSE {
+		metric = "MSE"
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, row := range r.R {
 		for _, v := range row {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 	}
-	phaseTicks := make(plot.ConstantTicks, n)
-	for i := range n {
-		phaseTicks[i] = plot.Tick{Value: float64(i), Label: c.Tasks[i]}
+	if r.Metric == continual.Accuracy {
+		lo, hi = math.Min(lo, 0), math.Max(hi, 1)
+	} else {
+		lo = math.Min(lo, 0)
+		if !(hi > lo) {
+			hi = lo + 1
+		}
+	}
+	name := func(j int) string {
+		if j < len(r.Phases) && r.Phases[j].Task != "" {
+			return r.Phases[j].Task
+		}
+		return "task " + strconv.Itoa(j+1)
+	}
+	taskTicks := make(plot.ConstantTicks, tasks)
+	for j := range tasks {
+		taskTicks[j] = plot.Tick{Value: float64(j), Label: name(j)}
 	}
 
-	left := newPanel("Accuracy per phase", "phase (task learnt)", "accuracy")
-	left.X.Tick.Marker = phaseTicks
+	left := newPanel(strings.ToUpper(metric[:1])+metric[1:]+" per phase", "phase (task learnt)", metric)
+	left.X.Tick.Marker = taskTicks[:n]
 	left.Add(newGrid())
 	var diag, seen plotter.XYs
-	for i, row := range c.R {
+	for i, row := range r.R {
 		diag = append(diag, plotter.XY{X: float64(i), Y: row[i]})
 		sum := 0.0
 		for _, v := range row[:i+1] {
@@ -787,20 +764,26 @@ func continualFigure(c *continualRun) plotFigure {
 	leaveRoomForLegend(left, 2)
 	left.X.Min, left.X.Max = -0.25, float64(n)-0.75
 
-	right := newPanel("R: accuracy on task j after phase i", "task j", "after phase i")
-	right.X.Tick.Marker = phaseTicks
+	right := newPanel("R: "+metric+" on task j after phase i", "task j", "after phase i")
+	right.X.Tick.Marker = taskTicks
 	rowTicks := make(plot.ConstantTicks, n)
 	for i := range n {
-		rowTicks[i] = plot.Tick{Value: float64(n - 1 - i), Label: c.Tasks[i]}
+		rowTicks[i] = plot.Tick{Value: float64(n - 1 - i), Label: name(i)}
 	}
 	right.Y.Tick.Marker = rowTicks
 	right.X.Padding, right.Y.Padding = 0, 0
+	right.X.Min, right.X.Max = -0.5, float64(tasks)-0.5
+	right.Y.Min, right.Y.Max = -0.5, float64(n)-0.5
 	cmap := moreland.Kindlmann()
 	cmap.SetMin(lo)
 	cmap.SetMax(hi)
+	if !r.Higher {
+		// Light for a low error, as for a high accuracy.
+		cmap = reversed{cmap}
+	}
 	var labels plotter.XYLabels
 	var inks []color.Color
-	for i, row := range c.R {
+	for i, row := range r.R {
 		y := float64(n - 1 - i)
 		for j, v := range row {
 			x := float64(j)
@@ -817,7 +800,7 @@ func continualFigure(c *continualRun) plotFigure {
 			inks = append(inks, inkOn(fill))
 		}
 	}
-	if n <= 12 {
+	if tasks <= 12 {
 		if l, err := plotter.NewLabels(labels); err == nil {
 			for i := range l.TextStyle {
 				l.TextStyle[i].Font.Size = vg.Points(9)
@@ -829,6 +812,15 @@ func continualFigure(c *continualRun) plotFigure {
 		}
 	}
 	return plotFigure{cols: 2, panels: []*plot.Plot{left, right}}
+}
+
+// reversed is a colour map turned around: its minimum gets the colour of
+// the map's maximum.
+type reversed struct{ palette.ColorMap }
+
+// At implements palette.ColorMap.
+func (m reversed) At(v float64) (color.Color, error) {
+	return m.ColorMap.At(m.Max() + m.Min() - v)
 }
 
 // inkOn returns black or white, whichever reads better on background.

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/vg"
+
+	"github.com/neuroplast/neuroplast/continual"
 )
 
 // plotRun makes a run directory of a short XOR run and returns its path.
@@ -198,7 +200,13 @@ func TestPlotSupervised(t *testing.T) {
 func TestPlotContinual(t *testing.T) {
 	t.Parallel()
 	dir := plotRun(t, "--task", "xor", "--generations", "2")
-	writePlotFile(t, filepath.Join(dir, continualFile), `{"tasks": ["a", "b", "c"], "r": [[0.9, 0.5, 0.4], [0.8, 0.95, 0.5], [0.7, 0.85, 0.9]]}`)
+	tr := &continual.Tracker{Task: "permuted-mnist", Strategy: "plastic", Metric: continual.Accuracy}
+	for i, row := range [][]float64{{0.9, 0.5, 0.4}, {0.8, 0.95, 0.5}, {0.7, 0.85, 0.9}} {
+		tr.AddPhase(row, continual.Phase{Task: string(rune('a' + i))})
+	}
+	if err := tr.Write(filepath.Join(dir, continualFile)); err != nil {
+		t.Fatal(err)
+	}
 	code, stdout, stderr := call(t, plotCmd, dir)
 	if code != exitOK {
 		t.Fatalf("plot %s: exit status %d: %s", dir, code, stderr)
@@ -214,16 +222,30 @@ func TestPlotContinual(t *testing.T) {
 	}
 	checkPlotSVG(t, svg, "Accuracy per phase", "accuracy on task j after phase i", "0.95")
 
+	// An error, measured on the tasks seen so far only.
+	tr = &continual.Tracker{Task: "bitflip", Metric: continual.MSE}
+	for _, row := range [][]float64{{0.3}, {0.5, 0.2}, {0.6, 0.4, 0.125}} {
+		tr.AddPhase(row, continual.Phase{})
+	}
+	if err := tr.Write(filepath.Join(dir, continualFile)); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := call(t, plotCmd, dir, "--kind", "continual", "-o", svg); code != exitOK {
+		t.Fatalf("plot --kind continual of an MSE run: exit status %d: %s", code, stderr)
+	}
+	checkPlotSVG(t, svg, "MSE per phase", "MSE on task j after phase i", "0.12", "task 3")
+
 	for _, tt := range []struct{ content, want string }{
-		{`{"r": [[1, 0.5]]}`, "row 0 of \"r\" has 2 entries, want 1"},
-		{`{"tasks": ["a"], "r": [[1, 0], [0, 1]]}`, "1 tasks but 2 rows"},
-		{`{"r": []}`, "no accuracy matrix"},
-		{`[1, 2]`, `a JSON array, want an object with "tasks" and "r"`},
-		{`{"r": [[1, "x"]]}`, `field "r" is a JSON string, want a number`},
+		{`{"metric": "accuracy", "R": [[1, 0.5], [1]]}`, "R[1] has 1 entries, want at least 2"},
+		{`{"metric": "accuracy", "R": [[1]], "phases": []}`, "1 rows in R but 0 phases"},
+		{`{"metric": "accuracy", "R": []}`, "no matrix R"},
+		{`[1, 2]`, `a JSON array, want an object with metric, R and phases`},
+		{`{"metric": "accuracy", "R": [[1, "x"]]}`, `field "R" is a JSON string, want a number`},
+		{`{"metric": "accuracy", "R": [[NaN]]}`, `NaN is not a JSON number`},
 	} {
 		writePlotFile(t, filepath.Join(dir, continualFile), tt.content)
 		code, _, stderr := call(t, plotCmd, dir, "--kind", "continual", "-o", svg)
-		if code != exitUsage || !strings.Contains(stderr, continualFile) || !strings.Contains(stderr, tt.want) {
+		if code != exitUsage || !strings.Contains(stderr, filepath.Join(dir, continualFile)+": ") || !strings.Contains(stderr, tt.want) {
 			t.Errorf("plot of continual.json %s: exit %d, %q; want 2 naming the file and %q", tt.content, code, stderr, tt.want)
 		}
 	}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/neuroplast/neuroplast/continual"
+)
+
+// compareCmd implements "evolve compare": one row per continual run, with
+// its metrics ACC, BWT and FWT, the new-task metric early and late, the
+// final network's size and the work done.
+func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("compare", "DIR... [--format table|csv|json]", stderr)
+	format := fs.String("format", "table", "output format: table, csv or json")
+	positional, err := parseFlags(fs, args)
+	if err != nil {
+		return flagStatus(err)
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "evolve compare: "+format+"\n", a...)
+		return exitUsage
+	}
+	if len(positional) == 0 {
+		return fail("no run directory: give one or more DIR holding %s (see evolve compare -h)", continualFile)
+	}
+	if !slices.Contains([]string{"table", "csv", "json"}, *format) {
+		return fail("--format %q: allowed: table, csv, json", *format)
+	}
+	var runs []comparedRun
+	for _, dir := range positional {
+		r, file, err := readReport(dir)
+		if err != nil {
+			return fail("%v", err)
+		}
+		run := comparedRun{dir: dir, report: r}
+		if file != dir { // a run directory, not a continual.json named alone
+			if err := run.readSummary(); err != nil {
+				return fail("%v", err)
+			}
+		}
+		runs = append(runs, run)
+	}
+	t := compareTable(runs)
+	var b bytes.Buffer
+	switch *format {
+	case "table":
+		err = t.writeText(&b)
+	case "csv":
+		err = t.writeCSV(&b)
+	case "json":
+		err = t.writeJSON(&b, object{}, t.name)
+	}
+	if err == nil {
+		_, err = stdout.Write(b.Bytes())
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "evolve compare: %v\n", err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// readReport reads the continual.json of the run directory arg, or the
+// file arg names, and returns it with the file's path. The error is the
+// message to print: "DIR has no continual.json (not a continual run)",
+// "DIR: no such run directory", or the file and what is wrong with it.
+func readReport(arg string) (*continual.Report, string, error) {
+	info, err := os.Stat(arg)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: no such run directory (want one holding %s)", arg, continualFile)
+	}
+	path := arg
+	if info.IsDir() {
+		path = filepath.Join(arg, continualFile)
+	}
+	r, err := continual.Read(path)
+	var bad *continual.ReportError
+	switch {
+	case err == nil:
+		return r, path, nil
+	case errors.Is(err, fs.ErrNotExist) && info.IsDir():
+		return nil, "", fmt.Errorf("%s has no %s (not a continual run)", arg, continualFile)
+	case errors.As(err, &bad):
+		return nil, "", fmt.Errorf("%s: %s", bad.File, bad.Problem)
+	}
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		return nil, "", fmt.Errorf("%s: %v", pathErr.Path, pathErr.Err)
+	}
+	return nil, "", err
+}
+
+// comparedRun is one run of evolve compare: its directory, its report and,
+// when the directory has a summary.json, that summary's wall-clock time.
+type comparedRun struct {
+	dir         string
+	report      *continual.Report
+	wallSeconds *float64
+}
+
+// readSummary reads the facts compare takes from the run's summary.json,
+// when it has one: the run's wall-clock time, and its task and strategy
+// where the report names none. A summary.json that cannot be read is an
+// error naming the file.
+func (c *comparedRun) readSummary() error {
+	path := filepath.Join(c.dir, summaryFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	var s struct {
+		Task        string   `json:"task"`
+		Strategy    string   `json:"strategy"`
+		WallSeconds *float64 `json:"wall_seconds"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("%s: %s", path, jsonProblem(err, "an object of run facts"))
+	}
+	if c.report.Task == "" {
+		c.report.Task = s.Task
+	}
+	if c.report.Strategy == "" {
+		c.report.Strategy = s.Strategy
+	}
+	c.wallSeconds = s.WallSeconds
+	return nil
+}
+
+// metricColumn names a column of metric values for the runs' metric:
+// "accuracy" or "mse" when they share one, otherwise "metric".
+func metricColumn(reports []*continual.Report) string {
+	name := ""
+	for _, r := range reports {
+		switch name {
+		case "":
+			name = r.Metric
+		case r.Metric:
+		default:
+			return "metric"
+		}
+	}
+	return name
+}
+
+// fwtValue returns the report's FWT, or nil when it is undefined.
+func fwtValue(r *continual.Report) any {
+	if r.FWT == nil {
+		return nil
+	}
+	return *r.FWT
+}
+
+// compareTable lists the runs, one row each, in the order given.
+func compareTable(runs []comparedRun) *table {
+	reports := make([]*continual.Report, len(runs))
+	for i, c := range runs {
+		reports[i] = c.report
+	}
+	m := metricColumn(reports)
+	t := &table{name: "runs", columns: []string{
+		"dir", "strategy", "task", "metric", "phases", "ACC", "BWT", "FWT",
+		"new_" + m + "_first_quarter", "new_" + m + "_last_quarter",
+		"neurons", "connections", "gradient_steps", "wall_seconds",
+	}}
+	for _, c := range runs {
+		r := c.report
+		first, last := r.Quarters()
+		final := r.Phases[len(r.Phases)-1]
+		var steps int64
+		wall := 0.0
+		for _, p := range r.Phases {
+			steps += p.GradientSteps
+			wall += p.WallSeconds
+		}
+		if c.wallSeconds != nil {
+			wall = *c.wallSeconds
+		}
+		t.rows = append(t.rows, []any{
+			c.dir, r.Strategy, r.Task, r.Metric, len(r.Phases), r.ACC, r.BWT, fwtValue(r),
+			first, last, final.Neurons, final.Connections, steps, wall,
+		})
+	}
+	return t
+}
