@@ -328,7 +328,8 @@ func TestHistoryOlderFields(t *testing.T) {
 }
 
 // TestVersion1 decodes a version 1 payload, which ends with the history
-// and has no controller: the state is the same with a zero controller.
+// and has no controller nor continual record: the state is the same with
+// zero ones.
 func TestVersion1(t *testing.T) {
 	s := &population.State{Species: &species.Set{}, History: []population.Stats{{Generation: 0, BestFitness: 1.5}}}
 	raw := rawPayload(t, s)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"hash/crc32"
 	"io/fs"
@@ -95,9 +96,14 @@ func withHistory(t testing.TB, n int, fields []statsField, record []byte) []byte
 	return append(raw, control...)
 }
 
-// controllerSize is the encoded size of a zero population.Controller: a
-// nil list, two zero varints around a float and a last zero varint.
-const controllerSize = 1 + 1 + 8 + 1 + 1
+// controllerSize is the encoded size of what follows the history in a
+// payload whose state has a zero population.Controller (a nil list, two
+// zero varints around a float and a last zero varint) and an empty
+// continual record (its JSON, with its length).
+var controllerSize = func() int {
+	rec, _ := json.Marshal(population.ContinualRecord{})
+	return 1 + 1 + 8 + 1 + 1 + len(binary.AppendUvarint(nil, uint64(len(rec)))) + len(rec)
+}()
 
 func setUint64(b []byte, off int, v uint64) []byte {
 	c := bytes.Clone(b)
@@ -197,7 +203,7 @@ func TestDamage(t *testing.T) {
 		{"gzip truncated", frame(Version, payload[:len(payload)-10], rawLen), "the payload's gzip stream is damaged: unexpected EOF"},
 		{"gzip of a shorter payload", frame(Version, gzipped(t, raw[:100]), rawLen), "the payload decompresses to 100 bytes; the header says"},
 		{"payload truncated", reframe(t, raw[:len(raw)-controllerSize-3]), "payload: history: "},
-		{"payload truncated in the controller", reframe(t, raw[:len(raw)-3]), "payload: controller: "},
+		{"payload truncated in the continual record", reframe(t, raw[:len(raw)-3]), "payload: continual record: "},
 		{"payload with trailing bytes", reframe(t, append(bytes.Clone(raw), 0)), "1 byte of trailing data after the last section"},
 		{"payload cut in the configuration", reframe(t, raw[:10]), "payload: configuration: string of"},
 		{"unknown node kind", reframe(t, badKind), "payload: genomes: index 0 (ID 0): nodes: node 7 has kind 9"},

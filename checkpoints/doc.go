@@ -68,7 +68,9 @@
 //	             then the records, each field's value in that order
 //	Control      (since version 2) the neuroplasticity controller: Recent
 //	             list of float, BurstLeft int, Best float, SinceBetter int,
-//	             Drops int; a version 1 payload ends after the history
+//	             Drops int; then the continual record
+//	             (population.ContinualRecord) as a JSON string; a version 1
+//	             payload ends after the history
 //
 // The history's records (population.Stats) name their fields because
 // Stats grows as the program does: a field the file lacks stays zero, so

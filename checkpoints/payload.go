@@ -10,6 +10,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/genome"
@@ -257,6 +258,13 @@ func writePayload(w io.Writer, s *population.State) (int64, error) {
 	e.float(c.Best)
 	e.int(c.SinceBetter)
 	e.int(c.Drops)
+
+	// Also since version 2: a continual run's measurements, as JSON.
+	rec, err := json.Marshal(s.Continual)
+	if err != nil {
+		return 0, fmt.Errorf("encoding the continual record: %w", err)
+	}
+	e.string(string(rec))
 	e.flush()
 	return e.n, e.err
 }
@@ -642,6 +650,24 @@ func decodePayload(b []byte, version uint32) (*population.State, error) {
 			c.Best = d.float()
 			c.SinceBetter = d.int()
 			c.Drops = d.int()
+		})
+		d.part("continual record", func() {
+			rec := d.string()
+			if d.err != nil {
+				return
+			}
+			dec := json.NewDecoder(strings.NewReader(rec))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&s.Continual); err != nil {
+				d.fail(err)
+				return
+			}
+			for i, row := range s.Continual.Rows {
+				if len(row) < i+1 {
+					d.fail(fmt.Errorf("row %d of R has %d entries, want at least %d", i, len(row), i+1))
+					return
+				}
+			}
 		})
 	}
 	if d.err != nil {

@@ -215,3 +215,9 @@ func (p *Pool) Phenotype(g *genome.Genome, task tasks.Supervised) (*network.Netw
 	w.tr.fit(&w.net, p.split, task.Loss(), &p.training, w.src.Rand)
 	return &w.net, nil
 }
+
+// Learning reports whether evaluation fine-tunes networks (Lamarckian or
+// Baldwinian learning with at least one step).
+func (p *Pool) Learning() bool {
+	return (p.training.Learning == Lamarckian || p.training.Learning == Baldwinian) && p.training.Steps > 0
+}

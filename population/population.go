@@ -44,8 +44,10 @@ type Population struct {
 
 	dropins, apoptoses int // made while breeding the current generation
 
-	history []Stats    // every evaluated generation's statistics
-	control Controller // neuroplasticity: dropin and apoptosis rates that follow fitness
+	stream  *tasks.Stream   // the task, when it is a continual stream
+	record  ContinualRecord // what a continual run has measured
+	history []Stats         // every evaluated generation's statistics
+	control Controller      // neuroplasticity: dropin and apoptosis rates that follow fitness
 
 	batch    network.Batch // for TestScore
 	strategy Strategy      // the strategy in force, never AutoStrategy
@@ -78,6 +80,9 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 		solvedGen: -1,
 	}
 	_, supervised := task.(tasks.Supervised)
+	if s, ok := task.(*tasks.Stream); ok {
+		p.stream, supervised = s, true
+	}
 	strategy, learning := cfg.Resolve(supervised)
 	p.strategy = strategy
 	training := cfg.Training
@@ -109,7 +114,7 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 // genes keep the untrained weights (evaluate.Pool.Phenotype). It is for
 // reporting; selection never sees the test split.
 func (p *Population) TestScore(g *genome.Genome) (tasks.Result, bool) {
-	sup, ok := p.task.(tasks.Supervised)
+	sup, ok := p.evaluator().(tasks.Supervised)
 	if !ok || g == nil || !p.cfg.FeedForward {
 		return tasks.Result{}, false
 	}
@@ -176,7 +181,11 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 		p.gen++
 		p.evaluated = false
 	}
-	if err := p.pool.Evaluate(ctx, p.gen, p.genomes, p.task, p.outcomes); err != nil {
+	if p.stream != nil && p.record.B == nil && p.gen == 0 {
+		// The metric of the untrained network on every phase, for FWT.
+		p.record.B = p.measureAll(p.genomes[0])
+	}
+	if err := p.pool.Evaluate(ctx, p.gen, p.genomes, p.evaluator(), p.outcomes); err != nil {
 		return Stats{}, err
 	}
 	for i, g := range p.genomes {
@@ -199,6 +208,14 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 		st.EvalsPerSec = float64(len(p.genomes)) / st.Seconds
 	}
 	p.history = append(p.history, st)
+	if p.stream != nil {
+		for _, g := range p.genomes {
+			if g.ID == st.BestID {
+				p.recordPhase(g)
+				break
+			}
+		}
+	}
 	if p.cfg.Control.Enabled {
 		p.control.Observe(st.BestFitness, &p.cfg.Control)
 	}
@@ -264,7 +281,11 @@ func (p *Population) stats() Stats {
 		}
 	}
 	st.Dropins, st.Apoptoses = p.dropins, p.apoptoses
-	if r, ok := p.TestScore(p.best); ok {
+	measured := p.best
+	if p.stream != nil {
+		measured = bg // on a stream the best ever may belong to a past phase
+	}
+	if r, ok := p.TestScore(measured); ok {
 		st.TestFitness, st.TestMetric = r.Fitness, r.Metric
 	}
 	return st

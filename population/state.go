@@ -37,6 +37,11 @@ type State struct {
 	History []Stats // every evaluated generation's statistics, in order
 
 	Control Controller // the neuroplasticity controller's state
+
+	// Continual is what a run on a continual stream has measured: the
+	// position in the stream is the generation's phase, so this is the
+	// only continual state.
+	Continual ContinualRecord
 }
 
 // State returns a deep copy of the population's state, sharing nothing with
@@ -60,6 +65,10 @@ func (p *Population) State() *State {
 		Control:           p.control,
 	}
 	s.Control.Recent = slices.Clone(p.control.Recent)
+	s.Continual = ContinualRecord{B: slices.Clone(p.record.B), Phases: slices.Clone(p.record.Phases)}
+	for _, row := range p.record.Rows {
+		s.Continual.Rows = append(s.Continual.Rows, slices.Clone(row))
+	}
 	s.Config.Mutate.Activations = slices.Clone(p.cfg.Mutate.Activations)
 	for i, g := range p.genomes {
 		s.Genomes[i] = g.Clone()
@@ -196,6 +205,13 @@ func Restore(s *State, task tasks.Task) (*Population, error) {
 	p.dropins, p.apoptoses = s.Dropins, s.Apoptoses
 	p.history = s.History
 	p.control = s.Control
+	if p.stream == nil && (s.Continual.B != nil || len(s.Continual.Rows) > 0) {
+		return nil, fmt.Errorf("population: state holds continual measurements, but task %q is not a stream", info.Name)
+	}
+	if len(s.Continual.Rows) != len(s.Continual.Phases) {
+		return nil, fmt.Errorf("population: state has %d rows of R for %d phases", len(s.Continual.Rows), len(s.Continual.Phases))
+	}
+	p.record = s.Continual
 	return p, nil
 }
 

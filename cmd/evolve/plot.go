@@ -241,11 +241,11 @@ func testMetricLabel(dir string) string {
 	if decodeConfig(b, configFile, &cfg) != nil || checkTask(cfg.Task) != nil {
 		return "test metric"
 	}
-	task, err := newTask(cfg)
+	info, err := taskInfo(cfg)
 	if err != nil {
 		return "test metric"
 	}
-	switch m := task.Info().Metric; m {
+	switch m := info.Metric; m {
 	case "":
 		return "test metric"
 	case "mse":

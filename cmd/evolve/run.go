@@ -201,7 +201,10 @@ func run(ctx context.Context, command string, p *population.Population, rd *runD
 		recs = append(recs, prog)
 	}
 	recs = append(recs, rd, population.RecorderFunc(func(population.Stats) error {
-		return rd.updateBest(p.Best())
+		if err := rd.updateBest(p.Best()); err != nil {
+			return err
+		}
+		return rd.updateContinual(p)
 	}), ck)
 	runErr := p.Run(ctx, recs)
 	if prog != nil {

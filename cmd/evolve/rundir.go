@@ -12,7 +12,6 @@ import (
 	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/internal/atomicfile"
 	"github.com/neuroplast/neuroplast/population"
-	"github.com/neuroplast/neuroplast/tasks"
 )
 
 // The files of a run directory.
@@ -41,6 +40,8 @@ type runDir struct {
 	stats *os.File
 	lines population.JSONL
 	best  *genome.Genome // the genome best.json holds
+
+	phases int // phases of a continual run written to continual.json
 }
 
 // holdsRun reports whether path holds any file of a run.
@@ -201,13 +202,27 @@ func summarize(p *population.Population) summary {
 		s.HiddenNeurons, s.Connections = solver.HiddenCount(), solver.EnabledCount()
 	}
 	if r, ok := p.TestScore(p.Best()); ok {
-		if p.Task().(tasks.Supervised).Classes() > 0 {
+		if p.Task().Info().Metric != "mse" {
 			s.TestAccuracy = &r.Metric
 		} else {
 			s.TestLoss = &r.Metric
 		}
 	}
 	return s
+}
+
+// updateContinual rewrites continual.json when a continual run has closed
+// another phase.
+func (d *runDir) updateContinual(p *population.Population) error {
+	r, err := p.Continual()
+	if err != nil || r == nil || len(r.R) == d.phases {
+		return err
+	}
+	if err := r.Write(filepath.Join(d.path, continualFile)); err != nil {
+		return fmt.Errorf("writing %s: %v", continualFile, err)
+	}
+	d.phases = len(r.R)
+	return nil
 }
 
 // writeSummary writes summary.json.

@@ -25,6 +25,9 @@ func tasksCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, name := range tasks.Names() {
 		fmt.Fprintf(tw, "%s\t%s\n", name, tasks.Describe(name))
 	}
+	for _, name := range tasks.StreamNames() {
+		fmt.Fprintf(tw, "%s\t%s\n", name, tasks.DescribeStream(name))
+	}
 	fmt.Fprintf(tw, "%s\t%s\n", tasks.CSVPrefix+"FILE", tasks.Describe(tasks.CSVPrefix+"FILE"))
 	if err := tw.Flush(); err != nil {
 		fmt.Fprintf(stderr, "evolve tasks: %v\n", err)

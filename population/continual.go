@@ -1,0 +1,82 @@
+package population
+
+import (
+	"github.com/neuroplast/neuroplast/continual"
+	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/tasks"
+)
+
+// ContinualRecord is what a run on a continual stream has measured so far:
+// the metric of the initial network on every phase's test split (B), and
+// at the end of each phase the champion's metric on every phase's test
+// split (a row of R) with a description of the phase.
+type ContinualRecord struct {
+	B      []float64         `json:"b"`
+	Rows   [][]float64       `json:"rows"`
+	Phases []continual.Phase `json:"phases"`
+}
+
+// Continual returns the continual-learning report of a run on a stream
+// (nil, nil for other tasks, or before the first phase ends).
+func (p *Population) Continual() (*continual.Report, error) {
+	if p.stream == nil || len(p.record.Rows) == 0 {
+		return nil, nil
+	}
+	t := &continual.Tracker{Task: p.stream.Name, Strategy: p.strategy.String(), Metric: p.stream.Info().Metric, B: p.record.B}
+	for i, row := range p.record.Rows {
+		t.AddPhase(row, p.record.Phases[i])
+	}
+	return t.Report()
+}
+
+// evaluator returns what generation p.gen is evaluated on: the task, or the
+// stream's phase in force.
+func (p *Population) evaluator() tasks.Task {
+	if p.stream != nil {
+		return p.stream.TaskAt(p.gen)
+	}
+	return p.task
+}
+
+// measureAll returns g's test metric on every phase of the stream, as the
+// network it stands for (evaluate.Pool.Phenotype).
+func (p *Population) measureAll(g *genome.Genome) []float64 {
+	row := make([]float64, p.stream.Phases())
+	net, err := p.pool.Phenotype(g, p.stream.TaskAt(p.gen))
+	for j := range row {
+		if err != nil {
+			continue // a genome that does not compile scores 0
+		}
+		row[j] = p.stream.Score(net, p.stream.Test(j), &p.batch).Metric
+	}
+	return row
+}
+
+// recordPhase closes the phase of generation p.gen when it is the phase's
+// last generation (or the run's): the champion, the generation's fittest
+// genome, is measured on every phase's test split.
+func (p *Population) recordPhase(champion *genome.Genome) {
+	last := p.gen+1 >= p.cfg.Generations || p.stream.PhaseAt(p.gen+1) != p.stream.PhaseAt(p.gen)
+	if !last || len(p.record.Rows) > p.stream.PhaseAt(p.gen) {
+		return
+	}
+	ph := continual.Phase{
+		Neurons:     champion.HiddenCount(),
+		Connections: champion.EnabledCount(),
+	}
+	phase := p.stream.PhaseAt(p.gen)
+	for _, st := range p.history {
+		if p.stream.PhaseAt(st.Generation) != phase {
+			continue
+		}
+		ph.Generations++
+		ph.Dropins += st.Dropins
+		ph.Apoptoses += st.Apoptoses
+		ph.WallSeconds += st.Seconds
+		if p.pool.Learning() {
+			ph.GradientSteps += int64(p.cfg.Training.Steps) * int64(len(p.genomes))
+		}
+	}
+	p.record.Rows = append(p.record.Rows, p.measureAll(champion))
+	p.record.Phases = append(p.record.Phases, ph)
+}
