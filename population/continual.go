@@ -53,18 +53,20 @@ func (p *Population) measureAll(g *genome.Genome) []float64 {
 }
 
 // recordPhase closes the phase of generation p.gen when it is the phase's
-// last generation (or the run's): the champion, the generation's fittest
-// genome, is measured on every phase's test split.
+// last generation: the champion, the generation's fittest genome, is
+// measured on every phase's test split. The last generation of the run
+// closes its phase too, provisionally: a resumed run that goes on in the
+// same phase measures it again at the phase's true end and replaces the
+// row.
 func (p *Population) recordPhase(champion *genome.Genome) {
-	last := p.gen+1 >= p.cfg.Generations || p.stream.PhaseAt(p.gen+1) != p.stream.PhaseAt(p.gen)
-	if !last || len(p.record.Rows) > p.stream.PhaseAt(p.gen) {
+	phase := p.stream.PhaseAt(p.gen)
+	if p.gen+1 < p.cfg.Generations && p.stream.PhaseAt(p.gen+1) == phase {
 		return
 	}
 	ph := continual.Phase{
 		Neurons:     champion.HiddenCount(),
 		Connections: champion.EnabledCount(),
 	}
-	phase := p.stream.PhaseAt(p.gen)
 	for _, st := range p.history {
 		if p.stream.PhaseAt(st.Generation) != phase {
 			continue
@@ -77,6 +79,11 @@ func (p *Population) recordPhase(champion *genome.Genome) {
 			ph.GradientSteps += int64(p.cfg.Training.Steps) * int64(len(p.genomes))
 		}
 	}
-	p.record.Rows = append(p.record.Rows, p.measureAll(champion))
+	row := p.measureAll(champion)
+	if len(p.record.Rows) > phase {
+		p.record.Rows[phase], p.record.Phases[phase] = row, ph
+		return
+	}
+	p.record.Rows = append(p.record.Rows, row)
 	p.record.Phases = append(p.record.Phases, ph)
 }

@@ -266,3 +266,37 @@ func TestResumeUnrestorableNewest(t *testing.T) {
 	}
 	sameRun(t, whole, dir)
 }
+
+// TestResumeAcrossPhases runs a continual stream (bitflip, phases of 3
+// generations) straight and in two parts split inside a phase, resuming
+// across the phase boundaries: the runs must end identically, the
+// continual report (R, ACC, BWT, FWT and the phases, timings aside)
+// included.
+func TestResumeAcrossPhases(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	whole, cut := filepath.Join(base, "whole"), filepath.Join(base, "cut")
+	cfg := filepath.Join(base, "c.toml")
+	if err := os.WriteFile(cfg, []byte("population_size = 30\n[continual]\nphases = 4\ngenerations_per_phase = 3\ntrain_per_phase = 300\n[training]\nsteps = 40\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--task", "bitflip", "--config", cfg, "--seed", "2", "--quiet", "--checkpoint-every", "2"}
+	mustCall(t, runCmd, append(args, "--out", whole, "--generations", "12")...)
+	mustCall(t, runCmd, append(args, "--out", cut, "--generations", "5")...)
+	mustCall(t, resumeCmd, cut, "--generations", "12", "--workers", "1", "--quiet")
+	sameRun(t, whole, cut)
+	read := func(dir string) map[string]any {
+		r := readJSON(t, filepath.Join(dir, continualFile))
+		for _, p := range r["phases"].([]any) {
+			delete(p.(map[string]any), "wall_seconds")
+		}
+		return r
+	}
+	rw, rc := read(whole), read(cut)
+	if !reflect.DeepEqual(rw, rc) {
+		t.Errorf("continual.json after resuming across phases differs:\n got %v\nwant %v", rc, rw)
+	}
+	if n := len(rw["R"].([]any)); n != 4 {
+		t.Errorf("continual.json has %d rows of R; want 4 phases", n)
+	}
+}
