@@ -86,7 +86,7 @@
 //	Fitness float, HasUtility bool
 //	Nodes  count (list header), then the columns: ID deltas int each,
 //	       Kind byte each, Activation byte each, Bias float each,
-//	       Utility float each
+//	       Utility float each, Age int each, MeanAct float each
 //	Conns  count (list header), then the columns: innovation deltas int
 //	       each, From int each, To int each, Enabled bool each,
 //	       Weight float each

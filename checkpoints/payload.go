@@ -22,10 +22,10 @@ import (
 // The smallest encoded size of each repeated element, used to bound counts
 // by the bytes that remain before allocating.
 const (
-	minNode       = 1 + 1 + 1 + 8 + 8 // ID delta, kind, activation, bias, utility
-	minConn       = 1 + 1 + 1 + 1 + 8 // innovation delta, from, to, enabled, weight
-	minGenome     = 6 + 8 + 1 + 1 + 1 // six ints, fitness, has utility, two list headers
-	minOutcome    = 8 + 1 + 8 + 1     // fitness, solved, metric, fault
+	minNode       = 1 + 1 + 1 + 8 + 8 + 1 + 8 // ID delta, kind, activation, bias, utility, age, mean activation
+	minConn       = 1 + 1 + 1 + 1 + 8         // innovation delta, from, to, enabled, weight
+	minGenome     = 6 + 8 + 1 + 1 + 1         // six ints, fitness, has utility, two list headers
+	minOutcome    = 8 + 1 + 8 + 1             // fitness, solved, metric, fault
 	minInnovation = 3
 	minSpecies    = 2 + minGenome + 8 + 1 + 1 // ID, created, rep, best, last improved, members
 )
@@ -301,6 +301,12 @@ func (e *encoder) genome(g *genome.Genome, what string) {
 	}
 	for i := range g.Nodes {
 		e.float(g.Nodes[i].Utility)
+	}
+	for i := range g.Nodes {
+		e.int(g.Nodes[i].Age)
+	}
+	for i := range g.Nodes {
+		e.float(g.Nodes[i].MeanAct)
 	}
 
 	e.list(len(g.Conns), g.Conns == nil)
@@ -750,6 +756,12 @@ func (d *decoder) nodes() []genome.Node {
 	}
 	for i := range nodes {
 		nodes[i].Utility = d.float()
+	}
+	for i := range nodes {
+		nodes[i].Age = d.int()
+	}
+	for i := range nodes {
+		nodes[i].MeanAct = d.float()
 	}
 	return nodes
 }

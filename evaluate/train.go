@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/mutate"
 	"github.com/neuroplast/neuroplast/network"
@@ -61,6 +63,15 @@ type trainer struct {
 	mw, vw       []float64 // optimizer state of the weights
 	mb, vb       []float64 // and of the biases
 	util, outW   []float64 // running utilities and outgoing |weight| sums
+
+	// Continual backprop: each node's age in steps and running mean
+	// activation, the fraction of a replacement owed, and the number of
+	// units replaced.
+	age      []int
+	mean     []float64
+	output   []bool
+	owed     float64
+	replaced int
 }
 
 // supervised fine-tunes the worker's compiled network for g on task (when
@@ -75,7 +86,20 @@ func (w *worker) supervised(p *Pool, g *genome.Genome, task tasks.Supervised, rn
 		if net.Recurrent {
 			return tasks.Result{}, fmt.Errorf("evaluate: genome %d is recurrent; fine-tuning needs feed-forward networks", g.ID)
 		}
+		cbp := t.Replacement > 0
+		if cbp {
+			// Continual backprop carries each unit's utility, age and mean
+			// activation over from the last generation.
+			n := len(net.Act)
+			w.tr.util, w.tr.age, w.tr.mean = resize(w.tr.util, n), resizeInts(w.tr.age, n), resize(w.tr.mean, n)
+			w.compiler.ReadNodeStats(g, w.tr.util, w.tr.age, w.tr.mean)
+		}
 		w.tr.fit(net, s, task.Loss(), t, rng)
+		if cbp {
+			w.compiler.WriteNodeStats(g, w.tr.age, w.tr.mean)
+			g.Dropins += w.tr.replaced
+			g.Apoptoses += w.tr.replaced
+		}
 		if t.Learning == Lamarckian {
 			w.compiler.WriteBack(g, net, w.tr.util)
 			if t.Prune > 0 && mutate.Prune(g, t.Prune) > 0 {
@@ -105,7 +129,17 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 	nodes, weights := len(net.Act), len(net.W)
 	tr.mw, tr.vw = zeroed(tr.mw, weights), zeroed(tr.vw, weights)
 	tr.mb, tr.vb = zeroed(tr.mb, nodes), zeroed(tr.vb, nodes)
-	tr.util, tr.outW = zeroed(tr.util, nodes), resize(tr.outW, nodes)
+	tr.outW = resize(tr.outW, nodes)
+	cbp := t.Replacement > 0
+	if !cbp {
+		tr.util = zeroed(tr.util, nodes)
+	}
+	tr.owed, tr.replaced = 0, 0
+	tr.output = resizeBools(tr.output, nodes)
+	clear(tr.output)
+	for _, o := range net.Outputs {
+		tr.output[o] = true
+	}
 	first := net.NumInputs + net.NumBias
 	b1, b2 := 1.0, 1.0 // Adam's bias corrections: beta^step
 	eta := t.UtilityDecay
@@ -137,6 +171,15 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 			}
 			mean /= float64(bs)
 			tr.util[j] = eta*tr.util[j] + (1-eta)*mean*tr.outW[j]
+		}
+		if cbp {
+			for j := first; j < nodes; j++ {
+				if tr.output[j] {
+					continue
+				}
+				tr.age[j]++
+				tr.mean[j] = eta*tr.mean[j] + (1-eta)*floats.Sum(tr.batch.Activations(j))/float64(bs)
+			}
 		}
 
 		gw, gb := tr.batch.GradW, tr.batch.GradB
@@ -171,12 +214,92 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 				adam(&net.Bias[j], &tr.mb[j], &tr.vb[j], gb[j])
 			}
 		}
+		if cbp {
+			tr.continualBackprop(net, t, rng, first)
+		}
+	}
+	if cbp {
+		return // the utilities run on across generations, uncorrected
 	}
 	if corr := 1 - math.Pow(eta, float64(t.Steps)); corr > 0 {
 		for j := range tr.util {
 			tr.util[j] /= corr
 		}
 	}
+}
+
+// continualBackprop replaces, after a training step, the least useful
+// mature hidden units, at t.Replacement units per mature unit per step
+// (Dohare et al. 2024): a unit's input weights are drawn anew from
+// U(-sqrt(3/fan_in), sqrt(3/fan_in)), its outgoing weights become 0 after
+// their mean contribution (the weight times the unit's bias-corrected mean
+// activation) is added to the biases they fed, and its age, utility, mean
+// activation, bias and optimizer state start again from zero.
+func (tr *trainer) continualBackprop(net *network.Network, t *Training, rng *rand.Rand, first int) {
+	eta := t.UtilityDecay
+	corrected := func(x float64, age int) float64 {
+		if c := 1 - math.Pow(eta, float64(age)); c > 0 {
+			return x / c
+		}
+		return x
+	}
+	mature := 0
+	for j := first; j < len(net.Act); j++ {
+		if !tr.output[j] && tr.age[j] > t.Maturity {
+			mature++
+		}
+	}
+	tr.owed += t.Replacement * float64(mature)
+	for ; tr.owed >= 1; tr.owed-- {
+		victim := -1
+		for j := first; j < len(net.Act); j++ {
+			if tr.output[j] || tr.age[j] <= t.Maturity {
+				continue
+			}
+			if victim < 0 || corrected(tr.util[j], tr.age[j]) < corrected(tr.util[victim], tr.age[victim]) {
+				victim = j
+			}
+		}
+		if victim < 0 {
+			tr.owed = 0
+			return
+		}
+		j := victim
+		if fanIn := net.Start[j+1] - net.Start[j]; fanIn > 0 {
+			bound := math.Sqrt(3 / float64(fanIn))
+			for c := net.Start[j]; c < net.Start[j+1]; c++ {
+				net.W[c] = (2*rng.Float64() - 1) * bound
+				tr.mw[c], tr.vw[c] = 0, 0
+			}
+		}
+		mean := corrected(tr.mean[j], tr.age[j])
+		for k := first; k < len(net.Act); k++ {
+			for c := net.Start[k]; c < net.Start[k+1]; c++ {
+				if int(net.Src[c]) == j {
+					net.Bias[k] += net.W[c] * mean
+					net.W[c] = 0
+					tr.mw[c], tr.vw[c] = 0, 0
+				}
+			}
+		}
+		net.Bias[j], tr.mb[j], tr.vb[j] = 0, 0, 0
+		tr.util[j], tr.mean[j], tr.age[j] = 0, 0, 0
+		tr.replaced++
+	}
+}
+
+func resizeInts(s []int, n int) []int {
+	if cap(s) < n {
+		return make([]int, n)
+	}
+	return s[:n]
+}
+
+func resizeBools(s []bool, n int) []bool {
+	if cap(s) < n {
+		return make([]bool, n)
+	}
+	return s[:n]
 }
 
 func resize(s []float64, n int) []float64 {

@@ -116,6 +116,12 @@ type Training struct {
 	Complexity   float64 `toml:"complexity_penalty" comment:"c in fitness = -loss * (1 + c * sqrt(enabled connections)), >= 0"`
 	UtilityDecay float64 `toml:"utility_decay" comment:"eta of the running contribution utility of hidden neurons (Dohare et al. 2024), in [0, 1)"`
 	Prune        float64 `toml:"prune_fraction" comment:"after Lamarckian training, remove this fraction of enabled connections with the smallest |weight|, in [0, 1)"`
+	// Replacement, when positive, turns on continual backprop (Dohare et
+	// al. 2024): each step, Replacement times the number of mature hidden
+	// units (older than Maturity steps) are reinitialised, the least
+	// useful first. The cbp strategy sets it.
+	Replacement float64 `toml:"cbp_replacement_rate" comment:"continual backprop: hidden units replaced per mature unit per step (the paper: 1e-4 on MNIST); 0 turns it off, in [0, 1)"`
+	Maturity    int     `toml:"cbp_maturity" comment:"continual backprop: steps a hidden unit must have trained before it may be replaced (the paper: 100), >= 0"`
 }
 
 // DefaultTraining returns the defaults: Adam, 200 steps of 16 samples per
@@ -127,6 +133,7 @@ func DefaultTraining() Training {
 		Steps: 200, BatchSize: 16, Rate: 0.02, Momentum: 0.9,
 		Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8,
 		Validation: 0.25, Complexity: 0.03, UtilityDecay: 0.99,
+		Replacement: 0, Maturity: 100,
 	}
 }
 
@@ -139,6 +146,7 @@ func (t *Training) Validate() error {
 		{"momentum", t.Momentum}, {"adam_beta1", t.Beta1}, {"adam_beta2", t.Beta2},
 		{"dropout", t.Dropout}, {"validation", t.Validation},
 		{"utility_decay", t.UtilityDecay}, {"prune_fraction", t.Prune},
+		{"cbp_replacement_rate", t.Replacement},
 	}
 	for _, u := range unitOpen {
 		if !(u.v >= 0 && u.v < 1) {
@@ -150,6 +158,8 @@ func (t *Training) Validate() error {
 		return fmt.Errorf("evaluate: training.learning = %d, want auto, none, lamarckian or baldwinian", t.Learning)
 	case t.Optimizer >= numOptimizers:
 		return fmt.Errorf("evaluate: training.optimizer = %d, want sgd or adam", t.Optimizer)
+	case t.Maturity < 0:
+		return fmt.Errorf("evaluate: training.cbp_maturity = %d, want >= 0", t.Maturity)
 	case t.Steps < 0:
 		return fmt.Errorf("evaluate: training.steps = %d, want >= 0", t.Steps)
 	case t.BatchSize < 1:

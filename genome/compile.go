@@ -148,6 +148,41 @@ func (c *Compiler) WriteBack(g *Genome, net *network.Network, utility []float64)
 	}
 }
 
+// ReadNodeStats copies the utility, age and running mean activation of
+// g's hidden nodes into slices indexed like the nodes of the network c last
+// compiled from g (zero for the other nodes), so that training can carry
+// them on from where the last generation left them.
+//
+// It panics if g is not the genome c last compiled.
+func (c *Compiler) ReadNodeStats(g *Genome, utility []float64, age []int, mean []float64) {
+	if len(c.order) != len(g.Nodes) || len(utility) != len(g.Nodes) || len(age) != len(g.Nodes) || len(mean) != len(g.Nodes) {
+		panic(fmt.Sprintf("genome: ReadNodeStats of genome %d, which is not the one last compiled", g.ID))
+	}
+	for j, idx := range c.order {
+		n := &g.Nodes[idx]
+		utility[j], age[j], mean[j] = 0, 0, 0
+		if n.Kind == Hidden {
+			utility[j], age[j], mean[j] = n.Utility, n.Age, n.MeanAct
+		}
+	}
+}
+
+// WriteNodeStats records each hidden node's age and running mean
+// activation (indexed like the nodes of the network c last compiled from
+// g) in g.
+//
+// It panics if g is not the genome c last compiled.
+func (c *Compiler) WriteNodeStats(g *Genome, age []int, mean []float64) {
+	if len(c.order) != len(g.Nodes) || len(age) != len(g.Nodes) || len(mean) != len(g.Nodes) {
+		panic(fmt.Sprintf("genome: WriteNodeStats of genome %d, which is not the one last compiled", g.ID))
+	}
+	for j, idx := range c.order {
+		if n := &g.Nodes[idx]; n.Kind == Hidden {
+			n.Age, n.MeanAct = age[j], mean[j]
+		}
+	}
+}
+
 // WriteUtility records each hidden node's utility (indexed like the nodes
 // of the network c last compiled from g) in g, marking g as carrying
 // utilities, without touching its weights: Baldwinian learning measures

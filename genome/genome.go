@@ -58,6 +58,12 @@ type Node struct {
 	// the sum of |outgoing weights|); Apoptosis removes the least useful
 	// node when the genome carries utilities.
 	Utility float64 `json:"utility,omitempty"`
+	// Age counts the gradient steps since the node was (re)initialised,
+	// and MeanAct is its running mean activation: continual backprop
+	// (Dohare et al. 2024) replaces only mature nodes, and folds a
+	// replaced node's mean contribution into the next layer's biases.
+	Age     int     `json:"age,omitempty"`
+	MeanAct float64 `json:"mean_activation,omitempty"`
 }
 
 // Conn is a connection gene. Innov is its historical marking: the same

@@ -35,7 +35,7 @@ type Config struct {
 	// Strategy is how the run learns: "plastic" (evolution with dropin and
 	// apoptosis plus Lamarckian fine-tuning), "neat" (evolution only), or
 	// "auto": plastic for supervised tasks, neat for the others.
-	Strategy Strategy `toml:"strategy" comment:"auto (plastic for supervised tasks, neat otherwise), plastic (evolution plus Lamarckian gradient fine-tuning) or neat (evolution only)"`
+	Strategy Strategy `toml:"strategy" comment:"auto (plastic for supervised tasks, neat otherwise), plastic (evolution plus Lamarckian gradient fine-tuning), neat (evolution only), backprop (one fixed network trained by plain SGD) or cbp (the same with continual backprop)"`
 
 	Genome    GenomeConfig           `toml:"genome"`
 	Mutate    mutate.Settings        `toml:"mutate"`
@@ -44,6 +44,7 @@ type Config struct {
 	Training  evaluate.Training      `toml:"training"`
 	Control   ControlSettings        `toml:"control"`
 	Continual tasks.ContinualOptions `toml:"continual"`
+	Baseline  BaselineConfig         `toml:"baseline"`
 
 	// Data sets how the data of a task read from CSV files ("csv:FILE" or
 	// "csv:TRAIN,TEST") are used; other tasks ignore it.
@@ -58,10 +59,25 @@ const (
 	AutoStrategy Strategy = iota // plastic for supervised tasks, neat otherwise
 	Plastic                      // evolution plus Lamarckian fine-tuning
 	NEAT                         // evolution only
+	Backprop                     // one network of fixed topology trained by plain SGD
+	CBP                          // the same with continual backprop (Dohare et al. 2024)
 	numStrategies
 )
 
-var strategyNames = [numStrategies]string{AutoStrategy: "auto", Plastic: "plastic", NEAT: "neat"}
+var strategyNames = [numStrategies]string{AutoStrategy: "auto", Plastic: "plastic", NEAT: "neat", Backprop: "backprop", CBP: "cbp"}
+
+// Baseline reports whether s trains one network of fixed topology instead
+// of evolving a population.
+func (s Strategy) Baseline() bool { return s == Backprop || s == CBP }
+
+// BaselineConfig sets the network the backprop and cbp strategies train:
+// one hidden layer, fully connected, with continual backprop's settings.
+type BaselineConfig struct {
+	Hidden      int                `toml:"hidden" comment:"backprop and cbp: hidden units of the fixed network (inputs -> hidden -> outputs, fully connected), >= 1"`
+	Act         network.Activation `toml:"activation" comment:"backprop and cbp: the hidden units' activation"`
+	Replacement float64            `toml:"replacement_rate" comment:"cbp: hidden units replaced per mature unit per step (the paper: 1e-4 on MNIST), in (0, 1)"`
+	Maturity    int                `toml:"maturity" comment:"cbp: steps before a unit may be replaced (the paper: 100), >= 0"`
+}
 
 // String returns the configuration name.
 func (s Strategy) String() string {
@@ -87,7 +103,7 @@ func (s *Strategy) UnmarshalText(text []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("population: unknown strategy %q (allowed: auto, plastic, neat)", text)
+	return fmt.Errorf("population: unknown strategy %q (allowed: auto, plastic, neat, backprop, cbp)", text)
 }
 
 // Resolve returns the strategy and the learning mode in force for a task:
@@ -102,6 +118,9 @@ func (c *Config) Resolve(supervised bool) (Strategy, evaluate.Learning) {
 		}
 	}
 	l := c.Training.Learning
+	if s.Baseline() {
+		return s, evaluate.Lamarckian // the network keeps what SGD taught it
+	}
 	if l == evaluate.Auto {
 		l = evaluate.None
 		if s == Plastic {
@@ -152,6 +171,7 @@ func DefaultConfig() Config {
 		Training:  evaluate.DefaultTraining(),
 		Control:   DefaultControlSettings(),
 		Continual: tasks.DefaultContinualOptions(),
+		Baseline:  BaselineConfig{Hidden: 100, Act: network.ReLU, Replacement: 1e-4, Maturity: 100},
 		Data:      tasks.DefaultCSVOptions(),
 	}
 }
@@ -237,7 +257,18 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("population: genome.output_activation: %v", err)
 	}
 	if c.Strategy >= numStrategies {
-		return fmt.Errorf("population: strategy = %d, want auto, plastic or neat", c.Strategy)
+		return fmt.Errorf("population: strategy = %d, want auto, plastic, neat, backprop or cbp", c.Strategy)
+	}
+	switch b := c.Baseline; {
+	case b.Hidden < 1:
+		return fmt.Errorf("population: baseline.hidden = %d, want >= 1", b.Hidden)
+	case !(b.Replacement > 0 && b.Replacement < 1):
+		return fmt.Errorf("population: baseline.replacement_rate = %v, want a rate in (0, 1)", b.Replacement)
+	case b.Maturity < 0:
+		return fmt.Errorf("population: baseline.maturity = %d, want >= 0", b.Maturity)
+	}
+	if _, err := network.ParseActivation(c.Baseline.Act.String()); err != nil {
+		return fmt.Errorf("population: baseline.activation: %v", err)
 	}
 	if err := c.Mutate.Validate(); err != nil {
 		return err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/neuroplast/neuroplast/evaluate"
@@ -87,6 +89,17 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 	p.strategy = strategy
 	training := cfg.Training
 	training.Learning = learning
+	if strategy.Baseline() {
+		if !supervised {
+			return nil, fmt.Errorf("population: strategy %s trains by gradient descent and needs a supervised or continual task, not %q", strategy, info.Name)
+		}
+		// Plain SGD, as in Dohare et al. 2024; cbp adds the replacement.
+		training.Optimizer, training.Momentum = evaluate.SGD, 0
+		training.Replacement, training.Maturity = 0, cfg.Baseline.Maturity
+		if strategy == CBP {
+			training.Replacement = cfg.Baseline.Replacement
+		}
+	}
 	if err := p.pool.SetTraining(training); err != nil {
 		return nil, err
 	}
@@ -102,9 +115,56 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 		p.streams = append(p.streams, rngs.NewSource(cfg.Seed, 0, rngs.Reproduce, id))
 	}
 	p.nextID = cfg.PopulationSize
-	p.outcomes = make([]evaluate.Outcome, cfg.PopulationSize)
-	p.matches = make([]int, cfg.PopulationSize)
+	if strategy.Baseline() {
+		// One network of fixed topology, trained on and on.
+		p.rng.Seed(cfg.Seed, 0, rngs.Init, 0)
+		p.genomes, p.spare = []*genome.Genome{baselineGenome(p.layout, p.tracker, &cfg.Baseline, rng)}, p.spare[:1]
+		p.streams, p.nextID = p.streams[:1], 1
+	}
+	p.outcomes = make([]evaluate.Outcome, len(p.genomes))
+	p.matches = make([]int, len(p.genomes))
 	return p, nil
+}
+
+// baselineGenome returns the fixed network of the backprop and cbp
+// strategies: every input and the bias feed each of b.Hidden hidden units,
+// which with the bias feed every output; weights drawn from
+// U(-sqrt(3/fan_in), sqrt(3/fan_in)), as continual backprop draws a
+// replaced unit's.
+func baselineGenome(l genome.Layout, t *genome.Tracker, b *BaselineConfig, rng *rand.Rand) *genome.Genome {
+	g := genome.New(0, l, t, false, nil)
+	var sources, outputs []int
+	for _, n := range g.Nodes {
+		switch n.Kind {
+		case genome.Input, genome.Bias:
+			sources = append(sources, n.ID)
+		case genome.Output:
+			outputs = append(outputs, n.ID)
+		}
+	}
+	var hidden []int
+	for range b.Hidden {
+		id := t.FreshNode()
+		g.InsertNode(genome.Node{ID: id, Kind: genome.Hidden, Act: b.Act})
+		hidden = append(hidden, id)
+	}
+	connect := func(from []int, to int) {
+		bound := math.Sqrt(3 / float64(len(from)))
+		for _, f := range from {
+			g.InsertConn(genome.Conn{Innov: t.Innovation(f, to), From: f, To: to, Weight: (2*rng.Float64() - 1) * bound, Enabled: true})
+		}
+	}
+	for _, h := range hidden {
+		connect(sources, h)
+	}
+	var last []int
+	if l.Bias {
+		last = append(last, sources[len(sources)-1])
+	}
+	for _, o := range outputs {
+		connect(append(slices.Clone(hidden), last...), o)
+	}
+	return g
 }
 
 // TestScore measures g on the task's test split, when the task is
@@ -177,7 +237,9 @@ func (p *Population) SolvedEvaluations() int {
 func (p *Population) Step(ctx context.Context) (Stats, error) {
 	start := time.Now()
 	if p.evaluated {
-		p.reproduce()
+		if !p.strategy.Baseline() {
+			p.reproduce()
+		}
 		p.gen++
 		p.evaluated = false
 	}

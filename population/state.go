@@ -110,6 +110,9 @@ func Restore(s *State, task tasks.Task) (*Population, error) {
 		return nil, fmt.Errorf("population: state is of task %q, not %q", cfg.Task, info.Name)
 	}
 	n := cfg.PopulationSize
+	if strategy, _ := cfg.Resolve(true); strategy.Baseline() {
+		n = 1 // one network of fixed topology
+	}
 	switch {
 	case len(s.Genomes) != n:
 		return nil, fmt.Errorf("population: state has %d genomes; population_size is %d", len(s.Genomes), n)

@@ -1,0 +1,94 @@
+package population_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/tasks"
+)
+
+func bitflipRun(t *testing.T, strategy population.Strategy, gens int, mod func(*population.Config)) *population.Population {
+	t.Helper()
+	cfg := population.DefaultConfig()
+	info, _ := tasks.StreamInfo("bitflip")
+	cfg.ApplyTask(info)
+	cfg.Strategy, cfg.Generations, cfg.Seed = strategy, gens, 4
+	cfg.Continual.Phases, cfg.Continual.GenerationsPerPhase, cfg.Continual.TrainPerPhase = 4, 3, 300
+	cfg.Training.Steps = 50
+	if mod != nil {
+		mod(&cfg)
+	}
+	stream, err := tasks.NewStream("bitflip", cfg.Seed, cfg.Continual, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := population.New(cfg, stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestBackpropKeepsItsTopology checks the backprop baseline: one network
+// of fixed topology whose weights SGD changes from generation to
+// generation, measured on every phase.
+func TestBackpropKeepsItsTopology(t *testing.T) {
+	start := bitflipRun(t, population.Backprop, 1, nil)
+	end := bitflipRun(t, population.Backprop, 12, nil)
+	g0, g1 := start.Genomes()[0], end.Genomes()[0]
+	if len(end.Genomes()) != 1 || g1.HiddenCount() != 100 || len(g1.Conns) != len(g0.Conns) {
+		t.Fatalf("backprop: %d genomes, %d hidden, %d connections (started with %d); want one fixed network of 100 hidden units", len(end.Genomes()), g1.HiddenCount(), len(g1.Conns), len(g0.Conns))
+	}
+	if reflect.DeepEqual(g0.Conns, g1.Conns) {
+		t.Errorf("backprop: weights unchanged after 12 generations of SGD")
+	}
+	if r, err := end.Continual(); err != nil || r == nil || len(r.R) != 4 || g1.Dropins != 0 {
+		t.Errorf("backprop: continual report %v, %v, %d dropins; want 4 phases and no replacement", r, err, g1.Dropins)
+	}
+}
+
+// TestCBPReplacesUnits checks continual backprop: with a short maturity
+// and a high rate, units are replaced (counted as a dropin and an
+// apoptosis each) and ages restart; a restored run continues exactly,
+// since ages and mean activations live in the genome.
+func TestCBPReplacesUnits(t *testing.T) {
+	mod := func(c *population.Config) { c.Baseline.Maturity, c.Baseline.Replacement = 10, 0.01 }
+	p := bitflipRun(t, population.CBP, 12, mod)
+	g := p.Genomes()[0]
+	if g.Dropins == 0 || g.Dropins != g.Apoptoses {
+		t.Fatalf("cbp: %d dropins and %d apoptoses; want replacements counted as one of each", g.Dropins, g.Apoptoses)
+	}
+	young := 0
+	for _, n := range g.Nodes {
+		if n.Age < 12*50 && n.Age > 0 {
+			young++
+		}
+	}
+	if young == 0 {
+		t.Errorf("cbp: no hidden unit younger than the run; want replaced units to restart their age")
+	}
+	plain := bitflipRun(t, population.Backprop, 12, mod)
+	if reflect.DeepEqual(plain.Genomes()[0].Conns, g.Conns) {
+		t.Errorf("cbp and backprop ended with the same weights")
+	}
+
+	half := bitflipRun(t, population.CBP, 5, mod)
+	s := half.State()
+	s.Config.Generations = 12
+	task, _ := tasks.NewStream("bitflip", s.Config.Seed, s.Config.Continual, "")
+	resumed, err := population.Restore(s, task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := resumed.Run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(resumed.Genomes()[0], g) || !reflect.DeepEqual(untimed(resumed.History()), untimed(p.History())) {
+		t.Errorf("cbp: a restored run differs from the uninterrupted one")
+	}
+}
