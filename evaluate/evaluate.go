@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"time"
 
 	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/internal/parallel"
@@ -66,6 +67,7 @@ type worker struct {
 	net      network.Network
 	src      *rngs.Source
 	tr       trainer
+	training time.Duration // time spent fine-tuning since the last TrainingTime
 }
 
 // NewPool returns a pool of the given number of workers (GOMAXPROCS when
@@ -95,6 +97,18 @@ func (p *Pool) SetTraining(t Training) error {
 	p.training = t
 	p.split = nil
 	return nil
+}
+
+// TrainingTime returns the time the workers have spent fine-tuning since
+// the last call, added up over the workers (so on several workers it can
+// exceed the wall time). It is for profiling: results never depend on it.
+func (p *Pool) TrainingTime() time.Duration {
+	var sum time.Duration
+	for _, w := range p.scratch {
+		sum += w.training
+		w.training = 0
+	}
+	return sum
 }
 
 // Workers returns the number of goroutines the pool uses.

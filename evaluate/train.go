@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"gonum.org/v1/gonum/floats"
 
@@ -94,7 +95,9 @@ func (w *worker) supervised(p *Pool, g *genome.Genome, task tasks.Supervised, rn
 			w.tr.util, w.tr.age, w.tr.mean = resize(w.tr.util, n), resizeInts(w.tr.age, n), resize(w.tr.mean, n)
 			w.compiler.ReadNodeStats(g, w.tr.util, w.tr.age, w.tr.mean)
 		}
+		start := time.Now()
 		w.tr.fit(net, s, task.Loss(), t, rng)
+		w.training += time.Since(start)
 		if cbp {
 			w.compiler.WriteNodeStats(g, w.tr.age, w.tr.mean)
 			g.Dropins += w.tr.replaced

@@ -52,6 +52,7 @@ type Population struct {
 	control Controller      // neuroplasticity: dropin and apoptosis rates that follow fitness
 
 	batch    network.Batch // for TestScore
+	times    StepTimes     // of the last Step
 	strategy Strategy      // the strategy in force, never AutoStrategy
 
 	matches []int          // each genome's first matching species
@@ -185,6 +186,17 @@ func (p *Population) TestScore(g *genome.Genome) (tasks.Result, bool) {
 	return sup.Score(net, sup.Test(), &p.batch), true
 }
 
+// StepTimes is where the last Step spent its time: breeding the
+// generation, evaluating it (with fine-tuning, which FineTune adds up over
+// the workers), and speciating it. It is for profiling; results never
+// depend on it.
+type StepTimes struct {
+	Reproduce, Evaluate, FineTune, Speciate time.Duration
+}
+
+// Times returns where the last Step spent its time.
+func (p *Population) Times() StepTimes { return p.times }
+
 // Strategy returns the strategy in force: the configured one, with auto
 // resolved for the task.
 func (p *Population) Strategy() Strategy { return p.strategy }
@@ -236,10 +248,13 @@ func (p *Population) SolvedEvaluations() int {
 // population stays valid: the next Step evaluates the same genomes again.
 func (p *Population) Step(ctx context.Context) (Stats, error) {
 	start := time.Now()
+	p.times = StepTimes{}
 	if p.evaluated {
+		t := time.Now()
 		if !p.strategy.Baseline() {
 			p.reproduce()
 		}
+		p.times.Reproduce = time.Since(t)
 		p.gen++
 		p.evaluated = false
 	}
@@ -247,9 +262,13 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 		// The metric of the untrained network on every phase, for FWT.
 		p.record.B = p.measureAll(p.genomes[0])
 	}
-	if err := p.pool.Evaluate(ctx, p.gen, p.genomes, p.evaluator(), p.outcomes); err != nil {
+	t := time.Now()
+	err := p.pool.Evaluate(ctx, p.gen, p.genomes, p.evaluator(), p.outcomes)
+	p.times.Evaluate, p.times.FineTune = time.Since(t), p.pool.TrainingTime()
+	if err != nil {
 		return Stats{}, err
 	}
+	t = time.Now()
 	for i, g := range p.genomes {
 		g.Fitness = p.outcomes[i].Fitness
 	}
@@ -263,6 +282,7 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 	})
 	p.species.Assign(p.genomes, &p.cfg.Species, p.gen, p.rng.Rand, matches)
 	p.species.Rank(p.genomes, p.gen)
+	p.times.Speciate = time.Since(t)
 	p.evaluated = true
 	st := p.stats()
 	st.Seconds = time.Since(start).Seconds()
