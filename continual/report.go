@@ -3,7 +3,6 @@ package continual
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/neuroplast/neuroplast/internal/atomicfile"
+	"github.com/neuroplast/neuroplast/internal/jsonerr"
 )
 
 // The metrics a Report may hold, named as tasks.Info.Metric names them.
@@ -361,7 +361,7 @@ func decode(data []byte) (*Report, *ReportError) {
 	}
 	var f file
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, invalid("%s", jsonProblem(err, data))
+		return nil, invalid("%s", jsonerr.Problem(err, data, "an object with metric, R and phases"))
 	}
 	r := &Report{Task: f.Task, Strategy: f.Strategy, Metric: f.Metric, Phases: f.Phases}
 	if f.R == nil {
@@ -425,50 +425,6 @@ func tooShort(R [][]float64) bool {
 		}
 	}
 	return false
-}
-
-// jsonProblem describes what err, returned by json.Unmarshal on data,
-// found wrong.
-func jsonProblem(err error, data []byte) string {
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syntax):
-		// Python's json module writes NaN, Infinity and -Infinity.
-		rest := data[min(len(data), max(0, int(syntax.Offset)-1)):]
-		for _, word := range []string{"NaN", "Infinity", "+Inf", "Inf"} {
-			if bytes.HasPrefix(rest, []byte(word)) {
-				return fmt.Sprintf("not valid JSON at byte %d: %s is not a JSON number (a report holds finite numbers only)", syntax.Offset, word)
-			}
-		}
-		return fmt.Sprintf("not valid JSON at byte %d: %v", syntax.Offset, syntax)
-	case errors.As(err, &typ) && typ.Field == "":
-		return fmt.Sprintf("a JSON %s, want an object with metric, R and phases", typ.Value)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("field %q is a JSON %s, want %s", typ.Field, typ.Value, jsonKind(typ.Type))
-	}
-	return strings.TrimPrefix(err.Error(), "json: ")
-}
-
-// jsonKind names the kind of JSON value that decodes into t.
-func jsonKind(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.String:
-		return "a string"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Struct, reflect.Map:
-		return "an object"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
-	}
-	return "a number"
 }
 
 // Tracker collects the rows of R and the phases of a continual run as it

@@ -13,6 +13,7 @@ import (
 	"slices"
 
 	"github.com/neuroplast/neuroplast/continual"
+	"github.com/neuroplast/neuroplast/internal/jsonerr"
 )
 
 // compareCmd implements "evolve compare": one row per continual run, with
@@ -125,7 +126,7 @@ func (c *comparedRun) readSummary() error {
 		WallSeconds *float64 `json:"wall_seconds"`
 	}
 	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("%s: %s", path, jsonProblem(err, "an object of run facts"))
+		return fmt.Errorf("%s: %s", path, jsonerr.Problem(err, b, "an object of run facts"))
 	}
 	if c.report.Task == "" {
 		c.report.Task = s.Task

@@ -14,7 +14,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +28,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/neuroplast/neuroplast/continual"
+	"github.com/neuroplast/neuroplast/internal/jsonerr"
 	"github.com/neuroplast/neuroplast/population"
 )
 
@@ -178,7 +178,7 @@ func loadStats(path string) ([]population.Stats, error) {
 		if b = bytes.TrimSpace(b); len(b) > 0 {
 			var s population.Stats
 			if err := json.Unmarshal(b, &s); err != nil {
-				return nil, fmt.Errorf("%s:%d: %s", path, line, jsonProblem(err, "an object of generation statistics"))
+				return nil, fmt.Errorf("%s:%d: %s", path, line, jsonerr.Problem(err, nil, "an object of generation statistics"))
 			}
 			if n := len(all); n > 0 && s.Generation <= all[n-1].Generation {
 				return nil, fmt.Errorf("%s:%d: generation %d follows generation %d (want increasing generations)", path, line, s.Generation, all[n-1].Generation)
@@ -193,40 +193,6 @@ func loadStats(path string) ([]population.Stats, error) {
 		return nil, fmt.Errorf("%s holds no generations", path)
 	}
 	return all, nil
-}
-
-// jsonProblem describes what err, returned by json.Unmarshal, found wrong
-// with a document that should hold want.
-func jsonProblem(err error, want string) string {
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syntax):
-		return fmt.Sprintf("not valid JSON at byte %d: %v", syntax.Offset, syntax)
-	case errors.As(err, &typ) && typ.Field == "":
-		return fmt.Sprintf("a JSON %s, want %s", typ.Value, want)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("field %q is a JSON %s, want %s", typ.Field, typ.Value, jsonKind(typ.Type))
-	}
-	return strings.TrimPrefix(err.Error(), "json: ")
-}
-
-// jsonKind names the kind of JSON value that decodes into t.
-func jsonKind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.String:
-		return "a string"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Struct, reflect.Map:
-		return "an object"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
-	}
-	return "a number"
 }
 
 // testMetricLabel names the test metric of the run in dir, such as "test
