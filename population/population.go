@@ -217,7 +217,8 @@ func (p *Population) Genomes() []*genome.Genome { return p.genomes }
 // Species returns the current species. They change on the next Step.
 func (p *Population) Species() *species.Set { return p.species }
 
-// Best returns the fittest genome seen so far, or nil before the first
+// Best returns the fittest genome seen so far (on a continual stream, the
+// fittest of the last generation evaluated), or nil before the first
 // evaluation.
 func (p *Population) Best() *genome.Genome { return p.best }
 
@@ -352,7 +353,10 @@ func (p *Population) stats() Stats {
 	}
 	bg := p.genomes[bestI]
 	st.BestFitness, st.BestID, st.BestMetric = bg.Fitness, bg.ID, p.outcomes[bestI].Metric
-	if p.best == nil || bg.Fitness > p.best.Fitness {
+	// On a stream fitness is measured on the phase in force, so fitness of
+	// different phases does not compare: the best genome is the current
+	// generation's champion.
+	if p.best == nil || bg.Fitness > p.best.Fitness || p.stream != nil {
 		p.best = bg.Clone()
 	}
 	if solverI >= 0 {
@@ -363,11 +367,7 @@ func (p *Population) stats() Stats {
 		}
 	}
 	st.Dropins, st.Apoptoses = p.dropins, p.apoptoses
-	measured := p.best
-	if p.stream != nil {
-		measured = bg // on a stream the best ever may belong to a past phase
-	}
-	if r, ok := p.TestScore(measured); ok {
+	if r, ok := p.TestScore(p.best); ok {
 		st.TestFitness, st.TestMetric = r.Fitness, r.Metric
 	}
 	return st
