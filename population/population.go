@@ -106,7 +106,11 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 	}
 	p.tracker = genome.NewTracker(p.layout)
 	rng := p.rng.Rand
-	for id := range cfg.PopulationSize {
+	size := cfg.PopulationSize
+	if strategy.Baseline() {
+		size = 1 // replaced below by the fixed network
+	}
+	for id := range size {
 		p.rng.Seed(cfg.Seed, 0, rngs.Init, id)
 		g := genome.New(id, p.layout, p.tracker, cfg.Genome.Connected, func() float64 {
 			return max(-cfg.Mutate.WeightMax, min(cfg.Mutate.WeightMax, rng.NormFloat64()*cfg.Mutate.WeightInit))
@@ -119,8 +123,8 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 	if strategy.Baseline() {
 		// One network of fixed topology, trained on and on.
 		p.rng.Seed(cfg.Seed, 0, rngs.Init, 0)
-		p.genomes, p.spare = []*genome.Genome{baselineGenome(p.layout, p.tracker, &cfg.Baseline, rng)}, p.spare[:1]
-		p.streams, p.nextID = p.streams[:1], 1
+		p.genomes[0] = baselineGenome(p.layout, p.tracker, &cfg.Baseline, rng)
+		p.nextID = 1
 	}
 	p.outcomes = make([]evaluate.Outcome, len(p.genomes))
 	p.matches = make([]int, len(p.genomes))
