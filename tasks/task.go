@@ -45,6 +45,27 @@ type Task interface {
 	Evaluate(net *network.Network, rng *rand.Rand) Result
 }
 
+// ChampionTester is a task whose success criterion is too costly to check
+// on every genome, so that only each generation's champion is tested, as
+// in NEAT's pole-balancing experiments (Stanley & Miikkulainen 2002): a
+// population calls TestChampion on the fittest genome of every generation
+// and counts the task solved when the test says so.
+type ChampionTester interface {
+	Task
+	TestChampion(net *network.Network) ChampionTest
+}
+
+// ChampionTest is the outcome of a champion test.
+type ChampionTest struct {
+	Solved bool `json:"solved"`
+	// Steps is how many steps the champion balanced from the standard
+	// start, up to the test's length.
+	Steps int `json:"steps"`
+	// Generalization is how many of the test's varied starts the champion
+	// balanced, or -1 where that part of the test was not run.
+	Generalization int `json:"generalization"`
+}
+
 // Factory makes a task; seed fixes any data the task generates.
 type Factory func(seed uint64) Task
 
@@ -59,6 +80,11 @@ var registry = map[string]struct {
 	"xor2d":    {"Playground XOR: label sign(x*y) of noisy 2-D points, binary classification (Backprop NEAT)", playgroundFactory("xor2d")},
 	"gaussian": {"Playground two Gaussians around (2,2) and (-2,-2), 2-D binary classification (Backprop NEAT)", playgroundFactory("gaussian")},
 	"spiral":   {"Playground two interleaved spirals, 2-D binary classification (Backprop NEAT)", playgroundFactory("spiral")},
+
+	// The pole-balancing benchmarks of the NEAT paper (Stanley & Miikkulainen 2002).
+	"cartpole":       {"balance one pole on a cart, full state seen (the NEAT paper's pole balancing, Stanley & Miikkulainen 2002)", func(uint64) Task { return NewPole(CartPole) }},
+	"double-pole":    {"balance two poles on a cart, full state seen (double pole with velocities, Stanley & Miikkulainen 2002)", func(uint64) Task { return NewPole(DoublePole) }},
+	"double-pole-nv": {"balance two poles on a cart without velocities, Gruau's fitness (Stanley & Miikkulainen 2002; Gomez et al. 2008)", func(uint64) Task { return NewPole(DoublePoleNV) }},
 
 	"sine": {"regression of sin(x) on [-pi, pi) from 200 samples, one input, identity output", func(seed uint64) Task {
 		t, err := NewSine(seed, SineSize, SineSize)
