@@ -18,13 +18,14 @@ import (
 const (
 	Accuracy = "accuracy" // the fraction of test examples classified right, 0 to 1; higher is better
 	MSE      = "mse"      // the mean squared error on the test examples, >= 0; lower is better
+	Balanced = "balanced" // the fraction of a control trial balanced, 0 to 1; higher is better
 )
 
 // HigherIsBetter reports whether higher values of metric are better, and
-// whether metric is one a Report may hold (Accuracy or MSE).
+// whether metric is one a Report may hold (Accuracy, MSE or Balanced).
 func HigherIsBetter(metric string) (higher, known bool) {
 	switch metric {
-	case Accuracy:
+	case Accuracy, Balanced:
 		return true, true
 	case MSE:
 		return false, true
@@ -69,7 +70,7 @@ type Report struct {
 	Task string `json:"task"`
 	// Strategy names the learner, such as "plastic", "neat" or a baseline.
 	Strategy string `json:"strategy"`
-	// Metric names what R holds: Accuracy or MSE.
+	// Metric names what R holds: Accuracy, MSE or Balanced.
 	Metric string `json:"metric"`
 	// Higher is true when higher values of Metric are better, as
 	// HigherIsBetter says.
@@ -152,7 +153,7 @@ func (r *Report) Check() error {
 	case r.Metric == "":
 		return invalid("no metric (want %q or %q)", Accuracy, MSE)
 	case !known:
-		return invalid("unknown metric %q (want %q or %q)", r.Metric, Accuracy, MSE)
+		return invalid("unknown metric %q (want %q, %q or %q)", r.Metric, Accuracy, MSE, Balanced)
 	case r.Higher != higher:
 		return invalid("higher_is_better is %v, but for %s it is %v", r.Higher, r.Metric, higher)
 	case len(r.R) == 0:
@@ -434,7 +435,7 @@ func tooShort(R [][]float64) bool {
 type Tracker struct {
 	Task     string
 	Strategy string
-	Metric   string    // Accuracy or MSE
+	Metric   string    // Accuracy, MSE or Balanced
 	B        []float64 // the metric on each task at initialisation, or nil
 
 	rows   [][]float64

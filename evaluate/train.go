@@ -323,13 +323,14 @@ func zeroed(s []float64, n int) []float64 {
 // it (from the stream (seed, 0, Evaluate, g.ID)), since a Baldwinian
 // genome keeps its untrained weights. Under Lamarckian learning the genes
 // already hold the trained weights. It is for measuring a genome outside
-// selection, on the test split, say; g is not changed.
+// selection, on the test split, say; g is not changed. A nil task (one
+// that is not supervised) gives g compiled.
 func (p *Pool) Phenotype(g *genome.Genome, task tasks.Supervised) (*network.Network, error) {
 	w := &worker{src: rngs.NewSource(p.seed, 0, rngs.Evaluate, g.ID)}
 	if err := w.compiler.Compile(g, p.feedForward, &w.net); err != nil {
 		return nil, err
 	}
-	if p.training.Learning != Baldwinian || p.training.Steps == 0 {
+	if task == nil || p.training.Learning != Baldwinian || p.training.Steps == 0 {
 		return &w.net, nil
 	}
 	if _, err := p.prepare(task); err != nil {

@@ -44,6 +44,7 @@ type Config struct {
 	Training  evaluate.Training      `toml:"training"`
 	Control   ControlSettings        `toml:"control"`
 	Continual tasks.ContinualOptions `toml:"continual"`
+	Drift     tasks.DriftOptions     `toml:"drift"`
 	Baseline  BaselineConfig         `toml:"baseline"`
 
 	// Data sets how the data of a task read from CSV files ("csv:FILE" or
@@ -108,7 +109,9 @@ func (s *Strategy) UnmarshalText(text []byte) error {
 
 // Resolve returns the strategy and the learning mode in force for a task:
 // auto becomes plastic for supervised tasks and neat for the others, and
-// learning auto becomes Lamarckian under plastic and none under neat.
+// learning auto becomes Lamarckian under plastic on a supervised task and
+// none otherwise: without gradients to follow, plastic is evolution with
+// the neuroplasticity controller.
 func (c *Config) Resolve(supervised bool) (Strategy, evaluate.Learning) {
 	s := c.Strategy
 	if s == AutoStrategy {
@@ -123,7 +126,7 @@ func (c *Config) Resolve(supervised bool) (Strategy, evaluate.Learning) {
 	}
 	if l == evaluate.Auto {
 		l = evaluate.None
-		if s == Plastic {
+		if s == Plastic && supervised {
 			l = evaluate.Lamarckian
 		}
 	}
@@ -171,6 +174,7 @@ func DefaultConfig() Config {
 		Training:  evaluate.DefaultTraining(),
 		Control:   DefaultControlSettings(),
 		Continual: tasks.DefaultContinualOptions(),
+		Drift:     tasks.DefaultDriftOptions(),
 		Baseline:  BaselineConfig{Hidden: 100, Act: network.ReLU, Replacement: 1e-4, Maturity: 100},
 		Data:      tasks.DefaultCSVOptions(),
 	}
@@ -201,7 +205,8 @@ func (c *Config) StreamDefaults(name string) {
 	c.Generations = c.Continual.Phases * c.Continual.GenerationsPerPhase
 	c.StopOnSolve = false
 	c.Control.Enabled = true
-	if name != "bitflip" {
+	switch name {
+	case "permuted-mnist", "split-mnist":
 		c.PopulationSize = 50
 		c.Mutate.DropinFanIn = 16
 	}
@@ -280,6 +285,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Continual.Validate(); err != nil {
+		return err
+	}
+	if err := c.Drift.Validate(); err != nil {
 		return err
 	}
 	if err := c.Data.Validate(); err != nil {

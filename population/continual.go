@@ -22,7 +22,7 @@ func (p *Population) Continual() (*continual.Report, error) {
 	if p.stream == nil || len(p.record.Rows) == 0 {
 		return nil, nil
 	}
-	t := &continual.Tracker{Task: p.stream.Name, Strategy: p.strategy.String(), Metric: p.stream.Info().Metric, B: p.record.B}
+	t := &continual.Tracker{Task: p.stream.Info().Name, Strategy: p.strategy.String(), Metric: p.stream.Info().Metric, B: p.record.B}
 	for i, row := range p.record.Rows {
 		t.AddPhase(row, p.record.Phases[i])
 	}
@@ -33,7 +33,7 @@ func (p *Population) Continual() (*continual.Report, error) {
 // stream's phase in force.
 func (p *Population) evaluator() tasks.Task {
 	if p.stream != nil {
-		return p.stream.TaskAt(p.gen)
+		return p.stream.At(p.gen)
 	}
 	return p.task
 }
@@ -42,12 +42,13 @@ func (p *Population) evaluator() tasks.Task {
 // network it stands for (evaluate.Pool.Phenotype).
 func (p *Population) measureAll(g *genome.Genome) []float64 {
 	row := make([]float64, p.stream.Phases())
-	net, err := p.pool.Phenotype(g, p.stream.TaskAt(p.gen))
+	sup, _ := p.stream.At(p.gen).(tasks.Supervised)
+	net, err := p.pool.Phenotype(g, sup)
 	for j := range row {
 		if err != nil {
 			continue // a genome that does not compile scores 0
 		}
-		row[j] = p.stream.Score(net, p.stream.Test(j), &p.batch).Metric
+		row[j] = p.stream.Measure(net, j, &p.batch)
 	}
 	return row
 }
@@ -64,6 +65,7 @@ func (p *Population) recordPhase(champion *genome.Genome) {
 		return
 	}
 	ph := continual.Phase{
+		Task:        p.stream.PhaseName(phase),
 		Neurons:     champion.HiddenCount(),
 		Connections: champion.EnabledCount(),
 	}

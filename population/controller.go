@@ -7,7 +7,7 @@ import "fmt"
 // (a new phase of the stream, detected from fitness alone), and apoptosis
 // rises as a phase matures and improvement stalls.
 type ControlSettings struct {
-	Enabled bool `toml:"enabled" comment:"let dropin and apoptosis rates follow the learning signal"`
+	Enabled bool `toml:"enabled" comment:"under the plastic strategy, let dropin and apoptosis rates follow the learning signal"`
 	// Drop is the fall of the best fitness, relative to the spread of
 	// recent fitness, that counts as a new phase.
 	Drop float64 `toml:"drop" comment:"a fall of the best fitness below its recent best by more than this fraction of the recent fitness range starts a burst, > 0"`

@@ -46,7 +46,7 @@ type Population struct {
 
 	dropins, apoptoses int // made while breeding the current generation
 
-	stream  *tasks.Stream   // the task, when it is a continual stream
+	stream  tasks.Continual // the task, when it is a continual one
 	record  ContinualRecord // what a continual run has measured
 	history []Stats         // every evaluated generation's statistics
 	control Controller      // neuroplasticity: dropin and apoptosis rates that follow fitness
@@ -83,8 +83,9 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 		solvedGen: -1,
 	}
 	_, supervised := task.(tasks.Supervised)
-	if s, ok := task.(*tasks.Stream); ok {
-		p.stream, supervised = s, true
+	if s, ok := task.(tasks.Continual); ok {
+		p.stream = s
+		_, supervised = s.At(0).(tasks.Supervised)
 	}
 	strategy, learning := cfg.Resolve(supervised)
 	p.strategy = strategy
@@ -188,6 +189,21 @@ func (p *Population) TestScore(g *genome.Genome) (tasks.Result, bool) {
 		return tasks.Result{}, false
 	}
 	return sup.Score(net, sup.Test(), &p.batch), true
+}
+
+// ChampionTest runs the task's champion test on g, for tasks that have one
+// (tasks.ChampionTester, such as pole balancing); ok is false for other
+// tasks and for a genome that does not compile.
+func (p *Population) ChampionTest(g *genome.Genome) (c tasks.ChampionTest, ok bool) {
+	ct, ok := p.evaluator().(tasks.ChampionTester)
+	if !ok || g == nil {
+		return c, false
+	}
+	net, err := p.pool.Phenotype(g, nil)
+	if err != nil {
+		return c, false
+	}
+	return ct.TestChampion(net), true
 }
 
 // StepTimes is where the last Step spent its time: breeding the
@@ -303,10 +319,16 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 			}
 		}
 	}
-	if p.cfg.Control.Enabled {
+	if p.controlled() {
 		p.control.Observe(st.BestFitness, &p.cfg.Control)
 	}
 	return st, nil
+}
+
+// controlled reports whether the neuroplasticity controller sets the
+// dropin and apoptosis rates: under the plastic strategy, when enabled.
+func (p *Population) controlled() bool {
+	return p.cfg.Control.Enabled && p.strategy == Plastic
 }
 
 // stats summarises the evaluated generation and updates the best genome and
@@ -362,6 +384,14 @@ func (p *Population) stats() Stats {
 	// generation's champion.
 	if p.best == nil || bg.Fitness > p.best.Fitness || p.stream != nil {
 		p.best = bg.Clone()
+	}
+	if p.outcomes[bestI].Fault == "" {
+		if c, ok := p.ChampionTest(bg); ok {
+			st.ChampionSteps, st.Generalization = c.Steps, c.Generalization
+			if c.Solved && solverI < 0 {
+				solverI = bestI
+			}
+		}
 	}
 	if solverI >= 0 {
 		st.Solved = true
@@ -466,7 +496,7 @@ func (p *Population) reproduce() {
 	})
 	p.dropins, p.apoptoses = 0, 0
 	settings := cfg.Mutate
-	if cfg.Control.Enabled {
+	if p.controlled() {
 		dropin, apoptosis := p.control.Factors(&cfg.Control)
 		settings.Dropin = min(1, settings.Dropin*dropin)
 		settings.Apoptosis = min(1, settings.Apoptosis*apoptosis)

@@ -22,24 +22,11 @@ func xorConfig(seed uint64, workers int) population.Config {
 	return cfg
 }
 
-// history runs a configuration and returns every generation's statistics
-// with the timing fields cleared, and the final best genome's fitness.
+// history runs a configuration on XOR and returns every generation's
+// statistics with the timing fields cleared, and the population.
 func history(t *testing.T, cfg population.Config) ([]population.Stats, *population.Population) {
 	t.Helper()
-	p, err := population.New(cfg, tasks.XOR{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []population.Stats
-	err = p.Run(context.Background(), population.RecorderFunc(func(s population.Stats) error {
-		s.Seconds, s.EvalsPerSec = 0, 0
-		out = append(out, s)
-		return nil
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out, p
+	return runTask(t, cfg, tasks.XOR{})
 }
 
 func TestRunIsIndependentOfWorkers(t *testing.T) {

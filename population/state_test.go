@@ -114,11 +114,14 @@ func TestRestoreRejectsDamage(t *testing.T) {
 }
 
 // TestRestoreWithController repeats the exact-resume check with the
-// neuroplasticity controller on, whose state (a maturity count here, as
-// XOR's fitness stalls) must survive the restore.
+// neuroplasticity controller on (under the plastic strategy, whose
+// evolution it steers: on XOR there is nothing to fine-tune), whose state
+// (a maturity count here, as XOR's fitness stalls) must survive the
+// restore.
 func TestRestoreWithController(t *testing.T) {
 	cfg := xorConfig(5, 1)
 	cfg.StopOnSolve = false
+	cfg.Strategy = population.Plastic
 	cfg.Control.Enabled = true
 	cfg.Control.Mature = 3
 	whole, _ := population.New(cfg, tasks.XOR{})
@@ -137,8 +140,8 @@ func TestRestoreWithController(t *testing.T) {
 	if !reflect.DeepEqual(untimed(resumed.History()), untimed(whole.History())) || !reflect.DeepEqual(resumed.Best(), whole.Best()) {
 		t.Errorf("a run restored with its controller differs from the uninterrupted run")
 	}
-	plain := xorConfig(5, 1)
-	plain.StopOnSolve = false
+	plain := cfg
+	plain.Control.Enabled = false
 	other, _ := population.New(plain, tasks.XOR{})
 	runTo(t, other, 40)
 	if reflect.DeepEqual(untimed(other.History()), untimed(whole.History())) {

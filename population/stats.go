@@ -28,7 +28,14 @@ type Stats struct {
 	Faults       int      `json:"faults"`          // evaluations that failed: a panic, NaN or Inf fitness, no compile
 	Fault        string   `json:"fault,omitempty"` // the first failure's genome and reason
 	Solved       bool     `json:"solved"`
-	Evaluations  int      `json:"evaluations"` // cumulative
+	// For tasks that test only each generation's fittest genome
+	// (tasks.ChampionTester), such as pole balancing: the steps the
+	// champion balanced in the test, and how many of the generalization
+	// starts it balanced (-1 when that part did not run). Both are 0 for
+	// other tasks.
+	ChampionSteps  int `json:"champion_steps,omitempty"`
+	Generalization int `json:"generalization,omitempty"`
+	Evaluations    int `json:"evaluations"` // cumulative
 
 	// For supervised tasks: the best genome so far measured on the test
 	// split, for reporting only (selection never sees the test split).

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/neuroplast/neuroplast/network"
@@ -67,10 +66,30 @@ func DefaultContinualOptions() ContinualOptions {
 // split-mnist.
 func StreamDefaults(name string) ContinualOptions {
 	o := DefaultContinualOptions()
-	if name == "split-mnist" {
+	switch name {
+	case "split-mnist":
 		o.Phases = SplitMNISTPhases
+	case DriftName:
+		o.Phases, o.GenerationsPerPhase = DriftPhases, DriftGenerationsPerPhase
 	}
 	return o
+}
+
+// The defaults of cartpole-drift: each of the five dynamics of
+// DefaultDriftOptions, then the first again, for 30 generations each,
+// time for NEAT to re-adapt.
+const (
+	DriftPhases              = 6
+	DriftGenerationsPerPhase = 30
+)
+
+// NewContinual returns the named built-in continual task: a data stream
+// (NewStream) or cartpole-drift (NewDrift, with drift's dynamics).
+func NewContinual(name string, seed uint64, opt ContinualOptions, drift DriftOptions, dataDir string) (Continual, error) {
+	if name == DriftName {
+		return NewDrift(opt, drift)
+	}
+	return NewStream(name, seed, opt, dataDir)
 }
 
 // Validate returns an error naming the first setting out of range.
@@ -132,6 +151,7 @@ type phaseSource interface {
 var streams = map[string]string{
 	"permuted-mnist": "continual: MNIST digits, each phase under a new fixed random permutation of the 784 pixels, 10 classes (Dohare et al. 2024); see [continual] in evolve config",
 	"split-mnist":    "continual: MNIST digits in 5 phases of two digits each (0/1, 2/3, ...), 10-way output (class-incremental split MNIST); see [continual]",
+	DriftName:        "continual: pole balancing (double pole with velocities by default) whose long pole changes length and mass from phase to phase; see [drift] and [continual]",
 	"bitflip":        "continual: slowly-changing regression, 20 bits of which 15 flip one at a time, target a fixed random net of 100 threshold units (Dohare et al. 2024); see [continual]",
 }
 
@@ -174,7 +194,7 @@ func NewStream(name string, seed uint64, opt ContinualOptions, dataDir string) (
 	case "bitflip":
 		return NewBitFlipStream(seed, opt)
 	}
-	return nil, fmt.Errorf("tasks: unknown continual task %q (allowed: %s)", name, strings.Join(StreamNames(), ", "))
+	return nil, fmt.Errorf("tasks: unknown data stream %q (allowed: permuted-mnist, split-mnist, bitflip; %s is made by NewDrift)", name, DriftName)
 }
 
 // Phases returns the number of phases.
@@ -539,6 +559,12 @@ func StreamInfo(name string) (Info, bool) {
 	case "permuted-mnist", "split-mnist":
 	case "bitflip":
 		s.Inputs, s.Outputs, s.Loss, s.Classes = BitFlipInputs, 1, network.MSE, 0
+	case DriftName:
+		d, err := NewDrift(StreamDefaults(DriftName), DefaultDriftOptions())
+		if err != nil {
+			panic(err) // the defaults are valid
+		}
+		return d.Info(), true
 	default:
 		return Info{}, false
 	}

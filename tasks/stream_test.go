@@ -44,8 +44,11 @@ func TestContinualOptions(t *testing.T) {
 
 	for _, name := range tasks.StreamNames() {
 		want := def
-		if name == "split-mnist" {
+		switch name {
+		case "split-mnist":
 			want.Phases = 5
+		case tasks.DriftName:
+			want.Phases, want.GenerationsPerPhase = 6, 30
 		}
 		if got := tasks.StreamDefaults(name); got != want {
 			t.Errorf("StreamDefaults(%s) = %+v; want %+v", name, got, want)
@@ -511,10 +514,10 @@ func TestStreamScore(t *testing.T) {
 
 func TestNewStream(t *testing.T) {
 	opt := tasks.DefaultContinualOptions()
-	if _, err := tasks.NewStream("nope", 1, opt, ""); err == nil || !strings.Contains(err.Error(), `"nope"`) || !strings.Contains(err.Error(), "bitflip, permuted-mnist, split-mnist") {
+	if _, err := tasks.NewStream("nope", 1, opt, ""); err == nil || !strings.Contains(err.Error(), `"nope"`) || !strings.Contains(err.Error(), "permuted-mnist, split-mnist, bitflip") {
 		t.Errorf("NewStream(nope) error = %v; want the allowed names", err)
 	}
-	if got := tasks.StreamNames(); !slices.Equal(got, []string{"bitflip", "permuted-mnist", "split-mnist"}) {
+	if got := tasks.StreamNames(); !slices.Equal(got, []string{"bitflip", "cartpole-drift", "permuted-mnist", "split-mnist"}) {
 		t.Errorf("StreamNames() = %v", got)
 	}
 	missing := t.TempDir() + "/missing"

@@ -192,7 +192,7 @@ func taskInfo(cfg population.Config) (tasks.Info, error) {
 // also takes cfg.Data. Every task a command builds comes from here.
 func newTask(cfg population.Config) (tasks.Task, error) {
 	if tasks.DescribeStream(cfg.Task) != "" {
-		return tasks.NewStream(cfg.Task, cfg.Seed, cfg.Continual, cfg.DataDir)
+		return tasks.NewContinual(cfg.Task, cfg.Seed, cfg.Continual, cfg.Drift, cfg.DataDir)
 	}
 	if spec, ok := strings.CutPrefix(cfg.Task, tasks.CSVPrefix); ok {
 		t, err := tasks.NewCSV(spec, cfg.Seed, cfg.Data)

@@ -301,11 +301,18 @@ func (c *checkpointer) save() (string, error) {
 
 // printSummary writes the outcome of a run in one line.
 func printSummary(w io.Writer, s summary, maxGens int) {
+	champion := ""
+	if s.StepsBalanced != nil {
+		champion = fmt.Sprintf("; champion balanced %d steps", *s.StepsBalanced)
+		if s.Generalization != nil {
+			champion += fmt.Sprintf(", generalization %d of 625", *s.Generalization)
+		}
+	}
 	if s.Solved {
-		fmt.Fprintf(w, "solved in generation %d after %d evaluations: %d hidden neurons, %d connections; best fitness %.6g (genome %d); %.2fs\n",
-			s.SolvedGeneration, s.Evaluations, s.HiddenNeurons, s.Connections, s.BestFitness, s.BestGenomeID, s.WallSeconds)
+		fmt.Fprintf(w, "solved in generation %d after %d evaluations: %d hidden neurons, %d connections; best fitness %.6g (genome %d)%s; %.2fs\n",
+			s.SolvedGeneration, s.Evaluations, s.HiddenNeurons, s.Connections, s.BestFitness, s.BestGenomeID, champion, s.WallSeconds)
 		return
 	}
-	fmt.Fprintf(w, "not solved in %d of %d generations (%d evaluations); best fitness %.6g (genome %d: %d hidden neurons, %d connections); %.2fs\n",
-		s.Generations, maxGens, s.Evaluations, s.BestFitness, s.BestGenomeID, s.HiddenNeurons, s.Connections, s.WallSeconds)
+	fmt.Fprintf(w, "not solved in %d of %d generations (%d evaluations); best fitness %.6g (genome %d: %d hidden neurons, %d connections)%s; %.2fs\n",
+		s.Generations, maxGens, s.Evaluations, s.BestFitness, s.BestGenomeID, s.HiddenNeurons, s.Connections, champion, s.WallSeconds)
 }

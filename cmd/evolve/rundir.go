@@ -177,7 +177,13 @@ type summary struct {
 	// classification, mean squared error for regression.
 	TestAccuracy *float64 `json:"test_accuracy,omitempty"`
 	TestLoss     *float64 `json:"test_loss,omitempty"`
-	Interrupted  bool     `json:"interrupted,omitempty"` // stopped by a signal before the end
+	// For tasks with a champion test (pole balancing): the steps the
+	// solver, or else the best genome, balanced from the standard start,
+	// and how many starts of the generalization test it balanced (absent
+	// when it did not balance the whole test, so that part did not run).
+	StepsBalanced  *int `json:"steps_balanced,omitempty"`
+	Generalization *int `json:"generalization,omitempty"`
+	Interrupted    bool `json:"interrupted,omitempty"` // stopped by a signal before the end
 	// WallSeconds is the run's wall-clock time.
 	WallSeconds float64 `json:"wall_seconds"`
 }
@@ -196,10 +202,18 @@ func summarize(p *population.Population) summary {
 		s.BestFitness, s.BestGenomeID = best.Fitness, best.ID
 		s.HiddenNeurons, s.Connections = best.HiddenCount(), best.EnabledCount()
 	}
+	champion := p.Best()
 	if solver, gen := p.Solver(); solver != nil {
 		s.Solved, s.SolvedGeneration = true, gen
 		s.Evaluations = p.SolvedEvaluations()
 		s.HiddenNeurons, s.Connections = solver.HiddenCount(), solver.EnabledCount()
+		champion = solver
+	}
+	if c, ok := p.ChampionTest(champion); ok {
+		s.StepsBalanced = &c.Steps
+		if c.Generalization >= 0 {
+			s.Generalization = &c.Generalization
+		}
 	}
 	if r, ok := p.TestScore(p.Best()); ok {
 		if p.Task().Info().Metric != "mse" {

@@ -23,6 +23,9 @@ type trial struct {
 	evaluations int // to solve; 0 when unsolved
 	hidden      int // hidden neurons of the solver
 	conns       int // enabled connections of the solver
+	// generalization is the solver's score on the generalization part of
+	// the champion test (pole balancing), or -1 where there is none.
+	generalization int
 
 	// Supervised tasks: the best genome at the end, measured on the test
 	// split, and the first generation whose best genome reached the target
@@ -158,7 +161,7 @@ func runTrial(ctx context.Context, cfg population.Config, seed uint64, target fl
 	if err := p.Run(ctx, nil); err != nil {
 		return trial{}, fmt.Errorf("seed %d: %w", seed, err)
 	}
-	t := trial{seed: seed, reached: -1, generations: len(p.History())}
+	t := trial{seed: seed, reached: -1, generations: len(p.History()), generalization: -1}
 	if sup, ok := task.(tasks.Supervised); ok {
 		t.supervised, t.classify = true, sup.Classes() > 0
 		r, _ := p.TestScore(p.Best())
@@ -175,16 +178,23 @@ func runTrial(ctx context.Context, cfg population.Config, seed uint64, target fl
 		t.solved = true
 		t.evaluations = p.SolvedEvaluations()
 		t.hidden, t.conns = g.HiddenCount(), g.EnabledCount()
+		if c, ok := p.ChampionTest(g); ok {
+			t.generalization = c.Generalization
+		}
 	}
 	return t, nil
 }
 
 // trialStats summarises the solved runs of a set of trials.
 type trialStats struct {
-	solved                     int
-	mean, sd, median           float64 // evaluations to solve; sd is the sample standard deviation
-	worst                      int     // the most evaluations any solved run needed
-	meanHidden, meanConns      float64
+	solved                int
+	mean, sd, median      float64 // evaluations to solve; sd is the sample standard deviation
+	worst                 int     // the most evaluations any solved run needed
+	meanHidden, meanConns float64
+	// generalized counts the solutions with a generalization score, and
+	// meanGeneralization is their mean score.
+	generalized                int
+	meanGeneralization         float64
 	unsolved                   []uint64 // seeds of the runs that were not solved
 	hasSD, hasEvaluationsStats bool
 }
@@ -204,6 +214,13 @@ func summarizeTrials(results []trial) trialStats {
 		st.worst = max(st.worst, t.evaluations)
 		st.meanHidden += float64(t.hidden)
 		st.meanConns += float64(t.conns)
+		if t.generalization >= 0 {
+			st.generalized++
+			st.meanGeneralization += float64(t.generalization)
+		}
+	}
+	if st.generalized > 0 {
+		st.meanGeneralization /= float64(st.generalized)
 	}
 	n := len(evals)
 	if n == 0 {
@@ -257,6 +274,9 @@ func printTrials(w io.Writer, cfg population.Config, results []trial, target flo
 		row("evaluations to solve", "mean %.1f  sd %s  median %.1f  worst %d", st.mean, sd, st.median, st.worst)
 		row("hidden neurons", "mean %.2f (of the solutions)", st.meanHidden)
 		row("enabled connections", "mean %.2f (of the solutions)", st.meanConns)
+		if st.generalized > 0 {
+			row("generalization", "mean %.1f of 625 starts (of %d solutions)", st.meanGeneralization, st.generalized)
+		}
 	} else {
 		row("evaluations to solve", "-")
 	}

@@ -1,0 +1,106 @@
+package population_test
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/neuroplast/neuroplast/network"
+	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/tasks"
+)
+
+// TestDoublePoleNVIndependentOfWorkers runs the recurrent pole task, whose
+// evaluations differ wildly in length, with one and two workers: every
+// generation's statistics, champion tests included, and every genome must
+// agree.
+func TestDoublePoleNVIndependentOfWorkers(t *testing.T) {
+	task := tasks.NewPole(tasks.DoublePoleNV)
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(task.Info())
+	cfg.Seed = 3
+	cfg.PopulationSize = 150
+	cfg.Generations = 12
+	cfg.StopOnSolve = false
+	cfg.Workers = 1
+	want, p1 := runTask(t, cfg, task)
+	cfg.Workers = 2
+	got, p2 := runTask(t, cfg, task)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("stats with 2 workers differ from 1 worker")
+	}
+	if !reflect.DeepEqual(p1.Genomes(), p2.Genomes()) || !reflect.DeepEqual(p1.Best(), p2.Best()) {
+		t.Fatalf("genomes with 2 workers differ from 1 worker")
+	}
+	if cfg.FeedForward {
+		t.Errorf("double-pole-nv ran feed-forward; it needs recurrent networks")
+	}
+	tested := 0
+	for _, st := range want {
+		if st.ChampionSteps > 0 {
+			tested++
+		}
+	}
+	if tested != len(want) {
+		t.Errorf("%d of %d generations report a champion test", tested, len(want))
+	}
+}
+
+// championTask solves only through its champion test: Evaluate never says
+// solved, and the champion test passes when the network's output for a
+// fixed input exceeds 0.9.
+type championTask struct{ tested *int }
+
+func (championTask) Info() tasks.Info {
+	return tasks.Info{Name: "champion", Inputs: 1, Outputs: 1, Bias: true, OutputAct: network.Sigmoid, FeedForward: true}
+}
+
+func (championTask) Evaluate(net *network.Network, _ *rand.Rand) tasks.Result {
+	out := []float64{0}
+	net.Forward([]float64{1}, out)
+	return tasks.Result{Fitness: out[0]}
+}
+
+func (c championTask) TestChampion(net *network.Network) tasks.ChampionTest {
+	*c.tested++
+	out := []float64{0}
+	net.Forward([]float64{1}, out)
+	return tasks.ChampionTest{Solved: out[0] > 0.9, Steps: int(out[0] * 1000), Generalization: -1}
+}
+
+// TestChampionTestDecidesSolved checks that a task's champion test, run on
+// each generation's fittest genome only, decides when the task is solved.
+func TestChampionTestDecidesSolved(t *testing.T) {
+	tested := 0
+	task := championTask{&tested}
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(task.Info())
+	cfg.Seed = 2
+	cfg.Workers = 1
+	stats, p := runTask(t, cfg, task)
+	g, gen := p.Solver()
+	if g == nil {
+		t.Fatalf("not solved in %d generations", len(stats))
+	}
+	if tested != len(stats) {
+		t.Errorf("champion test ran %d times in %d generations; want once each", tested, len(stats))
+	}
+	last := stats[len(stats)-1]
+	if gen != last.Generation || !last.Solved || g.ID != last.BestID {
+		t.Errorf("solved in generation %d by genome %d; last generation %d (solved %v), best %d", gen, g.ID, last.Generation, last.Solved, last.BestID)
+	}
+	for _, st := range stats[:len(stats)-1] {
+		if st.Solved || st.ChampionSteps > 900 {
+			t.Errorf("generation %d: solved %v with champion steps %d", st.Generation, st.Solved, st.ChampionSteps)
+		}
+	}
+	if last.ChampionSteps <= 900 || last.Generalization != -1 {
+		t.Errorf("solving generation: champion steps %d, generalization %d; want > 900, -1", last.ChampionSteps, last.Generalization)
+	}
+	if c, ok := p.ChampionTest(g); !ok || !c.Solved {
+		t.Errorf("ChampionTest(solver) = %+v, %v; want solved", c, ok)
+	}
+	if _, ok := (&population.Population{}).ChampionTest(nil); ok {
+		t.Errorf("ChampionTest(nil) reported a test")
+	}
+}
