@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
 )
@@ -49,6 +50,26 @@ func TestBackpropKeepsItsTopology(t *testing.T) {
 	}
 	if r, err := end.Continual(); err != nil || r == nil || len(r.R) != 4 || g1.Dropins != 0 {
 		t.Errorf("backprop: continual report %v, %v, %d dropins; want 4 phases and no replacement", r, err, g1.Dropins)
+	}
+}
+
+// TestBaselineIsPlainSGD checks that the baselines train by plain SGD
+// whatever [training] says of momentum and weight decay, which are the
+// plastic strategy's, and that the MNIST streams' defaults give plastic
+// SGD with weight decay.
+func TestBaselineIsPlainSGD(t *testing.T) {
+	plain := bitflipRun(t, population.Backprop, 4, nil)
+	other := bitflipRun(t, population.Backprop, 4, func(c *population.Config) {
+		c.Training.Decay, c.Training.Momentum, c.Training.Optimizer = 0.01, 0.5, evaluate.Adam
+	})
+	if !reflect.DeepEqual(plain.Genomes(), other.Genomes()) {
+		t.Errorf("backprop's network depends on [training] momentum, weight_decay or optimizer")
+	}
+	cfg := population.DefaultConfig()
+	info, _ := tasks.StreamInfo("permuted-mnist")
+	cfg.ApplyTask(info)
+	if cfg.Training.Optimizer != evaluate.SGD || cfg.Training.Decay != 0.001 || cfg.Training.Momentum != 0.9 {
+		t.Errorf("permuted-mnist defaults: optimizer %v, weight decay %v, momentum %v; want sgd, 0.001, 0.9", cfg.Training.Optimizer, cfg.Training.Decay, cfg.Training.Momentum)
 	}
 }
 

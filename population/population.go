@@ -96,7 +96,7 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 			return nil, fmt.Errorf("population: strategy %s trains by gradient descent and needs a supervised or continual task, not %q", strategy, info.Name)
 		}
 		// Plain SGD, as in Dohare et al. 2024; cbp adds the replacement.
-		training.Optimizer, training.Momentum = evaluate.SGD, 0
+		training.Optimizer, training.Momentum, training.Decay = evaluate.SGD, 0, 0
 		training.Replacement, training.Maturity = 0, cfg.Baseline.Maturity
 		if strategy == CBP {
 			training.Replacement = cfg.Baseline.Replacement
