@@ -274,13 +274,27 @@ func TestResumeUnrestorableNewest(t *testing.T) {
 // included.
 func TestResumeAcrossPhases(t *testing.T) {
 	t.Parallel()
+	t.Run("bitflip", func(t *testing.T) {
+		t.Parallel()
+		resumeAcrossPhases(t, "bitflip", "population_size = 30\n[continual]\nphases = 4\ngenerations_per_phase = 3\ntrain_per_phase = 300\n[training]\nsteps = 40\n")
+	})
+	t.Run("cartpole-drift", func(t *testing.T) {
+		t.Parallel()
+		resumeAcrossPhases(t, "cartpole-drift", "strategy = \"plastic\"\npopulation_size = 60\n[continual]\nphases = 4\ngenerations_per_phase = 3\n[drift]\nsteps = 500\n")
+	})
+}
+
+// resumeAcrossPhases checks that a run of a continual task cut at
+// generation 5 and resumed to 12 (phases of 3 generations) ends as the
+// uninterrupted run does, continual.json included.
+func resumeAcrossPhases(t *testing.T, task, config string) {
 	base := t.TempDir()
 	whole, cut := filepath.Join(base, "whole"), filepath.Join(base, "cut")
 	cfg := filepath.Join(base, "c.toml")
-	if err := os.WriteFile(cfg, []byte("population_size = 30\n[continual]\nphases = 4\ngenerations_per_phase = 3\ntrain_per_phase = 300\n[training]\nsteps = 40\n"), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"--task", "bitflip", "--config", cfg, "--seed", "2", "--quiet", "--checkpoint-every", "2"}
+	args := []string{"--task", task, "--config", cfg, "--seed", "2", "--quiet", "--checkpoint-every", "2"}
 	mustCall(t, runCmd, append(args, "--out", whole, "--generations", "12")...)
 	mustCall(t, runCmd, append(args, "--out", cut, "--generations", "5")...)
 	mustCall(t, resumeCmd, cut, "--generations", "12", "--workers", "1", "--quiet")
