@@ -267,11 +267,11 @@ func TestResumeUnrestorableNewest(t *testing.T) {
 	sameRun(t, whole, dir)
 }
 
-// TestResumeAcrossPhases runs a continual stream (bitflip, phases of 3
-// generations) straight and in two parts split inside a phase, resuming
-// across the phase boundaries: the runs must end identically, the
-// continual report (R, ACC, BWT, FWT and the phases, timings aside)
-// included.
+// TestResumeAcrossPhases runs continual tasks (bitflip, and cartpole-drift
+// under plastic with its controller; phases of 3 generations) straight and
+// in two parts split inside a phase, resuming across the phase
+// boundaries: the runs must end identically, the continual report (R,
+// ACC, BWT, FWT and the phases, timings aside) included.
 func TestResumeAcrossPhases(t *testing.T) {
 	t.Parallel()
 	t.Run("bitflip", func(t *testing.T) {
