@@ -114,6 +114,12 @@ func (p *Pool) TrainingTime() time.Duration {
 // Workers returns the number of goroutines the pool uses.
 func (p *Pool) Workers() int { return p.team.Workers() }
 
+// ForWorkers is For with the goroutine's index, in [0, Workers()), passed
+// to fn, for loops that need scratch space per goroutine.
+func (p *Pool) ForWorkers(n, chunk int, fn func(worker, lo, hi int)) {
+	p.team.For(n, chunk, fn)
+}
+
 // For runs fn over [0, n) in ranges of at most chunk indices on the pool's
 // goroutines, for other parallel loops of a generation (speciation,
 // breeding). fn must be safe to call concurrently on disjoint ranges.

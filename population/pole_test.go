@@ -61,7 +61,7 @@ func (championTask) Evaluate(net *network.Network, _ *rand.Rand) tasks.Result {
 	return tasks.Result{Fitness: out[0]}
 }
 
-func (c championTask) TestChampion(net *network.Network) tasks.ChampionTest {
+func (c championTask) TestChampion(net *network.Network, _ tasks.Result) tasks.ChampionTest {
 	*c.tested++
 	out := []float64{0}
 	net.Forward([]float64{1}, out)

@@ -195,6 +195,12 @@ func (p *Population) TestScore(g *genome.Genome) (tasks.Result, bool) {
 // (tasks.ChampionTester, such as pole balancing); ok is false for other
 // tasks and for a genome that does not compile.
 func (p *Population) ChampionTest(g *genome.Genome) (c tasks.ChampionTest, ok bool) {
+	return p.championTest(g, tasks.Result{})
+}
+
+// championTest is ChampionTest given g's evaluation in this generation,
+// when there is one (the zero Result otherwise).
+func (p *Population) championTest(g *genome.Genome, evaluated tasks.Result) (c tasks.ChampionTest, ok bool) {
 	ct, ok := p.evaluator().(tasks.ChampionTester)
 	if !ok || g == nil {
 		return c, false
@@ -203,7 +209,24 @@ func (p *Population) ChampionTest(g *genome.Genome) (c tasks.ChampionTest, ok bo
 	if err != nil {
 		return c, false
 	}
-	return ct.TestChampion(net), true
+	pt, ok := ct.(tasks.ParallelChampionTester)
+	if !ok || p.pool.Workers() == 1 {
+		return ct.TestChampion(net, evaluated), true
+	}
+	// One copy of the network per worker, the test's episodes spread
+	// over them.
+	nets := []*network.Network{net}
+	for len(nets) < p.pool.Workers() {
+		n, _ := p.pool.Phenotype(g, nil) // g compiled once already
+		nets = append(nets, n)
+	}
+	return pt.TestChampionParallel(nets, evaluated, func(n int, fn func(w, i int)) {
+		p.pool.ForWorkers(n, 8, func(w, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				fn(w, i)
+			}
+		})
+	}), true
 }
 
 // StepTimes is where the last Step spent its time: breeding the
@@ -386,7 +409,7 @@ func (p *Population) stats() Stats {
 		p.best = bg.Clone()
 	}
 	if p.outcomes[bestI].Fault == "" {
-		if c, ok := p.ChampionTest(bg); ok {
+		if c, ok := p.championTest(bg, p.outcomes[bestI].Result); ok {
 			st.ChampionSteps, st.Generalization = c.Steps, c.Generalization
 			if c.Solved && solverI < 0 {
 				solverI = bestI

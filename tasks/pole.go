@@ -498,24 +498,31 @@ var poleGeneralizationLevels = [5]float64{0.05, 0.25, 0.5, 0.75, 0.95}
 // before each start.
 func (t *Pole) Generalization(net *network.Network) int {
 	n := 0
-	for _, a := range poleGeneralizationLevels {
-		for _, b := range poleGeneralizationLevels {
-			for _, c := range poleGeneralizationLevels {
-				for _, d := range poleGeneralizationLevels {
-					s := PoleState{
-						X:        4.32*a - 2.16,
-						XDot:     2.70*b - 1.35,
-						Theta:    [2]float64{0.12566304*c - 0.06283152, 0},
-						ThetaDot: [2]float64{0.30019504*d - 0.15009752, 0},
-					}
-					if t.Balance(net, s, gruauSteps) == gruauSteps {
-						n++
-					}
-				}
-			}
+	for i := range poleGeneralizationStarts {
+		if t.generalizes(net, i) {
+			n++
 		}
 	}
 	return n
+}
+
+// poleGeneralizationStarts is the number of starts of the generalization
+// test: each of x, xdot, theta1 and theta1dot at 5 levels.
+const poleGeneralizationStarts = 625
+
+// generalizes reports whether net balances generalization start i, in
+// [0, 625): the levels of x, xdot, theta1 and theta1dot are the base-5
+// digits of i, most significant first.
+func (t *Pole) generalizes(net *network.Network, i int) bool {
+	lv := poleGeneralizationLevels
+	a, b, c, d := lv[i/125], lv[i/25%5], lv[i/5%5], lv[i%5]
+	s := PoleState{
+		X:        4.32*a - 2.16,
+		XDot:     2.70*b - 1.35,
+		Theta:    [2]float64{0.12566304*c - 0.06283152, 0},
+		ThetaDot: [2]float64{0.30019504*d - 0.15009752, 0},
+	}
+	return t.Balance(net, s, gruauSteps) == gruauSteps
 }
 
 // TestChampion implements ChampionTester: the champion must balance
@@ -523,12 +530,38 @@ func (t *Pole) Generalization(net *network.Network) int {
 // is measured; for double-pole-nv it must also balance at least 200 of
 // the 625 generalization starts (Gomez et al. 2008), while for the Markov
 // tasks it is reported only.
-func (t *Pole) TestChampion(net *network.Network) ChampionTest {
-	ct := ChampionTest{Steps: t.Balance(net, StandardStart(), PoleSolvedSteps), Generalization: -1}
+func (t *Pole) TestChampion(net *network.Network, evaluated Result) ChampionTest {
+	return t.TestChampionParallel([]*network.Network{net}, evaluated, func(n int, fn func(w, i int)) {
+		for i := range n {
+			fn(0, i)
+		}
+	})
+}
+
+// TestChampionParallel implements ParallelChampionTester: TestChampion
+// with the 625 episodes of the generalization test spread over forEach's
+// goroutines, each on its own copy of the network. The 100,000-step
+// episode, one long chain of states, runs on nets[0], unless evaluated
+// says how long it lasts: with velocities, Evaluate is that very episode
+// (Metric the steps balanced), so a positive Metric is taken as it is.
+func (t *Pole) TestChampionParallel(nets []*network.Network, evaluated Result, forEach func(n int, fn func(w, i int))) ChampionTest {
+	ct := ChampionTest{Generalization: -1}
+	if t.kind != DoublePoleNV && evaluated.Metric > 0 {
+		ct.Steps = int(evaluated.Metric)
+	} else {
+		ct.Steps = t.Balance(nets[0], StandardStart(), PoleSolvedSteps)
+	}
 	if ct.Steps < PoleSolvedSteps {
 		return ct
 	}
-	ct.Generalization = t.Generalization(net)
+	var ok [poleGeneralizationStarts]bool
+	forEach(len(ok), func(w, i int) { ok[i] = t.generalizes(nets[w], i) })
+	ct.Generalization = 0
+	for _, b := range ok {
+		if b {
+			ct.Generalization++
+		}
+	}
 	ct.Solved = t.kind != DoublePoleNV || ct.Generalization >= poleGeneralizationSolved
 	return ct
 }

@@ -2,6 +2,7 @@ package tasks
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -425,7 +426,7 @@ func TestPoleControllers(t *testing.T) {
 	for _, tt := range tests {
 		task := NewPole(tt.kind)
 		net := tt.net()
-		champ := task.TestChampion(net)
+		champ := task.TestChampion(net, Result{})
 		if champ != tt.champion {
 			t.Errorf("%s: TestChampion = %+v; want %+v", tt.name, champ, tt.champion)
 		}
@@ -725,6 +726,49 @@ func TestPoleConcurrent(t *testing.T) {
 			if r != want {
 				t.Errorf("%s: goroutine %d: Evaluate = %+v; want %+v", kind, i, r, want)
 			}
+		}
+	}
+}
+
+// TestPoleChampionParallel checks that the parallel champion test, its
+// generalization episodes spread over goroutines each with its own copy
+// of the network, gives what the sequential one does.
+func TestPoleChampionParallel(t *testing.T) {
+	for _, c := range []struct {
+		kind PoleKind
+		net  func() *network.Network
+	}{
+		{DoublePole, poleDoubleNet},
+		{DoublePoleNV, poleNVNet},
+		{DoublePoleNV, func() *network.Network { return poleZeroNet(4) }},
+		{DoublePole, func() *network.Network { return poleZeroNet(7) }},
+	} {
+		task := NewPole(c.kind)
+		want := task.TestChampion(c.net(), Result{})
+		nets := []*network.Network{c.net(), c.net(), c.net()}
+		calls := make([]int, poleGeneralizationStarts)
+		got := task.TestChampionParallel(nets, Result{}, func(n int, fn func(w, i int)) {
+			var wg sync.WaitGroup
+			for w := range nets {
+				wg.Go(func() {
+					for i := w; i < n; i += len(nets) {
+						calls[i]++
+						fn(w, i)
+					}
+				})
+			}
+			wg.Wait()
+		})
+		if got != want {
+			t.Errorf("%v: TestChampionParallel = %+v; TestChampion = %+v", c.kind, got, want)
+		}
+		// Given the champion's evaluation, the test may skip the episode
+		// evaluation ran, but not change its outcome.
+		if got := task.TestChampion(c.net(), task.Evaluate(c.net(), nil)); got != want {
+			t.Errorf("%v: TestChampion given the evaluation = %+v; without = %+v", c.kind, got, want)
+		}
+		if want.Generalization >= 0 && slices.ContainsFunc(calls, func(k int) bool { return k != 1 }) {
+			t.Errorf("%v: the generalization episodes did not run once each", c.kind)
 		}
 	}
 }

@@ -50,9 +50,26 @@ type Task interface {
 // in NEAT's pole-balancing experiments (Stanley & Miikkulainen 2002): a
 // population calls TestChampion on the fittest genome of every generation
 // and counts the task solved when the test says so.
+//
+// evaluated is the champion's Result from Evaluate on the same network, or
+// the zero Result when there is none; a test may take from it what
+// evaluation already measured (pole balancing with velocities: the steps
+// balanced from the standard start) instead of measuring it again.
 type ChampionTester interface {
 	Task
-	TestChampion(net *network.Network) ChampionTest
+	TestChampion(net *network.Network, evaluated Result) ChampionTest
+}
+
+// ParallelChampionTester is a ChampionTester whose test is made of
+// independent episodes that may run in parallel. TestChampionParallel
+// returns what TestChampion(nets[0], evaluated) does; forEach(n, fn) must call
+// fn(w, i) exactly once for each i in [0, n), concurrently or not, where
+// w in [0, len(nets)) names the calling goroutine, whose network is nets[w]
+// (each a copy of the champion's network, used by one goroutine at a
+// time).
+type ParallelChampionTester interface {
+	ChampionTester
+	TestChampionParallel(nets []*network.Network, evaluated Result, forEach func(n int, fn func(w, i int))) ChampionTest
 }
 
 // ChampionTest is the outcome of a champion test.
