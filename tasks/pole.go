@@ -257,12 +257,18 @@ type PoleKind int
 
 // The pole-balancing tasks.
 const (
-	// CartPole balances one pole (the long one) and sees the full state.
+	// CartPole balances one pole (the long one) and sees the full state:
+	// the double pole's simulator without the short pole, as in the
+	// single-pole tasks of Gomez et al. (2008, JMLR 9).
 	CartPole PoleKind = iota
-	// DoublePole balances both poles and sees the full state (Markov).
+	// DoublePole balances both poles and sees the full state (Markov),
+	// the NEAT paper's double pole with velocities (Stanley & Miikkulainen
+	// 2002, Evolutionary Computation 10(2)).
 	DoublePole
 	// DoublePoleNV balances both poles seeing only the positions, not the
 	// velocities, so the network must estimate them: it needs recurrence.
+	// Fitness is Gruau et al.'s (1996) damping fitness and success the
+	// champion test of Gomez et al. (2008), as in the NEAT paper.
 	DoublePoleNV
 )
 
@@ -317,7 +323,8 @@ const (
 	poleBiasInput = 0.5
 )
 
-// Pole is a pole-balancing task: cartpole, double-pole or double-pole-nv.
+// Pole is a pole-balancing task: cartpole, double-pole or double-pole-nv
+// (see PoleKind for each one's source).
 // It is read-only after construction, so one task serves many goroutines.
 type Pole struct {
 	kind   PoleKind
