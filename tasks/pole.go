@@ -155,7 +155,7 @@ func (p PoleParams) consts() poleConsts {
 	return k
 }
 
-// derivative returns the time derivative of the state v under a force on
+// derivative writes into d the time derivative of the state v under a force on
 // the cart, by the equations of the NEAT code: for each pole i the
 // effective force f_i = m_i l_i thetadot_i^2 sin(theta_i) + 0.75 m_i
 // cos(theta_i) (mup thetadot_i/(m_i l_i) + g sin(theta_i)) and effective
