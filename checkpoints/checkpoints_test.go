@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/neuroplast/neuroplast/evaluate"
@@ -324,6 +325,39 @@ func TestHistoryOlderFields(t *testing.T) {
 	want := population.Stats{Solved: true, Generation: 7, Fault: "ok", BestFitness: 2.5}
 	if len(s.History) != 2 || !reflect.DeepEqual(s.History[0], want) || !reflect.DeepEqual(s.History[1], want) {
 		t.Errorf("history = %+v; want two of %+v", s.History, want)
+	}
+}
+
+// TestVersion2 decodes a version 2 payload, which ends before the
+// species' tested flags: they read as false.
+func TestVersion2(t *testing.T) {
+	rep := &genome.Genome{ID: 3}
+	s := &population.State{Species: &species.Set{NextID: 3, Species: []*species.Species{
+		{ID: 1, Rep: rep, Tested: true, Members: []int{}},
+		{ID: 2, Rep: rep, Members: []int{}},
+	}}}
+	raw := rawPayload(t, s)
+	got, err := decodePayload(raw, Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Species.Species[0].Tested || got.Species.Species[1].Tested {
+		t.Errorf("version 3: tested flags %v, %v; want true, false", got.Species.Species[0].Tested, got.Species.Species[1].Tested)
+	}
+	// The flags are the last 3 bytes: the list header and two booleans.
+	got, err = decodePayload(raw[:len(raw)-3], 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Species.Species[0].Tested || got.Species.Species[1].Tested {
+		t.Errorf("version 2 payload decoded with tested flags")
+	}
+	if _, err := decodePayload(raw[:len(raw)-1], Version); err == nil || !strings.Contains(err.Error(), "species tested") {
+		t.Errorf("a version 3 payload missing a flag decoded with error %v; want one naming the species' tested flags", err)
+	}
+	bad := append(bytes.Clone(raw[:len(raw)-3]), 2, 1) // one flag for two species
+	if _, err := decodePayload(bad, Version); err == nil || !strings.Contains(err.Error(), "1 flags for 2 species") {
+		t.Errorf("one flag for two species decoded with error %v", err)
 	}
 }
 

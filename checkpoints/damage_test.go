@@ -98,12 +98,16 @@ func withHistory(t testing.TB, n int, fields []statsField, record []byte) []byte
 
 // controllerSize is the encoded size of what follows the history in a
 // payload whose state has a zero population.Controller (a nil list, two
-// zero varints around a float and a last zero varint) and an empty
-// continual record (its JSON, with its length).
+// zero varints around a float and a last zero varint), an empty continual
+// record (its JSON, with its length) and no species (testedSize).
 var controllerSize = func() int {
 	rec, _ := json.Marshal(population.ContinualRecord{})
-	return 1 + 1 + 8 + 1 + 1 + len(binary.AppendUvarint(nil, uint64(len(rec)))) + len(rec)
+	return 1 + 1 + 8 + 1 + 1 + len(binary.AppendUvarint(nil, uint64(len(rec)))) + len(rec) + testedSize
 }()
+
+// testedSize is the encoded size of the species' tested flags, which end
+// a payload whose state has no species: a nil list.
+const testedSize = 1
 
 func setUint64(b []byte, off int, v uint64) []byte {
 	c := bytes.Clone(b)
@@ -183,7 +187,7 @@ func TestDamage(t *testing.T) {
 		{"wrong magic", flip(good, 0, 0x20), "not a neuroplast checkpoint"},
 		{"text file", []byte("hello, world\n"), "not a neuroplast checkpoint"},
 		{"short text file", []byte("hi"), "not a neuroplast checkpoint"},
-		{"future version", frame(Version+1, payload, rawLen), "format version 3; this program reads versions 1 to 2"},
+		{"future version", frame(Version+1, payload, rawLen), "format version 4; this program reads versions 1 to 3"},
 		{"version 0", frame(0, payload, rawLen), "format version 0;"},
 		{"flipped version byte", flip(good, 8, 0x80), "format version"},
 		{"payload length too long", setUint64(good, 12, payloadLen+1), "truncated: the payload has"},

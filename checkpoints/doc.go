@@ -71,6 +71,9 @@
 //	             Drops int; then the continual record
 //	             (population.ContinualRecord) as a JSON string; a version 1
 //	             payload ends after the history
+//	Tested       (since version 3) list of bool, one per species in order:
+//	             whether its champion took the champion test since the
+//	             species last improved; a version 2 payload ends before it
 //
 // The history's records (population.Stats) name their fields because
 // Stats grows as the program does: a field the file lacks stays zero, so

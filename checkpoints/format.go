@@ -16,7 +16,7 @@ import (
 // Version is the format version this package writes. It reads versions
 // MinVersion to Version.
 const (
-	Version    = 2
+	Version    = 3
 	MinVersion = 1
 )
 

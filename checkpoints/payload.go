@@ -265,6 +265,13 @@ func writePayload(w io.Writer, s *population.State) (int64, error) {
 		return 0, fmt.Errorf("encoding the continual record: %w", err)
 	}
 	e.string(string(rec))
+
+	// Since version 3: which species' champions have been tested since
+	// the species last improved, in the species' order.
+	e.list(len(set.Species), set.Species == nil)
+	for _, sp := range set.Species {
+		e.bool(sp != nil && sp.Tested)
+	}
 	e.flush()
 	return e.n, e.err
 }
@@ -673,6 +680,18 @@ func decodePayload(b []byte, version uint32) (*population.State, error) {
 					d.fail(fmt.Errorf("row %d of R has %d entries, want at least %d", i, len(row), i+1))
 					return
 				}
+			}
+		})
+	}
+	if version >= 3 {
+		d.part("species tested", func() {
+			n, _ := d.list(1)
+			if d.err == nil && n != len(s.Species.Species) {
+				d.fail(fmt.Errorf("%d flags for %d species", n, len(s.Species.Species)))
+				return
+			}
+			for _, sp := range s.Species.Species {
+				sp.Tested = d.bool()
 			}
 		})
 	}

@@ -1,12 +1,14 @@
 package population_test
 
 import (
+	"context"
 	"math/rand/v2"
 	"reflect"
 	"testing"
 
 	"github.com/neuroplast/neuroplast/network"
 	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/species"
 	"github.com/neuroplast/neuroplast/tasks"
 )
 
@@ -102,5 +104,49 @@ func TestChampionTestDecidesSolved(t *testing.T) {
 	}
 	if _, ok := (&population.Population{}).ChampionTest(nil); ok {
 		t.Errorf("ChampionTest(nil) reported a test")
+	}
+}
+
+// TestSpeciesChampionRotates checks champion_test = "species": each
+// generation the genome tested is the fittest member of a species, now
+// marked tested, and the test moves on from the fittest genome while it
+// does not improve; with "fittest" the fittest genome is tested.
+func TestSpeciesChampionRotates(t *testing.T) {
+	tested := 0
+	task := championTask{&tested}
+	for _, pick := range []population.ChampionPick{population.FittestChampion, population.SpeciesChampion} {
+		cfg := population.DefaultConfig()
+		cfg.ApplyTask(task.Info())
+		cfg.Seed, cfg.Workers, cfg.Generations, cfg.StopOnSolve = 4, 1, 15, false
+		cfg.ChampionTest = pick
+		p, err := population.New(cfg, task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		others := 0
+		for range cfg.Generations {
+			st, err := p.Step(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.ChampionID != st.BestID {
+				others++
+			}
+			var champion *species.Species
+			for _, sp := range p.State().Species.Species {
+				if p.Genomes()[sp.Members[0]].ID == st.ChampionID {
+					champion = sp
+				}
+			}
+			if champion == nil || (pick == population.SpeciesChampion && !champion.Tested) {
+				t.Fatalf("%v, generation %d: tested genome %d is not the champion of a species marked tested (%+v)", pick, st.Generation, st.ChampionID, champion)
+			}
+		}
+		if pick == population.FittestChampion && others != 0 {
+			t.Errorf("fittest: %d generations tested another genome than the fittest", others)
+		}
+		if pick == population.SpeciesChampion && others == 0 {
+			t.Errorf("species: every generation tested the fittest genome; want the test to move on to other species")
+		}
 	}
 }

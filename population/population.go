@@ -198,6 +198,21 @@ func (p *Population) ChampionTest(g *genome.Genome) (c tasks.ChampionTest, ok bo
 	return p.championTest(g, tasks.Result{})
 }
 
+// testee returns the index of the genome that takes this generation's
+// champion test, as cfg.ChampionTest chooses, given the fittest genome's
+// index; it is -1 for a task without a champion test.
+func (p *Population) testee(bestI int) int {
+	if _, ok := p.evaluator().(tasks.ChampionTester); !ok {
+		return -1
+	}
+	if p.cfg.ChampionTest == SpeciesChampion {
+		if sp := p.species.NextToTest(p.genomes); sp != nil {
+			return sp.Members[0]
+		}
+	}
+	return bestI
+}
+
 // championTest is ChampionTest given g's evaluation in this generation,
 // when there is one (the zero Result otherwise).
 func (p *Population) championTest(g *genome.Genome, evaluated tasks.Result) (c tasks.ChampionTest, ok bool) {
@@ -408,11 +423,11 @@ func (p *Population) stats() Stats {
 	if p.best == nil || bg.Fitness > p.best.Fitness || p.stream != nil {
 		p.best = bg.Clone()
 	}
-	if p.outcomes[bestI].Fault == "" {
-		if c, ok := p.championTest(bg, p.outcomes[bestI].Result); ok {
-			st.ChampionSteps, st.Generalization = c.Steps, c.Generalization
+	if ti := p.testee(bestI); ti >= 0 && p.outcomes[ti].Fault == "" {
+		if c, ok := p.championTest(p.genomes[ti], p.outcomes[ti].Result); ok {
+			st.ChampionID, st.ChampionSteps, st.Generalization = p.genomes[ti].ID, c.Steps, c.Generalization
 			if c.Solved && solverI < 0 {
-				solverI = bestI
+				solverI = ti
 			}
 		}
 	}

@@ -28,11 +28,12 @@ type Stats struct {
 	Faults       int      `json:"faults"`          // evaluations that failed: a panic, NaN or Inf fitness, no compile
 	Fault        string   `json:"fault,omitempty"` // the first failure's genome and reason
 	Solved       bool     `json:"solved"`
-	// For tasks that test only each generation's fittest genome
-	// (tasks.ChampionTester), such as pole balancing: the steps the
-	// champion balanced in the test, and how many of the generalization
-	// starts it balanced (-1 when that part did not run). Both are 0 for
-	// other tasks.
+	// For tasks that test one genome a generation (tasks.ChampionTester),
+	// such as pole balancing: the ID of the genome tested (the fittest, or
+	// a species' champion, as Config.ChampionTest says), the steps it
+	// balanced in the test, and how many of the generalization starts it
+	// balanced (-1 when that part did not run). All are 0 for other tasks.
+	ChampionID     int `json:"champion_id,omitempty"`
 	ChampionSteps  int `json:"champion_steps,omitempty"`
 	Generalization int `json:"generalization,omitempty"`
 	Evaluations    int `json:"evaluations"` // cumulative

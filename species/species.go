@@ -20,6 +20,9 @@ type Species struct {
 	// generation it was reached in; they drive stagnation.
 	Best         float64 `json:"best_fitness"`
 	LastImproved int     `json:"last_improved"`
+	// Tested is whether the species' champion has taken the task's
+	// champion test since the species last improved (see NextToTest).
+	Tested bool `json:"tested,omitempty"`
 	// Members indexes this generation's genomes, sorted by falling fitness
 	// after Rank.
 	Members []int `json:"-"`
@@ -113,7 +116,39 @@ func (set *Set) Rank(genomes []*genome.Genome, gen int) {
 		if f := genomes[sp.Members[0]].Fitness; f > sp.Best {
 			sp.Best, sp.LastImproved = f, gen
 		}
+		if sp.LastImproved == gen {
+			sp.Tested = false
+		}
 	}
+}
+
+// NextToTest returns the species whose champion (its fittest member) should
+// take the task's costly champion test this generation, and marks it
+// tested: the fittest species (by its fittest member; ties to the earlier
+// species) whose champion has not been tested since the species last
+// improved, or the fittest species when every one has been. This is how
+// the NEAT code (Stanley & Miikkulainen 2002) chooses whom to test on the
+// double pole without velocities: the test moves on from a lineage that
+// failed it to the next species' best instead of testing the same one
+// every generation. Call it after Rank; it returns nil for an empty set.
+func (set *Set) NextToTest(genomes []*genome.Genome) *Species {
+	var first, pick *Species
+	for _, sp := range set.Species {
+		f := genomes[sp.Members[0]].Fitness
+		if first == nil || f > genomes[first.Members[0]].Fitness {
+			first = sp
+		}
+		if !sp.Tested && (pick == nil || f > genomes[pick.Members[0]].Fitness) {
+			pick = sp
+		}
+	}
+	if pick == nil {
+		pick = first
+	}
+	if pick != nil {
+		pick.Tested = true
+	}
+	return pick
 }
 
 // DropStagnant removes the species that have not improved for s.Stagnation

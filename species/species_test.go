@@ -375,6 +375,52 @@ func TestRank(t *testing.T) {
 	}
 }
 
+// TestNextToTest follows the rotation over generations: the fittest
+// untested species first, then the next ones while the tested do not
+// improve; an improvement makes a species untested again; with all tested
+// the fittest is chosen.
+func TestNextToTest(t *testing.T) {
+	gs := population(3, 1, rand.New(rand.NewPCG(1, 2)))
+	set := &species.Set{Species: []*species.Species{
+		{ID: 1, Best: -1, Members: []int{0}},
+		{ID: 2, Best: -1, Members: []int{1}},
+		{ID: 3, Best: -1, Members: []int{2}},
+	}}
+	step := func(gen int, fitness ...float64) int {
+		t.Helper()
+		for i, f := range fitness {
+			gs[i].Fitness = f
+		}
+		set.Rank(gs, gen)
+		sp := set.NextToTest(gs)
+		if sp == nil || !sp.Tested {
+			t.Fatalf("generation %d: NextToTest returned %+v; want a species marked tested", gen, sp)
+		}
+		return sp.ID
+	}
+	for _, c := range []struct {
+		gen     int
+		fitness []float64
+		want    int
+	}{
+		{0, []float64{1, 3, 2}, 2}, // all new: the fittest
+		{1, []float64{1, 3, 2}, 3}, // no change: the next fittest untested
+		{2, []float64{1, 3, 2}, 1},
+		{3, []float64{1, 3, 2}, 2},   // all tested: the fittest
+		{4, []float64{1.5, 3, 2}, 1}, // species 1 improved
+		{5, []float64{1.5, 3, 2.5}, 3},
+		{6, []float64{1.5, 3, 2.5}, 2},
+		{7, []float64{1.5, 3, 2}, 2}, // a drop is no improvement
+	} {
+		if got := step(c.gen, c.fitness...); got != c.want {
+			t.Errorf("generation %d (fitness %v): tested species %d; want %d", c.gen, c.fitness, got, c.want)
+		}
+	}
+	if sp := (&species.Set{}).NextToTest(nil); sp != nil {
+		t.Errorf("NextToTest on an empty set = %+v; want nil", sp)
+	}
+}
+
 func TestDropStagnant(t *testing.T) {
 	gs := population(4, 1, rand.New(rand.NewPCG(1, 2)))
 	for i, f := range []float64{1, 9, 3, 4} {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/neuroplast/neuroplast/checkpoints"
+	"github.com/neuroplast/neuroplast/population"
 )
 
 // sameRun reports, as test errors, how the run directory got differs from
@@ -312,5 +313,23 @@ func resumeAcrossPhases(t *testing.T, task, config string) {
 	}
 	if n := len(rw["R"].([]any)); n != 4 {
 		t.Errorf("continual.json has %d rows of R; want 4 phases", n)
+	}
+}
+
+// TestResumeDoublePoleNV cuts a double-pole-nv run, whose champion test
+// rotates over the species, at generation 5 and resumes it to 12: the
+// species' tested flags travel in the checkpoint, so it ends as the
+// uninterrupted run does.
+func TestResumeDoublePoleNV(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	whole, cut := filepath.Join(base, "whole"), filepath.Join(base, "cut")
+	args := []string{"--task", "double-pole-nv", "--population", "150", "--seed", "2", "--stop-on-solve=false", "--quiet", "--checkpoint-every", "2"}
+	mustCall(t, runCmd, append(args, "--out", whole, "--generations", "12")...)
+	mustCall(t, runCmd, append(args, "--out", cut, "--generations", "5")...)
+	mustCall(t, resumeCmd, cut, "--generations", "12", "--workers", "1", "--quiet")
+	sameRun(t, whole, cut)
+	if cfg := readConfig(t, whole); cfg.ChampionTest != population.SpeciesChampion {
+		t.Errorf("double-pole-nv ran with champion_test %v; want species", cfg.ChampionTest)
 	}
 }
