@@ -18,6 +18,19 @@ const DisableRate = 0.75
 // takes fitter's lineage counts and utilities; its ID, Born and Fitness are
 // left for the caller to set.
 func Crossover(child, fitter, other *genome.Genome, rng *rand.Rand) {
+	crossover(child, fitter, other, rng, false)
+}
+
+// CrossoverAverage is Crossover, except that a matching connection gene
+// takes the mean of the parents' weights (NEAT's "multipoint average"
+// mating, Stanley & Miikkulainen 2002), a child between its parents
+// rather than a mix of them; the enabled flags and the nodes are inherited
+// as by Crossover.
+func CrossoverAverage(child, fitter, other *genome.Genome, rng *rand.Rand) {
+	crossover(child, fitter, other, rng, true)
+}
+
+func crossover(child, fitter, other *genome.Genome, rng *rand.Rand, average bool) {
 	child.CopyFrom(fitter)
 	child.Parents = [2]int{fitter.ID, other.ID}
 	var coin coins
@@ -34,7 +47,9 @@ func Crossover(child, fitter, other *genome.Genome, rng *rand.Rand) {
 		if o.Innov != c.Innov {
 			continue
 		}
-		if coin.flip(rng) {
+		if average {
+			c.Weight = (c.Weight + o.Weight) / 2
+		} else if coin.flip(rng) {
 			c.Weight = o.Weight
 		}
 		if !c.Enabled || !o.Enabled {

@@ -162,7 +162,7 @@ func TestMutationSequences(t *testing.T) {
 				j := rapid.IntRange(0, len(pop)-1).Draw(t, "other")
 				child := &genome.Genome{}
 				mutate.Crossover(child, pop[k], pop[j], rng)
-				checkCrossover(t, child, pop[k], pop[j])
+				checkCrossover(t, child, pop[k], pop[j], false)
 				child.ID = nextID
 				nextID++
 				pop[rapid.IntRange(0, len(pop)-1).Draw(t, "replaced")] = child
@@ -236,7 +236,7 @@ func checkCounts(t *rapid.T, op string, changed bool, before, after *genome.Geno
 // genes, innovations and lineage; matching genes' weights, activations and
 // biases from one parent or the other; a gene enabled in both parents stays
 // enabled.
-func checkCrossover(t *rapid.T, child, fitter, other *genome.Genome) {
+func checkCrossover(t *rapid.T, child, fitter, other *genome.Genome, average bool) {
 	if len(child.Conns) != len(fitter.Conns) || len(child.Nodes) != len(fitter.Nodes) {
 		t.Fatalf("child has %d nodes and %d connections; want the fitter parent's %d and %d",
 			len(child.Nodes), len(child.Conns), len(fitter.Nodes), len(fitter.Conns))
@@ -248,7 +248,10 @@ func checkCrossover(t *rapid.T, child, fitter, other *genome.Genome) {
 		}
 		if j := other.ConnIndex(c.Innov); j >= 0 {
 			o := other.Conns[j]
-			if c.Weight != f.Weight && c.Weight != o.Weight {
+			if average && c.Weight != (f.Weight+o.Weight)/2 {
+				t.Fatalf("matching gene %d has weight %v; want the parents' mean of %v and %v", c.Innov, c.Weight, f.Weight, o.Weight)
+			}
+			if !average && c.Weight != f.Weight && c.Weight != o.Weight {
 				t.Fatalf("matching gene %d has weight %v; want a parent's, %v or %v", c.Innov, c.Weight, f.Weight, o.Weight)
 			}
 			if f.Enabled && o.Enabled && !c.Enabled {
@@ -300,14 +303,19 @@ func TestCrossover(t *testing.T) {
 		b = growFrom(t, b, tr, rng, feedForward)
 
 		seed := rapid.Uint64().Draw(t, "crossover seed")
+		average := rapid.Bool().Draw(t, "average")
+		cross := mutate.Crossover
+		if average {
+			cross = mutate.CrossoverAverage
+		}
 		child := &genome.Genome{}
-		mutate.Crossover(child, a, b, rand.New(rand.NewPCG(seed, 2)))
-		checkCrossover(t, child, a, b)
+		cross(child, a, b, rand.New(rand.NewPCG(seed, 2)))
+		checkCrossover(t, child, a, b, average)
 		if err := genome.Validate(child, feedForward); err != nil {
 			t.Fatalf("Validate(child, %v) = %v", feedForward, err)
 		}
 		again := &genome.Genome{Nodes: make([]genome.Node, 3), Conns: make([]genome.Conn, 5)}
-		mutate.Crossover(again, a, b, rand.New(rand.NewPCG(seed, 2)))
+		cross(again, a, b, rand.New(rand.NewPCG(seed, 2)))
 		if !same(again, child) {
 			t.Fatalf("Crossover with the same stream and a used destination = %+v; want %+v", again, child)
 		}

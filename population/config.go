@@ -197,6 +197,10 @@ type ReproConfig struct {
 	Survival     float64 `toml:"survival_threshold" comment:"fraction of each species (its best) allowed to breed, in (0, 1]"`
 	Crossover    float64 `toml:"crossover_rate" comment:"fraction of offspring made by crossover (then mutated); the rest by mutation alone, in [0, 1]"`
 	Interspecies float64 `toml:"interspecies_rate" comment:"fraction of crossovers whose second parent comes from another species, in [0, 1]"`
+	// Average and MateOnly are NEAT's mating options (Stanley &
+	// Miikkulainen 2002: 40% and 20% in its code).
+	Average  float64 `toml:"average_rate" comment:"fraction of crossovers that give matching genes the mean of the parents' weights instead of either parent's, in [0, 1]"`
+	MateOnly float64 `toml:"mate_only_rate" comment:"fraction of crossover children left without mutation, in [0, 1]"`
 }
 
 // DefaultConfig returns the defaults: the NEAT paper's XOR settings
@@ -337,6 +341,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("population: reproduction.crossover_rate = %v, want a probability in [0, 1]", c.Reproduce.Crossover)
 	case !(c.Reproduce.Interspecies >= 0 && c.Reproduce.Interspecies <= 1):
 		return fmt.Errorf("population: reproduction.interspecies_rate = %v, want a probability in [0, 1]", c.Reproduce.Interspecies)
+	case !(c.Reproduce.Average >= 0 && c.Reproduce.Average <= 1):
+		return fmt.Errorf("population: reproduction.average_rate = %v, want a probability in [0, 1]", c.Reproduce.Average)
+	case !(c.Reproduce.MateOnly >= 0 && c.Reproduce.MateOnly <= 1):
+		return fmt.Errorf("population: reproduction.mate_only_rate = %v, want a probability in [0, 1]", c.Reproduce.MateOnly)
 	}
 	if _, err := network.ParseActivation(c.Genome.OutputAct.String()); err != nil {
 		return fmt.Errorf("population: genome.output_activation: %v", err)

@@ -540,7 +540,7 @@ func (p *Population) reproduce() {
 		settings.Apoptosis = min(1, settings.Apoptosis*apoptosis)
 	}
 	for i, b := range p.births {
-		if b.elite {
+		if b.elite || b.mateOnly {
 			continue
 		}
 		child := p.spare[i]
@@ -551,7 +551,7 @@ func (p *Population) reproduce() {
 	}
 	p.pool.For(len(p.births), 8, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			if b := p.births[i]; !b.elite && !(b.changed && cfg.Mutate.Exclusive) {
+			if b := p.births[i]; !b.elite && !b.mateOnly && !(b.changed && cfg.Mutate.Exclusive) {
 				mutate.Params(p.spare[i], p.streams[i].Rand, &cfg.Mutate)
 			}
 		}
@@ -564,6 +564,7 @@ func (p *Population) reproduce() {
 type birth struct {
 	mom, dad int  // indices of the parents in the current generation; dad < 0 for none
 	elite    bool // an unchanged copy of mom
+	mateOnly bool // a crossover child left without mutation
 	changed  bool // its structure mutated
 }
 
@@ -578,7 +579,15 @@ func (p *Population) breed(i, next int) {
 	src := p.streams[i]
 	src.Seed(p.cfg.Seed, next, rngs.Reproduce, i+1)
 	if b.dad >= 0 {
-		mutate.Crossover(child, mom, p.genomes[b.dad], src.Rand)
+		// Each rate draws only when set, so that runs without it keep
+		// their random streams.
+		r := &p.cfg.Reproduce
+		if r.Average > 0 && src.Rand.Float64() < r.Average {
+			mutate.CrossoverAverage(child, mom, p.genomes[b.dad], src.Rand)
+		} else {
+			mutate.Crossover(child, mom, p.genomes[b.dad], src.Rand)
+		}
+		p.births[i].mateOnly = r.MateOnly > 0 && src.Rand.Float64() < r.MateOnly
 	} else {
 		child.CopyFrom(mom)
 		child.Parents = [2]int{mom.ID, -1}

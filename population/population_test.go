@@ -202,3 +202,62 @@ func TestFaultsCostOnlyTheGenome(t *testing.T) {
 		t.Errorf("fault reasons %q; want both panics and NaN fitnesses reported", reasons)
 	}
 }
+
+// TestMatingOptions checks reproduction.mate_only_rate and average_rate:
+// with every child made by crossover and left unmutated, the next
+// generation holds only weights of its parents and no new structure; with
+// averaging too, it also holds their means; by default mutation adds new
+// weights. The options draw nothing when zero, so a default run is
+// unchanged by their existence (TestRunIsIndependentOfWorkers and the
+// README's numbers cover that).
+func TestMatingOptions(t *testing.T) {
+	for _, c := range []struct {
+		name              string
+		mateOnly, average float64
+		wantNew           bool // weights other than the parents' in generation 1
+	}{
+		{"mate only", 1, 0, false},
+		{"mate only, averaged", 1, 1, true},
+		{"mutated", 0, 0, true},
+	} {
+		cfg := xorConfig(6, 2)
+		cfg.PopulationSize, cfg.StopOnSolve = 60, false
+		cfg.Reproduce.Crossover, cfg.Reproduce.Interspecies = 1, 0
+		cfg.Reproduce.MateOnly, cfg.Reproduce.Average = c.mateOnly, c.average
+		p, err := population.New(cfg, tasks.XOR{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Step(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		parents := map[float64]bool{}
+		innovs := map[int]bool{}
+		for _, g := range p.Genomes() {
+			for _, cn := range g.Conns {
+				parents[cn.Weight], innovs[cn.Innov] = true, true
+			}
+		}
+		st, err := p.Step(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, grown := 0, 0
+		for _, g := range p.Genomes() {
+			for _, cn := range g.Conns {
+				if !parents[cn.Weight] {
+					fresh++
+				}
+				if !innovs[cn.Innov] {
+					grown++
+				}
+			}
+		}
+		if (fresh > 0) != c.wantNew {
+			t.Errorf("%s: %d weights in generation 1 that no parent had; want new ones: %v", c.name, fresh, c.wantNew)
+		}
+		if c.mateOnly == 1 && (grown > 0 || st.Dropins > 0) {
+			t.Errorf("%s: %d new connection genes and %d dropins; want no structural mutation", c.name, grown, st.Dropins)
+		}
+	}
+}
