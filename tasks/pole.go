@@ -552,7 +552,7 @@ func (t *Pole) TestChampion(net *network.Network, evaluated Result) ChampionTest
 // says how long it lasts: with velocities, Evaluate is that very episode
 // (Metric the steps balanced), so a positive Metric is taken as it is.
 func (t *Pole) TestChampionParallel(nets []*network.Network, evaluated Result, forEach func(n int, fn func(w, i int))) ChampionTest {
-	ct := ChampionTest{Generalization: -1}
+	ct := ChampionTest{Generalization: -1, Starts: poleGeneralizationStarts}
 	if t.kind != DoublePoleNV && evaluated.Metric > 0 {
 		ct.Steps = int(evaluated.Metric)
 	} else {

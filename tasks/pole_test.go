@@ -410,14 +410,14 @@ func TestPoleControllers(t *testing.T) {
 		net      func() *network.Network
 		champion ChampionTest
 	}{
-		{"LQR double-pole", DoublePole, poleDoubleNet, ChampionTest{Solved: true, Steps: PoleSolvedSteps, Generalization: 535}},
-		{"LQR cartpole", CartPole, func() *network.Network { return poleLinearNet(poleCartGains[:]...) }, ChampionTest{Solved: true, Steps: PoleSolvedSteps, Generalization: 555}},
-		{"finite-difference double-pole-nv", DoublePoleNV, poleNVNet, ChampionTest{Solved: true, Steps: PoleSolvedSteps, Generalization: 541}},
+		{"LQR double-pole", DoublePole, poleDoubleNet, ChampionTest{Solved: true, Steps: PoleSolvedSteps, Generalization: 535, Starts: 625}},
+		{"LQR cartpole", CartPole, func() *network.Network { return poleLinearNet(poleCartGains[:]...) }, ChampionTest{Solved: true, Steps: PoleSolvedSteps, Generalization: 555, Starts: 625}},
+		{"finite-difference double-pole-nv", DoublePoleNV, poleNVNet, ChampionTest{Solved: true, Steps: PoleSolvedSteps, Generalization: 541, Starts: 625}},
 		// Without force the long pole falls from 0.07 rad past 0.628 rad
 		// in 22 decisions (0.44 s) beside the short pole, 36 alone.
-		{"zero force double-pole", DoublePole, func() *network.Network { return poleZeroNet(7) }, ChampionTest{Steps: 22, Generalization: -1}},
-		{"zero force cartpole", CartPole, func() *network.Network { return poleZeroNet(5) }, ChampionTest{Steps: 36, Generalization: -1}},
-		{"zero force double-pole-nv", DoublePoleNV, func() *network.Network { return poleZeroNet(4) }, ChampionTest{Steps: 22, Generalization: -1}},
+		{"zero force double-pole", DoublePole, func() *network.Network { return poleZeroNet(7) }, ChampionTest{Steps: 22, Generalization: -1, Starts: 625}},
+		{"zero force cartpole", CartPole, func() *network.Network { return poleZeroNet(5) }, ChampionTest{Steps: 36, Generalization: -1, Starts: 625}},
+		{"zero force double-pole-nv", DoublePoleNV, func() *network.Network { return poleZeroNet(4) }, ChampionTest{Steps: 22, Generalization: -1, Starts: 625}},
 	}
 	// Zero force balances exactly the 5 generalization starts with the
 	// pole upright and at rest and the cart at rest (v = 0.5 gives exactly
@@ -761,6 +761,9 @@ func TestPoleChampionParallel(t *testing.T) {
 		})
 		if got != want {
 			t.Errorf("%v: TestChampionParallel = %+v; TestChampion = %+v", c.kind, got, want)
+		}
+		if want.Starts != 625 {
+			t.Errorf("%v: champion test reports %d generalization starts; want 625", c.kind, want.Starts)
 		}
 		// Given the champion's evaluation, the test may skip the episode
 		// evaluation ran, but not change its outcome.

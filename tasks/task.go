@@ -79,8 +79,10 @@ type ChampionTest struct {
 	// start, up to the test's length.
 	Steps int `json:"steps"`
 	// Generalization is how many of the test's varied starts the champion
-	// balanced, or -1 where that part of the test was not run.
+	// balanced, or -1 where that part of the test was not run; Starts is
+	// how many varied starts the test has (625 for pole balancing).
 	Generalization int `json:"generalization"`
+	Starts         int `json:"starts"`
 }
 
 // Factory makes a task; seed fixes any data the task generates.

@@ -304,8 +304,8 @@ func printSummary(w io.Writer, s summary, maxGens int) {
 	champion := ""
 	if s.StepsBalanced != nil {
 		champion = fmt.Sprintf("; champion balanced %d steps", *s.StepsBalanced)
-		if s.Generalization != nil {
-			champion += fmt.Sprintf(", generalization %d of 625", *s.Generalization)
+		if s.Generalization != nil && s.GeneralizationStarts != nil {
+			champion += fmt.Sprintf(", generalization %d of %d", *s.Generalization, *s.GeneralizationStarts)
 		}
 	}
 	if s.Solved {

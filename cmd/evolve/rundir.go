@@ -183,7 +183,10 @@ type summary struct {
 	// when it did not balance the whole test, so that part did not run).
 	StepsBalanced  *int `json:"steps_balanced,omitempty"`
 	Generalization *int `json:"generalization,omitempty"`
-	Interrupted    bool `json:"interrupted,omitempty"` // stopped by a signal before the end
+	// GeneralizationStarts is the number of starts in the generalization
+	// test (625 for pole balancing), for tasks whose test has them.
+	GeneralizationStarts *int `json:"generalization_starts,omitempty"`
+	Interrupted          bool `json:"interrupted,omitempty"` // stopped by a signal before the end
 	// WallSeconds is the run's wall-clock time.
 	WallSeconds float64 `json:"wall_seconds"`
 }
@@ -211,6 +214,9 @@ func summarize(p *population.Population) summary {
 	}
 	if c, ok := p.ChampionTest(champion); ok {
 		s.StepsBalanced = &c.Steps
+		if c.Starts > 0 {
+			s.GeneralizationStarts = &c.Starts
+		}
 		if c.Generalization >= 0 {
 			s.Generalization = &c.Generalization
 		}

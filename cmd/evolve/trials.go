@@ -26,6 +26,7 @@ type trial struct {
 	// generalization is the solver's score on the generalization part of
 	// the champion test (pole balancing), or -1 where there is none.
 	generalization int
+	starts         int // the generalization test's number of starts
 
 	// Supervised tasks: the best genome at the end, measured on the test
 	// split, and the first generation whose best genome reached the target
@@ -179,7 +180,7 @@ func runTrial(ctx context.Context, cfg population.Config, seed uint64, target fl
 		t.evaluations = p.SolvedEvaluations()
 		t.hidden, t.conns = g.HiddenCount(), g.EnabledCount()
 		if c, ok := p.ChampionTest(g); ok {
-			t.generalization = c.Generalization
+			t.generalization, t.starts = c.Generalization, c.Starts
 		}
 	}
 	return t, nil
@@ -191,10 +192,12 @@ type trialStats struct {
 	mean, sd, median      float64 // evaluations to solve; sd is the sample standard deviation
 	worst                 int     // the most evaluations any solved run needed
 	meanHidden, meanConns float64
-	// generalized counts the solutions with a generalization score, and
-	// meanGeneralization is their mean score.
+	// generalized counts the solutions with a generalization score,
+	// meanGeneralization is their mean score, and starts the size of the
+	// generalization test.
 	generalized                int
 	meanGeneralization         float64
+	starts                     int
 	unsolved                   []uint64 // seeds of the runs that were not solved
 	hasSD, hasEvaluationsStats bool
 }
@@ -217,6 +220,7 @@ func summarizeTrials(results []trial) trialStats {
 		if t.generalization >= 0 {
 			st.generalized++
 			st.meanGeneralization += float64(t.generalization)
+			st.starts = t.starts
 		}
 	}
 	if st.generalized > 0 {
@@ -275,7 +279,7 @@ func printTrials(w io.Writer, cfg population.Config, results []trial, target flo
 		row("hidden neurons", "mean %.2f (of the solutions)", st.meanHidden)
 		row("enabled connections", "mean %.2f (of the solutions)", st.meanConns)
 		if st.generalized > 0 {
-			row("generalization", "mean %.1f of 625 starts (of %d solutions)", st.meanGeneralization, st.generalized)
+			row("generalization", "mean %.1f of %d starts (of %d solutions)", st.meanGeneralization, st.starts, st.generalized)
 		}
 	} else {
 		row("evaluations to solve", "-")
