@@ -104,7 +104,8 @@ func (set *Set) Assign(genomes []*genome.Genome, s *Settings, gen int, rng *rand
 }
 
 // Rank sorts each species' members by falling fitness (ties by index) and
-// updates its best fitness and last improvement.
+// updates its best fitness and last improvement; a species that improves
+// (or is new) counts as untested again (see NextToTest).
 func (set *Set) Rank(genomes []*genome.Genome, gen int) {
 	for _, sp := range set.Species {
 		slices.SortFunc(sp.Members, func(a, b int) int {
