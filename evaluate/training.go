@@ -2,7 +2,8 @@ package evaluate
 
 import (
 	"fmt"
-	"strings"
+
+	"github.com/neuroplast/neuroplast/internal/enum"
 )
 
 // Learning says whether evaluation fine-tunes a network's weights by
@@ -27,31 +28,21 @@ const (
 
 var learningNames = [numLearnings]string{Auto: "auto", None: "none", Lamarckian: "lamarckian", Baldwinian: "baldwinian"}
 
+var learningEnum = enum.Names{Pkg: "evaluate", Noun: "learning", Type: "Learning", List: learningNames[:]}
+
 // String returns the configuration name.
-func (l Learning) String() string {
-	if l < numLearnings {
-		return learningNames[l]
-	}
-	return fmt.Sprintf("Learning(%d)", uint8(l))
-}
+func (l Learning) String() string { return enum.String(l, &learningEnum) }
 
 // MarshalText implements encoding.TextMarshaler.
-func (l Learning) MarshalText() ([]byte, error) {
-	if l >= numLearnings {
-		return nil, fmt.Errorf("evaluate: invalid learning %d", uint8(l))
-	}
-	return []byte(l.String()), nil
-}
+func (l Learning) MarshalText() ([]byte, error) { return enum.Marshal(l, &learningEnum) }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (l *Learning) UnmarshalText(text []byte) error {
-	for i, n := range learningNames {
-		if n == string(text) {
-			*l = Learning(i)
-			return nil
-		}
+	v, err := enum.Parse[Learning](string(text), &learningEnum)
+	if err == nil {
+		*l = v
 	}
-	return fmt.Errorf("evaluate: unknown learning %q (allowed: %s)", text, strings.Join(learningNames[:], ", "))
+	return err
 }
 
 // Optimizer names a gradient-descent method.
@@ -66,31 +57,21 @@ const (
 
 var optimizerNames = [numOptimizers]string{SGD: "sgd", Adam: "adam"}
 
+var optimizerEnum = enum.Names{Pkg: "evaluate", Noun: "optimizer", Type: "Optimizer", List: optimizerNames[:]}
+
 // String returns the configuration name.
-func (o Optimizer) String() string {
-	if o < numOptimizers {
-		return optimizerNames[o]
-	}
-	return fmt.Sprintf("Optimizer(%d)", uint8(o))
-}
+func (o Optimizer) String() string { return enum.String(o, &optimizerEnum) }
 
 // MarshalText implements encoding.TextMarshaler.
-func (o Optimizer) MarshalText() ([]byte, error) {
-	if o >= numOptimizers {
-		return nil, fmt.Errorf("evaluate: invalid optimizer %d", uint8(o))
-	}
-	return []byte(o.String()), nil
-}
+func (o Optimizer) MarshalText() ([]byte, error) { return enum.Marshal(o, &optimizerEnum) }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (o *Optimizer) UnmarshalText(text []byte) error {
-	for i, n := range optimizerNames {
-		if n == string(text) {
-			*o = Optimizer(i)
-			return nil
-		}
+	v, err := enum.Parse[Optimizer](string(text), &optimizerEnum)
+	if err == nil {
+		*o = v
 	}
-	return fmt.Errorf("evaluate: unknown optimizer %q (allowed: sgd, adam)", text)
+	return err
 }
 
 // Training holds the settings of gradient fine-tuning during evaluation.

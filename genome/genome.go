@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/neuroplast/neuroplast/internal/enum"
 	"github.com/neuroplast/neuroplast/network"
 )
 
@@ -21,31 +22,21 @@ const (
 
 var kindNames = [...]string{Input: "input", Bias: "bias", Hidden: "hidden", Output: "output"}
 
+var kindEnum = enum.Names{Pkg: "genome", Noun: "node kind", Type: "Kind", List: kindNames[:]}
+
 // String returns the kind's name, such as "hidden".
-func (k Kind) String() string {
-	if int(k) < len(kindNames) {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("Kind(%d)", uint8(k))
-}
+func (k Kind) String() string { return enum.String(k, &kindEnum) }
 
 // MarshalText implements encoding.TextMarshaler.
-func (k Kind) MarshalText() ([]byte, error) {
-	if int(k) >= len(kindNames) {
-		return nil, fmt.Errorf("genome: invalid node kind %d", uint8(k))
-	}
-	return []byte(k.String()), nil
-}
+func (k Kind) MarshalText() ([]byte, error) { return enum.Marshal(k, &kindEnum) }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (k *Kind) UnmarshalText(text []byte) error {
-	for i, n := range kindNames {
-		if n == string(text) {
-			*k = Kind(i)
-			return nil
-		}
+	v, err := enum.Parse[Kind](string(text), &kindEnum)
+	if err == nil {
+		*k = v
 	}
-	return fmt.Errorf("genome: unknown node kind %q (allowed: input, bias, hidden, output)", text)
+	return err
 }
 
 // Node is a node gene.

@@ -3,7 +3,8 @@ package network
 import (
 	"fmt"
 	"math"
-	"strings"
+
+	"github.com/neuroplast/neuroplast/internal/enum"
 )
 
 // Activation names a node's transfer function.
@@ -32,6 +33,8 @@ var activationNames = [numActivations]string{
 	Abs:      "abs",
 }
 
+var activationEnum = enum.Names{Pkg: "network", Noun: "activation", Type: "Activation", List: activationNames[:]}
+
 // Activations returns every activation function, in declaration order.
 func Activations() []Activation {
 	all := make([]Activation, numActivations)
@@ -42,40 +45,24 @@ func Activations() []Activation {
 }
 
 // String returns the activation's configuration name, such as "sigmoid".
-func (a Activation) String() string {
-	if a < numActivations {
-		return activationNames[a]
-	}
-	return fmt.Sprintf("Activation(%d)", uint8(a))
-}
+func (a Activation) String() string { return enum.String(a, &activationEnum) }
 
 // ParseActivation returns the activation with the given name.
 func ParseActivation(name string) (Activation, error) {
-	for i, n := range activationNames {
-		if n == name {
-			return Activation(i), nil
-		}
-	}
-	return 0, fmt.Errorf("network: unknown activation %q (allowed: %s)", name, strings.Join(activationNames[:], ", "))
+	return enum.Parse[Activation](name, &activationEnum)
 }
 
 // MarshalText implements encoding.TextMarshaler, so activations appear by
 // name in JSON and TOML.
-func (a Activation) MarshalText() ([]byte, error) {
-	if a >= numActivations {
-		return nil, fmt.Errorf("network: invalid activation %d", uint8(a))
-	}
-	return []byte(a.String()), nil
-}
+func (a Activation) MarshalText() ([]byte, error) { return enum.Marshal(a, &activationEnum) }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (a *Activation) UnmarshalText(text []byte) error {
-	v, err := ParseActivation(string(text))
-	if err != nil {
-		return err
+	v, err := enum.Parse[Activation](string(text), &activationEnum)
+	if err == nil {
+		*a = v
 	}
-	*a = v
-	return nil
+	return err
 }
 
 // Apply returns the activation of x.

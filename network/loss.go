@@ -3,6 +3,8 @@ package network
 import (
 	"fmt"
 	"math"
+
+	"github.com/neuroplast/neuroplast/internal/enum"
 )
 
 // Loss names a training loss over a network's outputs.
@@ -27,40 +29,24 @@ const (
 
 var lossNames = [numLosses]string{MSE: "mse", BinaryCE: "binary-ce", SoftmaxCE: "softmax-ce"}
 
+var lossEnum = enum.Names{Pkg: "network", Noun: "loss", Type: "Loss", List: lossNames[:]}
+
 // String returns the loss's configuration name.
-func (l Loss) String() string {
-	if l < numLosses {
-		return lossNames[l]
-	}
-	return fmt.Sprintf("Loss(%d)", uint8(l))
-}
+func (l Loss) String() string { return enum.String(l, &lossEnum) }
 
 // ParseLoss returns the loss with the given name.
-func ParseLoss(name string) (Loss, error) {
-	for i, n := range lossNames {
-		if n == name {
-			return Loss(i), nil
-		}
-	}
-	return 0, fmt.Errorf("network: unknown loss %q (allowed: mse, binary-ce, softmax-ce)", name)
-}
+func ParseLoss(name string) (Loss, error) { return enum.Parse[Loss](name, &lossEnum) }
 
 // MarshalText implements encoding.TextMarshaler.
-func (l Loss) MarshalText() ([]byte, error) {
-	if l >= numLosses {
-		return nil, fmt.Errorf("network: invalid loss %d", uint8(l))
-	}
-	return []byte(l.String()), nil
-}
+func (l Loss) MarshalText() ([]byte, error) { return enum.Marshal(l, &lossEnum) }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (l *Loss) UnmarshalText(text []byte) error {
-	v, err := ParseLoss(string(text))
-	if err != nil {
-		return err
+	v, err := enum.Parse[Loss](string(text), &lossEnum)
+	if err == nil {
+		*l = v
 	}
-	*l = v
-	return nil
+	return err
 }
 
 // Loss returns the mean loss of the last ForwardBatch against the targets

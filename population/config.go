@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/neuroplast/neuroplast/evaluate"
+	"github.com/neuroplast/neuroplast/internal/enum"
 	"github.com/neuroplast/neuroplast/mutate"
 	"github.com/neuroplast/neuroplast/network"
 	"github.com/neuroplast/neuroplast/species"
@@ -71,6 +72,8 @@ const (
 
 var strategyNames = [numStrategies]string{AutoStrategy: "auto", Plastic: "plastic", NEAT: "neat", Backprop: "backprop", CBP: "cbp"}
 
+var strategyEnum = enum.Names{Pkg: "population", Noun: "strategy", Type: "Strategy", List: strategyNames[:]}
+
 // ChampionPick chooses the genome that takes a task's champion test each
 // generation.
 type ChampionPick uint8
@@ -89,31 +92,21 @@ const (
 
 var championPickNames = [numChampionPicks]string{FittestChampion: "fittest", SpeciesChampion: "species"}
 
+var championPickEnum = enum.Names{Pkg: "population", Noun: "champion_test", Type: "ChampionPick", List: championPickNames[:]}
+
 // String returns the configuration name.
-func (c ChampionPick) String() string {
-	if c < numChampionPicks {
-		return championPickNames[c]
-	}
-	return fmt.Sprintf("ChampionPick(%d)", uint8(c))
-}
+func (c ChampionPick) String() string { return enum.String(c, &championPickEnum) }
 
 // MarshalText implements encoding.TextMarshaler.
-func (c ChampionPick) MarshalText() ([]byte, error) {
-	if c >= numChampionPicks {
-		return nil, fmt.Errorf("population: invalid champion_test %d", uint8(c))
-	}
-	return []byte(c.String()), nil
-}
+func (c ChampionPick) MarshalText() ([]byte, error) { return enum.Marshal(c, &championPickEnum) }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (c *ChampionPick) UnmarshalText(text []byte) error {
-	for i, n := range championPickNames {
-		if n == string(text) {
-			*c = ChampionPick(i)
-			return nil
-		}
+	v, err := enum.Parse[ChampionPick](string(text), &championPickEnum)
+	if err == nil {
+		*c = v
 	}
-	return fmt.Errorf("population: unknown champion_test %q (allowed: fittest, species)", text)
+	return err
 }
 
 // Baseline reports whether s trains one network of fixed topology instead
@@ -130,30 +123,18 @@ type BaselineConfig struct {
 }
 
 // String returns the configuration name.
-func (s Strategy) String() string {
-	if s < numStrategies {
-		return strategyNames[s]
-	}
-	return fmt.Sprintf("Strategy(%d)", uint8(s))
-}
+func (s Strategy) String() string { return enum.String(s, &strategyEnum) }
 
 // MarshalText implements encoding.TextMarshaler.
-func (s Strategy) MarshalText() ([]byte, error) {
-	if s >= numStrategies {
-		return nil, fmt.Errorf("population: invalid strategy %d", uint8(s))
-	}
-	return []byte(s.String()), nil
-}
+func (s Strategy) MarshalText() ([]byte, error) { return enum.Marshal(s, &strategyEnum) }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (s *Strategy) UnmarshalText(text []byte) error {
-	for i, n := range strategyNames {
-		if n == string(text) {
-			*s = Strategy(i)
-			return nil
-		}
+	v, err := enum.Parse[Strategy](string(text), &strategyEnum)
+	if err == nil {
+		*s = v
 	}
-	return fmt.Errorf("population: unknown strategy %q (allowed: auto, plastic, neat, backprop, cbp)", text)
+	return err
 }
 
 // Resolve returns the strategy and the learning mode in force for a task:
