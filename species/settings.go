@@ -21,6 +21,9 @@ type Settings struct {
 	// Protected is how many of the best species are never dropped for
 	// stagnation (at least the one holding the best genome).
 	Protected int `toml:"protected" comment:"the best species that are never dropped for stagnation, >= 1"`
+	// Representative is the member each species is compared with next
+	// generation.
+	Representative Representative `toml:"representative" comment:"the member a species compares new genomes with next generation: random, champion (its fittest) or closest (the member closest to the last representative)"`
 }
 
 // DefaultSettings returns the NEAT paper's XOR speciation settings, with the
@@ -60,6 +63,8 @@ func (s *Settings) Validate() error {
 		return fmt.Errorf("species: stagnation = %d, want >= 1", s.Stagnation)
 	case s.Protected < 1:
 		return fmt.Errorf("species: protected = %d, want >= 1", s.Protected)
+	case s.Representative >= numRepresentatives:
+		return fmt.Errorf("species: representative = %d, want one of %v", s.Representative, representativeNames)
 	}
 	return nil
 }

@@ -56,8 +56,8 @@ func (set *Set) Match(g *genome.Genome, s *Settings) int {
 // Assign places each genome in the first species whose representative is
 // within the threshold, founding a new species (with a copy of the genome as
 // representative) where none is. Species left empty are removed. Each
-// surviving species then takes a random member as the representative for
-// the next generation, and, when s.Target is set, the threshold moves one
+// surviving species then takes a member as the representative for the
+// next generation, as s.Representative chooses, and, when s.Target is set, the threshold moves one
 // step toward the target number of species.
 //
 // matches, if not nil, holds Match(genomes[i], s) for each genome, computed
@@ -91,7 +91,7 @@ func (set *Set) Assign(genomes []*genome.Genome, s *Settings, gen int, rng *rand
 	}
 	set.Species = slices.DeleteFunc(set.Species, func(sp *Species) bool { return len(sp.Members) == 0 })
 	for _, sp := range set.Species {
-		sp.Rep.CopyFrom(genomes[sp.Members[rng.IntN(len(sp.Members))]])
+		sp.Rep.CopyFrom(genomes[sp.next(genomes, s, rng)])
 	}
 	if s.Target > 0 {
 		switch n := len(set.Species); {
@@ -101,6 +101,31 @@ func (set *Set) Assign(genomes []*genome.Genome, s *Settings, gen int, rng *rand
 			set.Threshold += s.ThresholdStep
 		}
 	}
+}
+
+// next returns the index of the member that becomes sp's representative,
+// as s.Representative chooses (ties to the earlier genome: Members is in
+// genome order here); only RandomRep draws from rng.
+func (sp *Species) next(genomes []*genome.Genome, s *Settings, rng *rand.Rand) int {
+	best := sp.Members[0]
+	switch s.Representative {
+	case ChampionRep:
+		for _, i := range sp.Members[1:] {
+			if genomes[i].Fitness > genomes[best].Fitness {
+				best = i
+			}
+		}
+	case ClosestRep:
+		d := Distance(genomes[best], sp.Rep, s)
+		for _, i := range sp.Members[1:] {
+			if di := Distance(genomes[i], sp.Rep, s); di < d {
+				best, d = i, di
+			}
+		}
+	default:
+		best = sp.Members[rng.IntN(len(sp.Members))]
+	}
+	return best
 }
 
 // Rank sorts each species' members by falling fitness (ties by index) and

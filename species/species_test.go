@@ -473,6 +473,7 @@ func TestSettingsValidate(t *testing.T) {
 		{"negative target", func(s *species.Settings) { s.Target = -1 }, "target_species = -1"},
 		{"zero stagnation", func(s *species.Settings) { s.Stagnation = 0 }, "stagnation = 0"},
 		{"zero protected", func(s *species.Settings) { s.Protected = 0 }, "protected = 0"},
+		{"bad representative", func(s *species.Settings) { s.Representative = 3 }, "representative = 3"},
 	}
 	for _, tt := range tests {
 		s := species.DefaultSettings()
