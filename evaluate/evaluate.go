@@ -56,6 +56,7 @@ type Outcome struct {
 type Pool struct {
 	team        *parallel.Team
 	feedForward bool
+	synchronous bool
 	seed        uint64
 	scratch     []*worker
 	training    Training
@@ -84,6 +85,10 @@ func NewPool(workers int, feedForward bool, seed uint64) *Pool {
 	}
 	return p
 }
+
+// SetSynchronous sets whether the networks the pool compiles are
+// synchronous (network.Network.Synchronous); it needs a recurrent pool.
+func (p *Pool) SetSynchronous(on bool) { p.synchronous = on && !p.feedForward }
 
 // SetTraining sets how supervised tasks are fine-tuned and measured. Until
 // it is called, the pool uses DefaultTraining with learning None.
@@ -167,6 +172,7 @@ func (w *worker) evaluate(p *Pool, gen int, g *genome.Genome, ev Evaluator) (o O
 	if err := w.compiler.Compile(g, p.feedForward, &w.net); err != nil {
 		return fault(err.Error())
 	}
+	w.net.Synchronous = p.synchronous
 	w.src.Seed(p.seed, gen, rngs.Evaluate, g.ID)
 	defer func() {
 		if r := recover(); r != nil {

@@ -330,6 +330,7 @@ func (p *Pool) Phenotype(g *genome.Genome, task tasks.Supervised) (*network.Netw
 	if err := w.compiler.Compile(g, p.feedForward, &w.net); err != nil {
 		return nil, err
 	}
+	w.net.Synchronous = p.synchronous
 	if task == nil || p.training.Learning != Baldwinian || p.training.Steps == 0 {
 		return &w.net, nil
 	}

@@ -127,8 +127,8 @@ func (b *Batch) Activations(j int) []float64 { return b.a[j*b.size : (j+1)*b.siz
 // another size, or x or out have the wrong length.
 func (n *Network) ForwardBatch(b *Batch, x, out []float64) {
 	size := b.size
-	if n.Recurrent {
-		panic("network: ForwardBatch on a recurrent network")
+	if n.Stateful() {
+		panic("network: ForwardBatch on a recurrent or synchronous network")
 	}
 	if b.nodes != len(n.Act) || len(b.GradW) != len(n.W) {
 		panic(fmt.Sprintf("network: batch sized for %d nodes and %d weights, network has %d and %d", b.nodes, len(b.GradW), len(n.Act), len(n.W)))

@@ -28,8 +28,27 @@ type Network struct {
 	// step. Feed-forward networks ignore the state left by earlier calls.
 	Recurrent bool
 
+	// Synchronous makes Forward update every node from the previous step's
+	// values, as the NEAT code activates its networks: only the inputs are
+	// this step's, so each hidden neuron on a path delays its signal by one
+	// step, and a network keeps state even without recurrent connections.
+	// The first Forward after Reset repeats the update until every output
+	// has been reached from the inputs; until a node is reached it stays
+	// at 0. Nodes are still stored in evaluation order (see Check).
+	Synchronous bool
+
 	state []float64
+	// Synchronous only: the values being computed, whether Forward has
+	// run since Reset, and for each node 1 if it has been reached from
+	// the inputs (2 while newly reached within a step), else 0.
+	next    []float64
+	primed  bool
+	reached []uint8
 }
+
+// Stateful reports whether Forward's result depends on earlier calls since
+// the last Reset: the network is recurrent or synchronous.
+func (n *Network) Stateful() bool { return n.Recurrent || n.Synchronous }
 
 // Size returns the number of nodes.
 func (n *Network) Size() int { return len(n.Act) }
@@ -79,8 +98,8 @@ func (n *Network) Check() error {
 	return nil
 }
 
-// Reset clears the state of a recurrent network, as at the start of an
-// episode. It also sizes the state buffer after the slices have changed, so
+// Reset clears the state of a recurrent or synchronous network, as at the
+// start of an episode. It also sizes the state buffer after the slices have changed, so
 // call it after building or recompiling a network.
 func (n *Network) Reset() {
 	size := len(n.Act)
@@ -92,12 +111,27 @@ func (n *Network) Reset() {
 	for j := n.NumInputs; j < n.NumInputs+n.NumBias; j++ {
 		n.state[j] = 1
 	}
+	if !n.Synchronous {
+		return
+	}
+	n.primed = false
+	if cap(n.next) < size {
+		n.next, n.reached = make([]float64, size), make([]uint8, size)
+	}
+	n.next, n.reached = n.next[:size], n.reached[:size]
+	for j := range n.reached {
+		n.reached[j] = 0
+		if j < n.NumInputs+n.NumBias {
+			n.reached[j] = 1
+		}
+	}
 }
 
 // Forward sets the inputs, activates every node once in evaluation order and
 // writes the outputs to out. For a recurrent network this is one time step:
-// backward connections read the values of the previous call. Forward does not
-// allocate once the network has been Reset.
+// backward connections read the values of the previous call. A Synchronous
+// network instead updates every node from the previous call's values (see
+// Synchronous). Forward does not allocate once the network has been Reset.
 //
 // It panics if len(in) != NumInputs or len(out) != len(Outputs).
 func (n *Network) Forward(in, out []float64) {
@@ -107,8 +141,12 @@ func (n *Network) Forward(in, out []float64) {
 	if len(out) != len(n.Outputs) {
 		panic(fmt.Sprintf("network: room for %d outputs, want %d", len(out), len(n.Outputs)))
 	}
-	if len(n.state) != len(n.Act) {
+	if len(n.state) != len(n.Act) || n.Synchronous && len(n.next) != len(n.Act) {
 		n.Reset()
+	}
+	if n.Synchronous {
+		n.forwardSync(in, out)
+		return
 	}
 	s := n.state
 	copy(s, in)
@@ -123,6 +161,73 @@ func (n *Network) Forward(in, out []float64) {
 	for i, o := range n.Outputs {
 		out[i] = s[o]
 	}
+}
+
+// forwardSync is Forward for a Synchronous network.
+func (n *Network) forwardSync(in, out []float64) {
+	copy(n.state, in)
+	if !n.primed {
+		// Like the NEAT code's first activation after a flush: repeat
+		// the update on the same inputs until every output is reached.
+		n.primed = true
+		for n.step() && !n.outputsReached() {
+		}
+	} else {
+		n.step()
+	}
+	for i, o := range n.Outputs {
+		out[i] = n.state[o]
+	}
+}
+
+// step is one synchronous update: every node fed by a node reached before
+// the step is reached too, and every reached node takes its value from the
+// state before the step. It reports whether the reached set grew.
+func (n *Network) step() bool {
+	s, next, reached := n.state, n.next, n.reached
+	start, src, w := n.Start, n.Src, n.W
+	first := n.NumInputs + n.NumBias
+	grew := false
+	for j := first; j < len(s); j++ {
+		if reached[j] == 0 {
+			// Reached now if a source was reached before this step;
+			// otherwise it stays at 0.
+			for c := start[j]; c < start[j+1]; c++ {
+				if reached[src[c]] == 1 {
+					reached[j], grew = 2, true
+					break
+				}
+			}
+			if reached[j] == 0 {
+				next[j] = s[j]
+				continue
+			}
+		}
+		sum := n.Bias[j]
+		for c := start[j]; c < start[j+1]; c++ {
+			sum += w[c] * s[src[c]]
+		}
+		next[j] = n.Act[j].Apply(sum)
+	}
+	copy(s[first:], next[first:])
+	if grew {
+		for j, r := range reached {
+			if r == 2 {
+				reached[j] = 1
+			}
+		}
+	}
+	return grew
+}
+
+// outputsReached reports whether every output node has been computed.
+func (n *Network) outputsReached() bool {
+	for _, o := range n.Outputs {
+		if n.reached[o] != 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // State returns the node values left by the last Forward, indexed like Act.

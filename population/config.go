@@ -22,7 +22,10 @@ type Config struct {
 	Generations    int    `toml:"generations" comment:"the run stops after this many generations, >= 1"`
 	Workers        int    `toml:"workers" comment:"goroutines evaluating genomes; 0 uses GOMAXPROCS; results do not depend on it, >= 0"`
 	FeedForward    bool   `toml:"feed_forward" comment:"true forbids cycles; false allows recurrent connections"`
-	StopOnSolve    bool   `toml:"stop_on_solve" comment:"stop at the first generation with a genome that solves the task"`
+	// Synchronous updates every neuron from the previous step's values,
+	// as the NEAT code activates its networks (network.Network.Synchronous).
+	Synchronous bool `toml:"synchronous" comment:"recurrent runs of tasks that step a network through time (the pole tasks): every neuron reads the previous step's values, as the NEAT code activates networks, so each hidden neuron delays its signal a step; false: one sweep in evaluation order, only backward connections read the previous step"`
+	StopOnSolve bool `toml:"stop_on_solve" comment:"stop at the first generation with a genome that solves the task"`
 
 	// ChampionTest chooses which genome takes the champion test of a task
 	// that has one (tasks.ChampionTester: pole balancing) each generation.
@@ -333,6 +336,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := network.ParseActivation(c.Genome.OutputAct.String()); err != nil {
 		return fmt.Errorf("population: genome.output_activation: %v", err)
+	}
+	if c.Synchronous && c.FeedForward {
+		return fmt.Errorf("population: synchronous = true needs feed_forward = false (a synchronous network keeps state from step to step)")
 	}
 	if c.ChampionTest >= numChampionPicks {
 		return fmt.Errorf("population: champion_test = %d, want fittest or species", c.ChampionTest)

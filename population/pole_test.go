@@ -4,8 +4,10 @@ import (
 	"context"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/network"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/species"
@@ -16,35 +18,69 @@ import (
 // evaluations differ wildly in length, with one and two workers: every
 // generation's statistics, champion tests included, and every genome must
 // agree.
+//
+// It does so with both network updates, sequential and synchronous, and
+// checks that the synchronous one changes the run.
 func TestDoublePoleNVIndependentOfWorkers(t *testing.T) {
 	task := tasks.NewPole(tasks.DoublePoleNV)
-	cfg := population.DefaultConfig()
-	cfg.ApplyTask(task.Info())
-	cfg.Seed = 3
-	cfg.PopulationSize = 150
-	cfg.Generations = 12
-	cfg.StopOnSolve = false
-	cfg.Workers = 1
-	want, p1 := runTask(t, cfg, task)
-	cfg.Workers = 2
-	got, p2 := runTask(t, cfg, task)
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("stats with 2 workers differ from 1 worker")
-	}
-	if !reflect.DeepEqual(p1.Genomes(), p2.Genomes()) || !reflect.DeepEqual(p1.Best(), p2.Best()) {
-		t.Fatalf("genomes with 2 workers differ from 1 worker")
-	}
-	if cfg.FeedForward {
-		t.Errorf("double-pole-nv ran feed-forward; it needs recurrent networks")
-	}
-	tested := 0
-	for _, st := range want {
-		if st.ChampionSteps > 0 {
-			tested++
+	var runs [2][]population.Stats
+	for k, sync := range []bool{false, true} {
+		cfg := population.DefaultConfig()
+		cfg.ApplyTask(task.Info())
+		cfg.Seed = 3
+		cfg.PopulationSize = 150
+		cfg.Generations = 12
+		cfg.StopOnSolve = false
+		cfg.Synchronous = sync
+		cfg.Workers = 1
+		want, p1 := runTask(t, cfg, task)
+		cfg.Workers = 2
+		got, p2 := runTask(t, cfg, task)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("synchronous %v: stats with 2 workers differ from 1 worker", sync)
 		}
+		if !reflect.DeepEqual(p1.Genomes(), p2.Genomes()) || !reflect.DeepEqual(p1.Best(), p2.Best()) {
+			t.Fatalf("synchronous %v: genomes with 2 workers differ from 1 worker", sync)
+		}
+		if cfg.FeedForward {
+			t.Errorf("double-pole-nv ran feed-forward; it needs recurrent networks")
+		}
+		tested := 0
+		for _, st := range want {
+			if st.ChampionSteps > 0 {
+				tested++
+			}
+		}
+		if tested != len(want) {
+			t.Errorf("synchronous %v: %d of %d generations report a champion test", sync, tested, len(want))
+		}
+		runs[k] = want
 	}
-	if tested != len(want) {
-		t.Errorf("%d of %d generations report a champion test", tested, len(want))
+	// Generation 0 has no hidden neurons, where the two updates agree;
+	// later ones must not.
+	if reflect.DeepEqual(untimed(runs[0]), untimed(runs[1])) {
+		t.Errorf("the run is the same with synchronous networks; the setting had no effect")
+	}
+}
+
+// TestSynchronousNeedsSteppedTask checks that synchronous networks are
+// refused for tasks that do not step a network through time: a supervised
+// task, which scores networks in batches, and XOR, which resets the
+// network for each case.
+func TestSynchronousNeedsSteppedTask(t *testing.T) {
+	for _, name := range []string{"circle", "xor"} {
+		task, err := tasks.New(name, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := population.DefaultConfig()
+		cfg.ApplyTask(task.Info())
+		cfg.FeedForward, cfg.Synchronous = false, true
+		cfg.Training.Learning = evaluate.None
+		_, err = population.New(cfg, task)
+		if want := `synchronous = true is for tasks that step a network through time (such as the pole tasks), not "` + name + `"`; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: New = %v; want an error containing %q", name, err, want)
+		}
 	}
 }
 

@@ -87,6 +87,10 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 		p.stream = s
 		_, supervised = s.At(0).(tasks.Supervised)
 	}
+	if cfg.Synchronous && !info.Stepped {
+		return nil, fmt.Errorf("population: synchronous = true is for tasks that step a network through time (such as the pole tasks), not %q", info.Name)
+	}
+	p.pool.SetSynchronous(cfg.Synchronous)
 	strategy, learning := cfg.Resolve(supervised)
 	p.strategy = strategy
 	training := cfg.Training

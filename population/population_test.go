@@ -112,6 +112,7 @@ func TestConfigValidateNamesField(t *testing.T) {
 		{func(c *population.Config) { c.Species.Threshold = -1 }, "threshold = -1"},
 		{func(c *population.Config) { c.Data.Target = "labels" }, `data.target = "labels"`},
 		{func(c *population.Config) { c.Data.TestFraction = 1 }, "data.test_fraction = 1"},
+		{func(c *population.Config) { c.Synchronous = true }, "synchronous = true needs feed_forward = false"},
 	}
 	for _, tt := range tests {
 		cfg := population.DefaultConfig()

@@ -669,7 +669,7 @@ func TestPoleInfo(t *testing.T) {
 			Name: c.name, Description: Describe(c.name),
 			Inputs: c.inputs, Outputs: 1, Bias: false,
 			OutputAct: network.Sigmoid, FeedForward: c.ff,
-			MaxFitness: c.max, Metric: "steps",
+			MaxFitness: c.max, Metric: "steps", Stepped: true,
 		}
 		if got := NewPole(c.kind).Info(); got != want || got.Description == "" {
 			t.Errorf("%s: Info() = %+v; want %+v with a description", c.kind, got, want)

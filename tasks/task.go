@@ -28,6 +28,11 @@ type Info struct {
 	// Supervised marks a task that implements Supervised, so that settings
 	// can be chosen for it before the task itself is at hand.
 	Supervised bool
+	// Stepped marks a task that steps each network through time, one
+	// Forward per time step from a Reset (a control task), where a
+	// synchronous network's one-step delays have a meaning
+	// (network.Network.Synchronous).
+	Stepped bool
 }
 
 // Result is one evaluation's outcome.

@@ -40,7 +40,7 @@ func (XOR) Evaluate(net *network.Network, _ *rand.Rand) Result {
 	var out [1]float64
 	sum, correct := 0.0, 0
 	for _, c := range xorCases {
-		if net.Recurrent {
+		if net.Stateful() {
 			net.Reset() // each case starts from rest
 		}
 		net.Forward(c.in[:], out[:])
