@@ -116,11 +116,7 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 		size = 1 // replaced below by the fixed network
 	}
 	for id := range size {
-		p.rng.Seed(cfg.Seed, 0, rngs.Init, id)
-		g := genome.New(id, p.layout, p.tracker, cfg.Genome.Connected, func() float64 {
-			return max(-cfg.Mutate.WeightMax, min(cfg.Mutate.WeightMax, rng.NormFloat64()*cfg.Mutate.WeightInit))
-		})
-		p.genomes = append(p.genomes, g)
+		p.genomes = append(p.genomes, p.fresh(0, id, id))
 		p.spare = append(p.spare, &genome.Genome{})
 		p.streams = append(p.streams, rngs.NewSource(cfg.Seed, 0, rngs.Reproduce, id))
 	}
@@ -134,6 +130,46 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 	p.outcomes = make([]evaluate.Outcome, len(p.genomes))
 	p.matches = make([]int, len(p.genomes))
 	return p, nil
+}
+
+// fresh returns genome i of generation gen's initial population, numbered
+// id: the task's inputs and outputs, connected as cfg.Genome says, with
+// weights drawn from (seed, gen, Init, i). Generation 0 is the run's first;
+// a restart begins another (see restart).
+func (p *Population) fresh(gen, i, id int) *genome.Genome {
+	cfg := &p.cfg
+	p.rng.Seed(cfg.Seed, gen, rngs.Init, i)
+	rng := p.rng.Rand
+	g := genome.New(id, p.layout, p.tracker, cfg.Genome.Connected, func() float64 {
+		return max(-cfg.Mutate.WeightMax, min(cfg.Mutate.WeightMax, rng.NormFloat64()*cfg.Mutate.WeightInit))
+	})
+	g.Born = gen
+	return g
+}
+
+// restartDue reports whether generation next begins the run again from a
+// fresh population: cfg.RestartAfter is set, next is a multiple of it, and
+// no generation before next has solved the task. It depends only on the
+// state, so a resumed run restarts where the uninterrupted one does.
+// Streams (whose phases continue) and the fixed-network baselines never
+// restart.
+func (p *Population) restartDue(next int) bool {
+	n := p.cfg.RestartAfter
+	return n > 0 && next%n == 0 && p.solvedGen < 0 && !p.strategy.Baseline() && p.stream == nil
+}
+
+// restart replaces the population with a fresh one for generation next:
+// new genomes as at the start of the run but with weights of their own,
+// and no species. The innovation tracker, the genome numbering, the
+// evaluation count and the run's best genome carry on.
+func (p *Population) restart(next int) {
+	p.tracker.NextGeneration()
+	for i := range p.genomes {
+		p.genomes[i] = p.fresh(next, i, p.nextID+i)
+	}
+	p.nextID += len(p.genomes)
+	p.species = species.NewSet(&p.cfg.Species)
+	p.dropins, p.apoptoses = 0, 0
 }
 
 // baselineGenome returns the fixed network of the backprop and cbp
@@ -314,7 +350,10 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 	p.times = StepTimes{}
 	if p.evaluated {
 		t := time.Now()
-		if !p.strategy.Baseline() {
+		switch {
+		case p.restartDue(p.gen + 1):
+			p.restart(p.gen + 1)
+		case !p.strategy.Baseline():
 			p.reproduce()
 		}
 		p.times.Reproduce = time.Since(t)
@@ -377,6 +416,15 @@ func (p *Population) controlled() bool {
 // the solver.
 func (p *Population) stats() Stats {
 	st := Stats{Generation: p.gen, Species: len(p.species.Species), Threshold: p.species.Threshold, Evaluations: p.evaluations}
+	if n := p.cfg.RestartAfter; n > 0 && !p.strategy.Baseline() && p.stream == nil {
+		// Restarts happen at the multiples of n up to the first solve.
+		last := p.gen
+		if p.solvedGen >= 0 {
+			last = min(last, p.solvedGen)
+		}
+		st.Restarts = last / n
+		st.Restarted = p.gen > 0 && p.gen%n == 0 && (p.solvedGen < 0 || p.solvedGen >= p.gen)
+	}
 	st.SpeciesSizes = make([][2]int, len(p.species.Species))
 	for i, sp := range p.species.Species {
 		st.SpeciesSizes[i] = [2]int{sp.ID, len(sp.Members)}

@@ -148,3 +148,63 @@ func TestRestoreWithController(t *testing.T) {
 		t.Errorf("the controller changed nothing over 40 generations")
 	}
 }
+
+// TestRestart runs double-pole-nv, too small to solve it, restarting every
+// 3 generations: each restart brings a fresh population (no hidden
+// neurons, new IDs, born that generation, no species carried over) while
+// the evaluations go on counting, and a run restored from any generation
+// restarts where the uninterrupted one does.
+func TestRestart(t *testing.T) {
+	task := tasks.NewPole(tasks.DoublePoleNV)
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(task.Info())
+	cfg.Seed, cfg.PopulationSize, cfg.Generations, cfg.RestartAfter = 5, 40, 8, 3
+	cfg.Mutate.Dropin = 0.5 // so that hidden neurons appear between restarts
+	whole, err := population.New(cfg, task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := []*population.State{}
+	for len(whole.History()) < cfg.Generations {
+		st, err := whole.Step(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Solved {
+			t.Fatalf("generation %d solved; the test needs an unsolved run", st.Generation)
+		}
+		states = append(states, whole.State())
+		fresh := st.Generation%3 == 0
+		if st.Restarted != (fresh && st.Generation > 0) || st.Restarts != st.Generation/3 {
+			t.Errorf("generation %d: restarted %v, restarts %d; want %v, %d", st.Generation, st.Restarted, st.Restarts, fresh && st.Generation > 0, st.Generation/3)
+		}
+		if st.Evaluations != (st.Generation+1)*cfg.PopulationSize {
+			t.Errorf("generation %d: %d evaluations; want %d", st.Generation, st.Evaluations, (st.Generation+1)*cfg.PopulationSize)
+		}
+		hidden := 0
+		for _, g := range whole.Genomes() {
+			if fresh && (g.Born != st.Generation || g.ID < st.Generation*cfg.PopulationSize || len(g.Conns) != 4) {
+				t.Fatalf("generation %d: genome %d (born %d, %d connections) is not fresh", st.Generation, g.ID, g.Born, len(g.Conns))
+			}
+			hidden += len(g.Nodes) - 5
+		}
+		if !fresh && hidden == 0 {
+			t.Errorf("generation %d: no hidden neurons; the restart test needs some", st.Generation)
+		}
+	}
+	if whole.History()[3].MeanHidden != 0 || whole.History()[2].MeanHidden == 0 {
+		t.Errorf("mean hidden neurons %v at generation 2 and %v at 3; want > 0 and 0", whole.History()[2].MeanHidden, whole.History()[3].MeanHidden)
+	}
+	want := whole.State()
+	for cut, s := range states[:len(states)-1] {
+		resumed, err := population.Restore(s, task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runTo(t, resumed, cfg.Generations)
+		got := resumed.State()
+		if !reflect.DeepEqual(untimed(got.History), untimed(want.History)) || !reflect.DeepEqual(got.Genomes, want.Genomes) {
+			t.Errorf("resumed after generation %d: the run differs from the uninterrupted one", cut)
+		}
+	}
+}

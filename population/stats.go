@@ -37,6 +37,11 @@ type Stats struct {
 	ChampionSteps  int `json:"champion_steps,omitempty"`
 	Generalization int `json:"generalization,omitempty"`
 	Evaluations    int `json:"evaluations"` // cumulative
+	// Restarts counts the times the run has started again from a fresh
+	// population (Config.RestartAfter) up to this generation, and
+	// Restarted is set on the first generation of each fresh start.
+	Restarts  int  `json:"restarts,omitempty"`
+	Restarted bool `json:"restarted,omitempty"`
 
 	// For supervised tasks: the best genome so far measured on the test
 	// split, for reporting only (selection never sees the test split).
@@ -83,6 +88,9 @@ func (p Printer) Record(s Stats) error {
 	solved := ""
 	if s.Solved {
 		solved = "  solved"
+	}
+	if s.Restarted {
+		solved += "  restarted"
 	}
 	_, err := fmt.Fprintf(p.W, "gen %4d  best %10.4f  mean %10.4f  species %3d  hidden %5.2f  conns %6.2f  evals/s %9.0f%s\n",
 		s.Generation, s.BestFitness, s.MeanFitness, s.Species, s.MeanHidden, s.MeanConns, s.EvalsPerSec, solved)
