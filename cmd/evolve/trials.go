@@ -27,6 +27,7 @@ type trial struct {
 	// the champion test (pole balancing), or -1 where there is none.
 	generalization int
 	starts         int // the generalization test's number of starts
+	restarts       int // fresh starts of the population (restart_after) before the run ended
 
 	// Supervised tasks: the best genome at the end, measured on the test
 	// split, and the first generation whose best genome reached the target
@@ -163,6 +164,9 @@ func runTrial(ctx context.Context, cfg population.Config, seed uint64, target fl
 		return trial{}, fmt.Errorf("seed %d: %w", seed, err)
 	}
 	t := trial{seed: seed, reached: -1, generations: len(p.History()), generalization: -1}
+	if h := p.History(); len(h) > 0 {
+		t.restarts = h[len(h)-1].Restarts
+	}
 	if sup, ok := task.(tasks.Supervised); ok {
 		t.supervised, t.classify = true, sup.Classes() > 0
 		r, _ := p.TestScore(p.Best())
@@ -198,6 +202,7 @@ type trialStats struct {
 	generalized                int
 	meanGeneralization         float64
 	starts                     int
+	restartedSolved            int      // solved runs that solved after a restart
 	unsolved                   []uint64 // seeds of the runs that were not solved
 	hasSD, hasEvaluationsStats bool
 }
@@ -213,6 +218,9 @@ func summarizeTrials(results []trial) trialStats {
 			continue
 		}
 		st.solved++
+		if t.restarts > 0 {
+			st.restartedSolved++
+		}
 		evals = append(evals, float64(t.evaluations))
 		st.worst = max(st.worst, t.evaluations)
 		st.meanHidden += float64(t.hidden)
@@ -280,6 +288,9 @@ func printTrials(w io.Writer, cfg population.Config, results []trial, target flo
 		row("enabled connections", "mean %.2f (of the solutions)", st.meanConns)
 		if st.generalized > 0 {
 			row("generalization", "mean %.1f of %d starts (of %d solutions)", st.meanGeneralization, st.starts, st.generalized)
+		}
+		if cfg.RestartAfter > 0 {
+			row("restarts", "every %d generations unsolved; %d of the solved runs solved after one", cfg.RestartAfter, st.restartedSolved)
 		}
 	} else {
 		row("evaluations to solve", "-")

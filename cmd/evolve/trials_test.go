@@ -43,17 +43,21 @@ func TestSummarizeTrials(t *testing.T) {
 		{seed: 2, solved: false, generalization: -1},
 		{seed: 3, solved: true, evaluations: 100, hidden: 2, conns: 6, generalization: -1},
 		{seed: 4, solved: true, evaluations: 200, hidden: 3, conns: 7, generalization: 0, starts: 625},
-		{seed: 5, solved: true, evaluations: 1000, hidden: 2, conns: 10, generalization: 250, starts: 625},
+		{seed: 5, solved: true, evaluations: 1000, hidden: 2, conns: 10, generalization: 250, starts: 625, restarts: 1},
+		{seed: 6, solved: false, generalization: -1, restarts: 3},
 	}
 	st := summarizeTrials(results)
+	if st.restartedSolved != 1 {
+		t.Errorf("%d solved runs solved after a restart; want 1", st.restartedSolved)
+	}
 	const tol = 1e-9
 	// Evaluations 100, 200, 300, 1000: mean 400, sample variance
 	// (300² + 200² + 100² + 600²)/3 = 500000/3.
 	if st.generalized != 3 || st.meanGeneralization != 550.0/3 || st.starts != 625 {
 		t.Errorf("generalization: %d solutions, mean %v of %d; want 3, %v of 625", st.generalized, st.meanGeneralization, st.starts, 550.0/3)
 	}
-	if st.solved != 4 || st.worst != 1000 || !slices.Equal(st.unsolved, []uint64{2}) {
-		t.Errorf("solved %d, worst %d, unsolved %v; want 4, 1000, [2]", st.solved, st.worst, st.unsolved)
+	if st.solved != 4 || st.worst != 1000 || !slices.Equal(st.unsolved, []uint64{2, 6}) {
+		t.Errorf("solved %d, worst %d, unsolved %v; want 4, 1000, [2 6]", st.solved, st.worst, st.unsolved)
 	}
 	for _, c := range []struct {
 		name      string
