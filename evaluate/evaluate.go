@@ -169,10 +169,10 @@ func (p *Pool) Evaluate(ctx context.Context, gen int, genomes []*genome.Genome, 
 }
 
 func (w *worker) evaluate(p *Pool, gen int, g *genome.Genome, ev Evaluator) (o Outcome) {
+	w.net.Synchronous = p.synchronous // before Compile, whose Reset sizes its buffers
 	if err := w.compiler.Compile(g, p.feedForward, &w.net); err != nil {
 		return fault(err.Error())
 	}
-	w.net.Synchronous = p.synchronous
 	w.src.Seed(p.seed, gen, rngs.Evaluate, g.ID)
 	defer func() {
 		if r := recover(); r != nil {

@@ -327,10 +327,10 @@ func zeroed(s []float64, n int) []float64 {
 // that is not supervised) gives g compiled.
 func (p *Pool) Phenotype(g *genome.Genome, task tasks.Supervised) (*network.Network, error) {
 	w := &worker{src: rngs.NewSource(p.seed, 0, rngs.Evaluate, g.ID)}
+	w.net.Synchronous = p.synchronous // before Compile, whose Reset sizes its buffers
 	if err := w.compiler.Compile(g, p.feedForward, &w.net); err != nil {
 		return nil, err
 	}
-	w.net.Synchronous = p.synchronous
 	if task == nil || p.training.Learning != Baldwinian || p.training.Steps == 0 {
 		return &w.net, nil
 	}
