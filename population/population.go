@@ -160,15 +160,17 @@ func (p *Population) restartDue(next int) bool {
 
 // restart replaces the population with a fresh one for generation next:
 // new genomes as at the start of the run but with weights of their own,
-// and no species. The innovation tracker, the genome numbering, the
-// evaluation count and the run's best genome carry on.
+// and no species. The innovation tracker, the genome and species
+// numbering, the evaluation count and the run's best genome carry on.
 func (p *Population) restart(next int) {
 	p.tracker.NextGeneration()
 	for i := range p.genomes {
 		p.genomes[i] = p.fresh(next, i, p.nextID+i)
 	}
 	p.nextID += len(p.genomes)
+	ids := p.species.NextID // species numbers stay unique within the run
 	p.species = species.NewSet(&p.cfg.Species)
+	p.species.NextID = ids
 	p.dropins, p.apoptoses = 0, 0
 }
 

@@ -175,6 +175,15 @@ func TestRestart(t *testing.T) {
 		}
 		states = append(states, whole.State())
 		fresh := st.Generation%3 == 0
+		if fresh && st.Generation > 0 {
+			prev := whole.History()[st.Generation-1].SpeciesSizes
+			last := prev[len(prev)-1][0] // species IDs only grow
+			for _, sp := range st.SpeciesSizes {
+				if sp[0] <= last {
+					t.Errorf("generation %d: species %d carried over a restart", st.Generation, sp[0])
+				}
+			}
+		}
 		if st.Restarted != (fresh && st.Generation > 0) || st.Restarts != st.Generation/3 {
 			t.Errorf("generation %d: restarted %v, restarts %d; want %v, %d", st.Generation, st.Restarted, st.Restarts, fresh && st.Generation > 0, st.Generation/3)
 		}
