@@ -113,6 +113,7 @@ func TestConfigValidateNamesField(t *testing.T) {
 		{func(c *population.Config) { c.Data.Target = "labels" }, `data.target = "labels"`},
 		{func(c *population.Config) { c.Data.TestFraction = 1 }, "data.test_fraction = 1"},
 		{func(c *population.Config) { c.Synchronous = true }, "synchronous = true needs feed_forward = false"},
+		{func(c *population.Config) { c.RestartAfter = -1 }, "restart_after = -1, want >= 0"},
 	}
 	for _, tt := range tests {
 		cfg := population.DefaultConfig()
