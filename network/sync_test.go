@@ -153,3 +153,16 @@ func TestSynchronousAllocs(t *testing.T) {
 		t.Errorf("Reset and Forward allocate %v times; want 0", a)
 	}
 }
+
+// BenchmarkForwardSynchronous is BenchmarkForward's recurrent network
+// stepped synchronously, to compare with its sequential time.
+func BenchmarkForwardSynchronous(b *testing.B) {
+	bn := benchNetworks[len(benchNetworks)-1]
+	net, in, out := compiled(b, bn.build, bn.feedForward)
+	net.Synchronous = true
+	net.Reset()
+	b.ReportAllocs()
+	for b.Loop() {
+		net.Forward(in, out)
+	}
+}
