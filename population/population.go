@@ -147,15 +147,22 @@ func (p *Population) fresh(gen, i, id int) *genome.Genome {
 	return g
 }
 
-// restartDue reports whether generation next begins the run again from a
-// fresh population: cfg.RestartAfter is set, next is a multiple of it, and
-// no generation before next has solved the task. It depends only on the
-// state, so a resumed run restarts where the uninterrupted one does.
-// Streams (whose phases continue) and the fixed-network baselines never
-// restart.
-func (p *Population) restartDue(next int) bool {
-	n := p.cfg.RestartAfter
-	return n > 0 && next%n == 0 && p.solvedGen < 0 && !p.strategy.Baseline() && p.stream == nil
+// restartEvery returns cfg.RestartAfter, or 0 for streams (whose phases
+// continue) and the fixed-network baselines, which never restart.
+func (p *Population) restartEvery() int {
+	if p.strategy.Baseline() || p.stream != nil {
+		return 0
+	}
+	return p.cfg.RestartAfter
+}
+
+// freshStart reports whether generation gen begins the run again from a
+// fresh population: gen is a positive multiple of restartEvery and no
+// generation before it solved the task. It depends only on the state, so
+// a resumed run restarts where the uninterrupted one does.
+func (p *Population) freshStart(gen int) bool {
+	n := p.restartEvery()
+	return n > 0 && gen > 0 && gen%n == 0 && (p.solvedGen < 0 || p.solvedGen >= gen)
 }
 
 // restart replaces the population with a fresh one for generation next:
@@ -353,7 +360,7 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 	if p.evaluated {
 		t := time.Now()
 		switch {
-		case p.restartDue(p.gen + 1):
+		case p.freshStart(p.gen + 1):
 			p.restart(p.gen + 1)
 		case !p.strategy.Baseline():
 			p.reproduce()
@@ -418,14 +425,13 @@ func (p *Population) controlled() bool {
 // the solver.
 func (p *Population) stats() Stats {
 	st := Stats{Generation: p.gen, Species: len(p.species.Species), Threshold: p.species.Threshold, Evaluations: p.evaluations}
-	if n := p.cfg.RestartAfter; n > 0 && !p.strategy.Baseline() && p.stream == nil {
+	if n := p.restartEvery(); n > 0 {
 		// Restarts happen at the multiples of n up to the first solve.
 		last := p.gen
 		if p.solvedGen >= 0 {
 			last = min(last, p.solvedGen)
 		}
-		st.Restarts = last / n
-		st.Restarted = p.gen > 0 && p.gen%n == 0 && (p.solvedGen < 0 || p.solvedGen >= p.gen)
+		st.Restarts, st.Restarted = last/n, p.freshStart(p.gen)
 	}
 	st.SpeciesSizes = make([][2]int, len(p.species.Species))
 	for i, sp := range p.species.Species {

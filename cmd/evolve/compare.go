@@ -60,14 +60,7 @@ func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	case "json":
 		err = t.writeJSON(&b, object{}, t.name)
 	}
-	if err == nil {
-		_, err = stdout.Write(b.Bytes())
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "evolve compare: %v\n", err)
-		return exitFailure
-	}
-	return exitOK
+	return emit("compare", b.Bytes(), err, stdout, stderr)
 }
 
 // readReport reads the continual.json of the run directory arg, or the

@@ -96,14 +96,7 @@ func inspectCmd(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	case "json":
 		err = t.writeJSON(&b, describe(s, file), t.name)
 	}
-	if err == nil {
-		_, err = stdout.Write(b.Bytes())
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "evolve inspect: %v\n", err)
-		return exitFailure
-	}
-	return exitOK
+	return emit("inspect", b.Bytes(), err, stdout, stderr)
 }
 
 // inspectContinual prints the results of the continual run in dir (or in
@@ -153,14 +146,7 @@ func inspectContinual(dir, format string, stdout, stderr io.Writer) int {
 			b.Write(append(out, '\n'))
 		}
 	}
-	if err == nil {
-		_, err = stdout.Write(b.Bytes())
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "evolve inspect: %v\n", err)
-		return exitFailure
-	}
-	return exitOK
+	return emit("inspect", b.Bytes(), err, stdout, stderr)
 }
 
 // continualSummaryTable is the one-row table of a continual run's

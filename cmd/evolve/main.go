@@ -207,3 +207,18 @@ func noPositional(name string, positional []string, stderr io.Writer) bool {
 	fmt.Fprintf(stderr, "evolve %s: unexpected argument %q (this command takes only flags; see evolve %s -h)\n", name, positional[0], name)
 	return false
 }
+
+// emit ends a command that builds its output in memory: on success it
+// writes out to stdout, so a failure halfway prints nothing partial; an
+// error from building or writing goes to stderr, prefixed with the
+// command's name, with exit status exitFailure.
+func emit(cmd string, out []byte, err error, stdout, stderr io.Writer) int {
+	if err == nil {
+		_, err = stdout.Write(out)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "evolve %s: %v\n", cmd, err)
+		return exitFailure
+	}
+	return exitOK
+}

@@ -71,14 +71,7 @@ func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		j, err = json.MarshalIndent(g, "", "  ")
 		b.Write(append(j, '\n'))
 	}
-	if err == nil {
-		_, err = stdout.Write(b.Bytes())
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "evolve show: %v\n", err)
-		return exitFailure
-	}
-	return exitOK
+	return emit("show", b.Bytes(), err, stdout, stderr)
 }
 
 // findGenome returns the genome of s with the given ID and its role: one
