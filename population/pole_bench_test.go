@@ -2,8 +2,10 @@ package population_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
+	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
 )
@@ -31,7 +33,8 @@ func BenchmarkDoublePoleNVGeneration(b *testing.B) {
 
 // benchPoleGeneration runs seed 1 of the pole task until ready says so,
 // then times restoring that state and stepping one generation, and
-// reports the simulated decisions per second.
+// reports the simulated decisions per second and the generation's
+// ceiling (see ceiling).
 func benchPoleGeneration(b *testing.B, kind tasks.PoleKind, ready func(population.Stats) bool) {
 	task := tasks.NewPole(kind)
 	cfg := population.DefaultConfig()
@@ -51,6 +54,15 @@ func benchPoleGeneration(b *testing.B, kind tasks.PoleKind, ready func(populatio
 			break
 		}
 	}
+	q, err := population.Restore(p.State(), task)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := q.Step(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	limit := ceiling(b, task, q, st)
 	b.ReportAllocs()
 	var decisions float64
 	for b.Loop() {
@@ -72,4 +84,38 @@ func benchPoleGeneration(b *testing.B, kind tasks.PoleKind, ready func(populatio
 	}
 	b.ReportMetric(float64(p.Generation()+1), "generation")
 	b.ReportMetric(decisions/b.Elapsed().Seconds(), "decisions/s")
+	b.ReportMetric(limit, "ceiling")
+}
+
+// ceiling returns the simulated decisions of generation st, just stepped
+// by q, over those of its longest serial chain: the most that any number
+// of workers could speed up its episodes, by Amdahl's law (breeding and
+// speciation aside). Each episode is one serial chain. The generalization
+// episodes of the champion test wait for the evaluation; on
+// double-pole-nv the test's 100,000-step episode does too, and the
+// generalization episodes run beside it.
+func ceiling(b *testing.B, task *tasks.Pole, q *population.Population, st population.Stats) float64 {
+	var total, longest float64
+	for _, o := range q.State().Outcomes {
+		total += o.Metric
+		longest = max(longest, o.Metric)
+	}
+	var chain, widest float64 // the test's long episode; its longest generalization episode
+	if task.Info().Name == tasks.DoublePoleNV.String() {
+		chain = float64(st.ChampionSteps)
+		total += chain
+	}
+	if st.Generalization >= 0 {
+		i := slices.IndexFunc(q.Genomes(), func(g *genome.Genome) bool { return g.ID == st.ChampionID })
+		net, err := genome.Compile(q.Genomes()[i], q.Config().FeedForward)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for s := range 625 {
+			d := float64(task.Balance(net, tasks.GeneralizationStart(s), 1000))
+			total += d
+			widest = max(widest, d)
+		}
+	}
+	return total / (longest + max(chain, widest))
 }

@@ -284,8 +284,10 @@ func (p *Population) championTest(g *genome.Genome, evaluated tasks.Result) (c t
 		n, _ := p.pool.Phenotype(g, nil) // g compiled once already
 		nets = append(nets, n)
 	}
+	// One episode at a time: the first may be the 100,000-step one, which
+	// must not hold up the episodes claimed with it.
 	return pt.TestChampionParallel(nets, evaluated, func(n int, fn func(w, i int)) {
-		p.pool.ForWorkers(n, 8, func(w, lo, hi int) {
+		p.pool.ForWorkers(n, 1, func(w, lo, hi int) {
 			for i := lo; i < hi; i++ {
 				fn(w, i)
 			}

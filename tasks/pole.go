@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 
 	"github.com/neuroplast/neuroplast/network"
 )
@@ -517,19 +518,27 @@ func (t *Pole) Generalization(net *network.Network) int {
 // test: each of x, xdot, theta1 and theta1dot at 5 levels.
 const poleGeneralizationStarts = 625
 
-// generalizes reports whether net balances generalization start i, in
-// [0, 625): the levels of x, xdot, theta1 and theta1dot are the base-5
-// digits of i, most significant first.
-func (t *Pole) generalizes(net *network.Network, i int) bool {
+// GeneralizationStart returns start i, in [0, 625), of the generalization
+// test: the levels of x, xdot, theta1 and theta1dot are the base-5 digits
+// of i, most significant first, and pole 2 is upright and at rest. It
+// panics if i is out of range.
+func GeneralizationStart(i int) PoleState {
+	if i < 0 || i >= poleGeneralizationStarts {
+		panic(fmt.Sprintf("tasks: generalization start %d; want [0, %d)", i, poleGeneralizationStarts))
+	}
 	lv := poleGeneralizationLevels
 	a, b, c, d := lv[i/125], lv[i/25%5], lv[i/5%5], lv[i%5]
-	s := PoleState{
+	return PoleState{
 		X:        4.32*a - 2.16,
 		XDot:     2.70*b - 1.35,
 		Theta:    [2]float64{0.12566304*c - 0.06283152, 0},
 		ThetaDot: [2]float64{0.30019504*d - 0.15009752, 0},
 	}
-	return t.Balance(net, s, gruauSteps) == gruauSteps
+}
+
+// generalizes reports whether net balances generalization start i.
+func (t *Pole) generalizes(net *network.Network, i int) bool {
+	return t.Balance(net, GeneralizationStart(i), gruauSteps) == gruauSteps
 }
 
 // TestChampion implements ChampionTester: the champion must balance
@@ -546,23 +555,45 @@ func (t *Pole) TestChampion(net *network.Network, evaluated Result) ChampionTest
 }
 
 // TestChampionParallel implements ParallelChampionTester: TestChampion
-// with the 625 episodes of the generalization test spread over forEach's
-// goroutines, each on its own copy of the network. The 100,000-step
-// episode, one long chain of states, runs on nets[0], unless evaluated
-// says how long it lasts: with velocities, Evaluate is that very episode
-// (Metric the steps balanced), so a positive Metric is taken as it is.
+// with its episodes spread over forEach's goroutines, each on its own copy
+// of the network. The 100,000-step episode is one long chain of states,
+// the longest serial stretch of a generation, so the 625 generalization
+// episodes run beside it rather than after it, and their results are
+// thrown away if it fails; once it has failed, starts not yet begun are
+// skipped. The outcome is TestChampion's whatever the goroutines. When
+// evaluated says how long the episode lasts (with velocities, Evaluate is
+// that very episode, Metric the steps balanced, so a positive Metric is
+// taken as it is), only the generalization episodes run.
 func (t *Pole) TestChampionParallel(nets []*network.Network, evaluated Result, forEach func(n int, fn func(w, i int))) ChampionTest {
 	ct := ChampionTest{Generalization: -1, Starts: poleGeneralizationStarts}
-	if t.kind != DoublePoleNV && evaluated.Metric > 0 {
+	known := t.kind != DoublePoleNV && evaluated.Metric > 0
+	if known {
 		ct.Steps = int(evaluated.Metric)
-	} else {
-		ct.Steps = t.Balance(nets[0], StandardStart(), PoleSolvedSteps)
+		if ct.Steps < PoleSolvedSteps {
+			return ct
+		}
 	}
+	// Episode 0 is the long one, unless known; episode first+i is
+	// generalization start i.
+	first := 1
+	if known {
+		first = 0
+	}
+	var ok [poleGeneralizationStarts]bool
+	var failed atomic.Bool
+	forEach(first+len(ok), func(w, i int) {
+		if i < first {
+			ct.Steps = t.Balance(nets[w], StandardStart(), PoleSolvedSteps)
+			failed.Store(ct.Steps < PoleSolvedSteps)
+			return
+		}
+		if !failed.Load() {
+			ok[i-first] = t.generalizes(nets[w], i-first)
+		}
+	})
 	if ct.Steps < PoleSolvedSteps {
 		return ct
 	}
-	var ok [poleGeneralizationStarts]bool
-	forEach(len(ok), func(w, i int) { ok[i] = t.generalizes(nets[w], i) })
 	ct.Generalization = 0
 	for _, b := range ok {
 		if b {

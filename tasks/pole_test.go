@@ -730,48 +730,125 @@ func TestPoleConcurrent(t *testing.T) {
 	}
 }
 
+// poleDriftNet is poleNVNet with the sign of its cart-position gain
+// flipped and scaled to 2%: it keeps the poles up but lets the cart drift
+// off the track after 12,009 decisions, while it would balance 481 of the
+// generalization starts. It fails the champion test late, after a
+// parallel test has run many generalization episodes.
+func poleDriftNet() *network.Network {
+	net := poleNVNet()
+	net.W[0] -= 1.02 * poleDoubleGains[0]
+	return net
+}
+
 // TestPoleChampionParallel checks that the parallel champion test, its
-// generalization episodes spread over goroutines each with its own copy
-// of the network, gives what the sequential one does.
+// episodes spread over goroutines each with its own copy of the network,
+// gives what the sequential one does however the episodes are scheduled:
+// on interleaved goroutines, or one after another in either order, so
+// that the generalization episodes all run before the 100,000-step one
+// or after it. A champion that fails that episode late must have the
+// generalization results it may have run beside it thrown away.
 func TestPoleChampionParallel(t *testing.T) {
+	const workers = 3
+	interleaved := func(n int, fn func(w, i int)) {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < n; i += workers {
+					fn(w, i)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	forward := func(n int, fn func(w, i int)) {
+		for i := range n {
+			fn(i%workers, i)
+		}
+	}
+	backward := func(n int, fn func(w, i int)) {
+		for i := n - 1; i >= 0; i-- {
+			fn(i%workers, i)
+		}
+	}
+	schedules := []struct {
+		name    string
+		forEach func(n int, fn func(w, i int))
+	}{{"interleaved", interleaved}, {"forward", forward}, {"backward", backward}}
+
 	for _, c := range []struct {
+		name string
 		kind PoleKind
 		net  func() *network.Network
+		want ChampionTest
 	}{
-		{DoublePole, poleDoubleNet},
-		{DoublePoleNV, poleNVNet},
-		{DoublePoleNV, func() *network.Network { return poleZeroNet(4) }},
-		{DoublePole, func() *network.Network { return poleZeroNet(7) }},
+		{"LQR", DoublePole, poleDoubleNet, ChampionTest{Solved: true, Steps: PoleSolvedSteps, Generalization: 535, Starts: 625}},
+		{"finite-difference", DoublePoleNV, poleNVNet, ChampionTest{Solved: true, Steps: PoleSolvedSteps, Generalization: 541, Starts: 625}},
+		{"drifting", DoublePoleNV, poleDriftNet, ChampionTest{Steps: 12009, Generalization: -1, Starts: 625}},
+		{"zero force", DoublePoleNV, func() *network.Network { return poleZeroNet(4) }, ChampionTest{Steps: 22, Generalization: -1, Starts: 625}},
+		{"zero force", DoublePole, func() *network.Network { return poleZeroNet(7) }, ChampionTest{Steps: 22, Generalization: -1, Starts: 625}},
 	} {
 		task := NewPole(c.kind)
-		want := task.TestChampion(c.net(), Result{})
-		nets := []*network.Network{c.net(), c.net(), c.net()}
-		calls := make([]int, poleGeneralizationStarts)
-		got := task.TestChampionParallel(nets, Result{}, func(n int, fn func(w, i int)) {
-			var wg sync.WaitGroup
-			for w := range nets {
-				wg.Go(func() {
-					for i := w; i < n; i += len(nets) {
+		if got := task.TestChampion(c.net(), Result{}); got != c.want {
+			t.Errorf("%s %v: TestChampion = %+v; want %+v", c.name, c.kind, got, c.want)
+		}
+		evaluated := task.Evaluate(c.net(), nil)
+		for _, s := range schedules {
+			// Given the champion's evaluation, the test may skip the
+			// episode evaluation ran, but not change its outcome.
+			for _, ev := range []Result{{}, evaluated} {
+				nets := []*network.Network{c.net(), c.net(), c.net()}
+				var calls []int
+				var mu sync.Mutex
+				got := task.TestChampionParallel(nets, ev, func(n int, fn func(w, i int)) {
+					calls = make([]int, n)
+					s.forEach(n, func(w, i int) {
+						mu.Lock()
 						calls[i]++
+						mu.Unlock()
 						fn(w, i)
-					}
+					})
 				})
+				if got != c.want {
+					t.Errorf("%s %v, %s schedule, evaluated %+v: TestChampionParallel = %+v; want %+v", c.name, c.kind, s.name, ev, got, c.want)
+				}
+				if calls != nil && slices.ContainsFunc(calls, func(k int) bool { return k != 1 }) {
+					t.Errorf("%s %v, %s schedule: the episodes did not run once each", c.name, c.kind, s.name)
+				}
 			}
-			wg.Wait()
-		})
-		if got != want {
-			t.Errorf("%v: TestChampionParallel = %+v; TestChampion = %+v", c.kind, got, want)
 		}
-		if want.Starts != 625 {
-			t.Errorf("%v: champion test reports %d generalization starts; want 625", c.kind, want.Starts)
+	}
+}
+
+// TestGeneralizationStart checks the starts against the 625 written out
+// in poleGeneralizationReference's order, and that out-of-range indices
+// panic.
+func TestGeneralizationStart(t *testing.T) {
+	vs := []float64{0.05, 0.25, 0.5, 0.75, 0.95}
+	i := 0
+	for _, vx := range vs {
+		for _, vxd := range vs {
+			for _, vt := range vs {
+				for _, vtd := range vs {
+					want := PoleState{X: 4.32*vx - 2.16, XDot: 2.70*vxd - 1.35}
+					want.Theta[0] = 0.12566304*vt - 0.06283152
+					want.ThetaDot[0] = 0.30019504*vtd - 0.15009752
+					if got := GeneralizationStart(i); got != want {
+						t.Errorf("GeneralizationStart(%d) = %+v; want %+v", i, got, want)
+					}
+					i++
+				}
+			}
 		}
-		// Given the champion's evaluation, the test may skip the episode
-		// evaluation ran, but not change its outcome.
-		if got := task.TestChampion(c.net(), task.Evaluate(c.net(), nil)); got != want {
-			t.Errorf("%v: TestChampion given the evaluation = %+v; without = %+v", c.kind, got, want)
-		}
-		if want.Generalization >= 0 && slices.ContainsFunc(calls, func(k int) bool { return k != 1 }) {
-			t.Errorf("%v: the generalization episodes did not run once each", c.kind)
-		}
+	}
+	for _, bad := range []int{-1, 625} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("GeneralizationStart(%d) did not panic", bad)
+				}
+			}()
+			GeneralizationStart(bad)
+		}()
 	}
 }
