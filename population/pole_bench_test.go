@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
@@ -118,4 +119,42 @@ func ceiling(b *testing.B, task *tasks.Pole, q *population.Population, st popula
 		}
 	}
 	return total / (longest + max(chain, widest))
+}
+
+// BenchmarkDoublePoleNVEvaluation times the evaluation alone of the
+// generation BenchmarkDoublePoleNVGeneration steps: 1,000 genomes, each
+// one episode of at most 1,000 decisions, on GOMAXPROCS workers, with no
+// champion test, breeding or speciation. Its ceiling is in the hundreds,
+// so -test.cpu 1,2,4,... shows how far parallel evaluation itself scales.
+func BenchmarkDoublePoleNVEvaluation(b *testing.B) {
+	task := tasks.NewPole(tasks.DoublePoleNV)
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(task.Info())
+	cfg.StopOnSolve = false
+	p, err := population.New(cfg, task)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for p.Generation() < 16 {
+		if _, err := p.Step(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	genomes := p.Genomes()
+	out := make([]evaluate.Outcome, len(genomes))
+	pool := evaluate.NewPool(0, cfg.FeedForward, cfg.Seed)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := pool.Evaluate(ctx, p.Generation(), genomes, task, out); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var total, longest float64
+	for _, o := range out {
+		total += o.Metric
+		longest = max(longest, o.Metric)
+	}
+	b.ReportMetric(total*float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
+	b.ReportMetric(total/longest, "ceiling")
 }
