@@ -16,8 +16,10 @@ import (
 // the champion test and speciation) on GOMAXPROCS workers, so that
 // -test.cpu 1,2,4,... gives the speedup of parallel evaluation. Every
 // iteration restores the same state, the population of seed 1 after the
-// generation whose champion first balanced 1,000 steps, and steps once: the
-// same work each time, whatever the number of workers.
+// generation whose champion first balanced 1,000 steps (which is also the
+// one that solves), and steps once: the same work each time, whatever the
+// number of workers. In that generation four genomes balance all 100,000
+// steps.
 func BenchmarkDoublePoleGeneration(b *testing.B) {
 	benchPoleGeneration(b, tasks.DoublePole, func(st population.Stats) bool { return st.BestFitness >= 1000 })
 }
