@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -53,6 +54,7 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	s.register(fs, "runs at a time, each on one goroutine; 0 uses GOMAXPROCS; results do not depend on it", false)
 	runs := fs.Int("runs", 100, "number of runs, with seeds seed, seed+1, ..., >= 1")
 	target := fs.Float64("target", 0.9, "supervised classification: the test accuracy a run must reach, in (0, 1]")
+	format := fs.String("format", "text", "output: text (a summary), csv or json (one row per run, for analysis elsewhere)")
 	positional, err := parseFlags(fs, args)
 	if err != nil {
 		return flagStatus(err)
@@ -67,6 +69,9 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	cfg, err := resolveConfig(fs, &s)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
+	}
+	if !slices.Contains([]string{"text", "csv", "json"}, *format) {
+		return fail(exitUsage, "--format %q: allowed: text, csv, json", *format)
 	}
 	if *runs < 1 {
 		return fail(exitUsage, "--runs %d: want >= 1", *runs)
@@ -101,9 +106,62 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		return fail(exitFailure, "%v", err)
 	}
+	if *format != "text" {
+		t := trialsTable(results)
+		var b bytes.Buffer
+		if *format == "csv" {
+			err = t.writeCSV(&b)
+		} else {
+			strategy, _ := cfg.Resolve(results[0].supervised)
+			head := object{{"task", cfg.Task}, {"strategy", strategy.String()}, {"population", cfg.PopulationSize}, {"generations", cfg.Generations}}
+			if !results[0].supervised {
+				head = append(head, field{"restart_after", cfg.RestartAfter})
+			}
+			err = t.writeJSON(&b, head, t.name)
+		}
+		return emit("trials", b.Bytes(), err, stdout, stderr)
+	}
 	printTrials(stdout, cfg, results, *target)
 	fmt.Fprintf(stdout, "%-22s %.2fs\n", "wall time", wall.Seconds())
 	return exitOK
+}
+
+// trialsTable has one row per run, in seed order, for --format csv and
+// json. A run of a task solved by a test (pole balancing, XOR) gives
+// whether it solved, the evaluations it took, the generations it ran, its
+// solver's size and generalization score (empty where it has none), and
+// its restarts; a run of a supervised task gives its best genome's test
+// metric, the first generation whose best reached the target accuracy,
+// the best genome's size and the run's wall time.
+func trialsTable(results []trial) *table {
+	t := &table{name: "runs"}
+	if results[0].supervised {
+		metric := "test_accuracy"
+		if !results[0].classify {
+			metric = "test_mse"
+		}
+		t.columns = []string{"seed", metric, "reached_generation", "hidden", "connections", "wall_seconds"}
+		for _, r := range results {
+			var reached any
+			if r.classify && r.reached >= 0 {
+				reached = r.reached
+			}
+			t.rows = append(t.rows, []any{r.seed, r.testMetric, reached, r.bestHidden, r.bestConns, r.wallSeconds})
+		}
+		return t
+	}
+	t.columns = []string{"seed", "solved", "evaluations", "generations", "hidden", "connections", "generalization", "restarts"}
+	for _, r := range results {
+		row := []any{r.seed, r.solved, nil, r.generations, nil, nil, nil, r.restarts}
+		if r.solved {
+			row[2], row[4], row[5] = r.evaluations, r.hidden, r.conns
+		}
+		if r.generalization >= 0 {
+			row[6] = r.generalization
+		}
+		t.rows = append(t.rows, row)
+	}
+	return t
 }
 
 // runTrials runs cfg for seeds cfg.Seed to cfg.Seed+runs-1, at most

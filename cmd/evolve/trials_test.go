@@ -1,8 +1,12 @@
 package main
 
 import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -116,5 +120,96 @@ func TestTrialsSupervised(t *testing.T) {
 	}
 	if code, _, stderr := call(t, trialsCmd, append(args, "--target", "1.5")...); code != exitUsage || !strings.Contains(stderr, "--target 1.5") {
 		t.Errorf("--target 1.5: exit %d, %q; want 2 naming the flag", code, stderr)
+	}
+}
+
+// TestTrialsFormats checks that --format csv and json list every run, in
+// seed order, agreeing with the text summary of the same trials, and that
+// an unknown format is refused before any run.
+func TestTrialsFormats(t *testing.T) {
+	t.Parallel()
+	args := []string{"--task", "xor", "--runs", "4", "--seed", "11", "--population", "60", "--generations", "25"}
+	code, text, stderr := call(t, trialsCmd, args...)
+	if code != exitOK {
+		t.Fatalf("trials: exit status %d: %s", code, stderr)
+	}
+	code, out, stderr := call(t, trialsCmd, append(args, "--format", "csv")...)
+	if code != exitOK {
+		t.Fatalf("trials --format csv: exit status %d: %s", code, stderr)
+	}
+	records, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantHeader := []string{"seed", "solved", "evaluations", "generations", "hidden", "connections", "generalization", "restarts"}
+	if len(records) != 5 || !slices.Equal(records[0], wantHeader) {
+		t.Fatalf("csv = %q; want the header %q and 4 rows", records, wantHeader)
+	}
+	solved, sum := 0, 0
+	for i, r := range records[1:] {
+		if r[0] != strconv.Itoa(11+i) {
+			t.Errorf("row %d has seed %s; want %d", i, r[0], 11+i)
+		}
+		switch r[1] {
+		case "true":
+			solved++
+			n, err := strconv.Atoi(r[2])
+			if err != nil || n <= 0 || n%60 != 0 {
+				t.Errorf("seed %s solved after %q evaluations; want a positive multiple of the population", r[0], r[2])
+			}
+			sum += n
+		case "false":
+			if r[2] != "" || r[4] != "" {
+				t.Errorf("unsolved seed %s has evaluations %q and hidden %q; want them empty", r[0], r[2], r[4])
+			}
+		default:
+			t.Errorf("seed %s: solved = %q", r[0], r[1])
+		}
+		if r[6] != "" {
+			t.Errorf("seed %s: XOR has no generalization test, got %q", r[0], r[6])
+		}
+	}
+	// With these seeds two runs solve and two do not, so both kinds of
+	// row are checked.
+	if solved != 2 {
+		t.Errorf("%d of the 4 runs solved; want 2", solved)
+	}
+	if want := fmt.Sprintf("solved                 %d of 4", solved); !strings.Contains(text, want) {
+		t.Errorf("text output lacks %q, which the csv rows give:\n%s", want, text)
+	}
+	if solved > 0 {
+		if want := fmt.Sprintf("mean %.1f ", float64(sum)/float64(solved)); !strings.Contains(text, want) {
+			t.Errorf("text output lacks %q, the mean of the csv rows:\n%s", want, text)
+		}
+	}
+
+	code, out, stderr = call(t, trialsCmd, append(args, "--format", "json")...)
+	if code != exitOK {
+		t.Fatalf("trials --format json: exit status %d: %s", code, stderr)
+	}
+	var doc struct {
+		Task       string `json:"task"`
+		Population int    `json:"population"`
+		Runs       []struct {
+			Seed        int  `json:"seed"`
+			Solved      bool `json:"solved"`
+			Evaluations *int `json:"evaluations"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("trials --format json: %v\n%s", err, out)
+	}
+	if doc.Task != "xor" || doc.Population != 60 || len(doc.Runs) != 4 {
+		t.Fatalf("json = %+v; want task xor, population 60 and 4 runs", doc)
+	}
+	for i, r := range doc.Runs {
+		if got := records[i+1]; strconv.Itoa(r.Seed) != got[0] || strconv.FormatBool(r.Solved) != got[1] || (r.Evaluations == nil) != (got[2] == "") {
+			t.Errorf("json run %+v disagrees with csv row %q", r, got)
+		}
+	}
+
+	code, out, stderr = call(t, trialsCmd, append(args, "--format", "yaml")...)
+	if code != exitUsage || out != "" || !strings.Contains(stderr, `--format "yaml": allowed: text, csv, json`) {
+		t.Errorf("--format yaml: exit %d, stdout %q, stderr %q; want %d, nothing, and the allowed formats", code, out, stderr, exitUsage)
 	}
 }
