@@ -114,8 +114,8 @@ func ceiling(b *testing.B, task *tasks.Pole, q *population.Population, st popula
 		if err != nil {
 			b.Fatal(err)
 		}
-		for s := range 625 {
-			d := float64(task.Balance(net, tasks.GeneralizationStart(s), 1000))
+		for s := range tasks.PoleGeneralizationStarts {
+			d := float64(task.Balance(net, tasks.GeneralizationStart(s), tasks.PoleGeneralizationSteps))
 			total += d
 			widest = max(widest, d)
 		}

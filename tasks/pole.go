@@ -506,7 +506,7 @@ var poleGeneralizationLevels = [5]float64{0.05, 0.25, 0.5, 0.75, 0.95}
 // before each start.
 func (t *Pole) Generalization(net *network.Network) int {
 	n := 0
-	for i := range poleGeneralizationStarts {
+	for i := range PoleGeneralizationStarts {
 		if t.generalizes(net, i) {
 			n++
 		}
@@ -514,17 +514,21 @@ func (t *Pole) Generalization(net *network.Network) int {
 	return n
 }
 
-// poleGeneralizationStarts is the number of starts of the generalization
-// test: each of x, xdot, theta1 and theta1dot at 5 levels.
-const poleGeneralizationStarts = 625
+// PoleGeneralizationStarts is the number of starts of the generalization
+// test: each of x, xdot, theta1 and theta1dot at 5 levels. A start counts
+// as balanced after PoleGeneralizationSteps decisions.
+const (
+	PoleGeneralizationStarts = 625
+	PoleGeneralizationSteps  = gruauSteps
+)
 
 // GeneralizationStart returns start i, in [0, 625), of the generalization
 // test: the levels of x, xdot, theta1 and theta1dot are the base-5 digits
 // of i, most significant first, and pole 2 is upright and at rest. It
 // panics if i is out of range.
 func GeneralizationStart(i int) PoleState {
-	if i < 0 || i >= poleGeneralizationStarts {
-		panic(fmt.Sprintf("tasks: generalization start %d; want [0, %d)", i, poleGeneralizationStarts))
+	if i < 0 || i >= PoleGeneralizationStarts {
+		panic(fmt.Sprintf("tasks: generalization start %d; want [0, %d)", i, PoleGeneralizationStarts))
 	}
 	lv := poleGeneralizationLevels
 	a, b, c, d := lv[i/125], lv[i/25%5], lv[i/5%5], lv[i%5]
@@ -565,7 +569,7 @@ func (t *Pole) TestChampion(net *network.Network, evaluated Result) ChampionTest
 // that very episode, Metric the steps balanced, so a positive Metric is
 // taken as it is), only the generalization episodes run.
 func (t *Pole) TestChampionParallel(nets []*network.Network, evaluated Result, forEach func(n int, fn func(w, i int))) ChampionTest {
-	ct := ChampionTest{Generalization: -1, Starts: poleGeneralizationStarts}
+	ct := ChampionTest{Generalization: -1, Starts: PoleGeneralizationStarts}
 	known := t.kind != DoublePoleNV && evaluated.Metric > 0
 	if known {
 		ct.Steps = int(evaluated.Metric)
@@ -579,7 +583,7 @@ func (t *Pole) TestChampionParallel(nets []*network.Network, evaluated Result, f
 	if known {
 		first = 0
 	}
-	var ok [poleGeneralizationStarts]bool
+	var ok [PoleGeneralizationStarts]bool
 	var failed atomic.Bool
 	forEach(first+len(ok), func(w, i int) {
 		if i < first {
