@@ -233,3 +233,38 @@ func TestEvaluatePanicsOnLengths(t *testing.T) {
 	}()
 	evaluate.NewPool(1, true, seed).Evaluate(context.Background(), 0, genomes(3), faulty, make([]evaluate.Outcome, 2))
 }
+
+// TestEvaluateExcept checks that known outcomes are left as they are and
+// every other one is what Evaluate gives, whatever the workers.
+func TestEvaluateExcept(t *testing.T) {
+	gs := genomes(40)
+	want := make([]evaluate.Outcome, len(gs))
+	if err := evaluate.NewPool(1, true, seed).Evaluate(context.Background(), 3, gs, faulty, want); err != nil {
+		t.Fatal(err)
+	}
+	known := make([]bool, len(gs))
+	for i := range known {
+		known[i] = i%3 == 0
+	}
+	sentinel := evaluate.Outcome{Result: tasks.Result{Fitness: -7}, Fault: "kept"}
+	for _, workers := range []int{1, 4} {
+		out := make([]evaluate.Outcome, len(gs))
+		for i := range out {
+			out[i] = sentinel
+		}
+		if err := evaluate.NewPool(workers, true, seed).EvaluateExcept(context.Background(), 3, gs, faulty, out, known); err != nil {
+			t.Fatal(err)
+		}
+		for i := range out {
+			if known[i] && out[i] != sentinel || !known[i] && out[i] != want[i] {
+				t.Errorf("%d workers: outcome %d (known %v) = %+v; want %+v", workers, i, known[i], out[i], map[bool]evaluate.Outcome{true: sentinel, false: want[i]}[known[i]])
+			}
+		}
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(r.(string), "evaluate: 2 known flags for 3 genomes") {
+			t.Errorf("EvaluateExcept with 2 known flags for 3 genomes panicked with %v; want a message naming both", r)
+		}
+	}()
+	evaluate.NewPool(1, true, seed).EvaluateExcept(context.Background(), 0, genomes(3), faulty, make([]evaluate.Outcome, 3), make([]bool, 2))
+}

@@ -19,7 +19,12 @@ import (
 // generation whose champion first balanced 1,000 steps (which is also the
 // one that solves), and steps once: the same work each time, whatever the
 // number of workers. In that generation four genomes balance all 100,000
-// steps.
+// steps, one of them the elite copy of the last generation's solver.
+//
+// Sub-benchmark "all" evaluates every genome, the work whose parallel
+// speedup the benchmark is for; "kept" steps as runs do, where unchanged
+// elites keep their outcomes (tasks.Info.Deterministic), so that the
+// elite's 100,000 steps are not simulated again.
 func BenchmarkDoublePoleGeneration(b *testing.B) {
 	benchPoleGeneration(b, tasks.DoublePole, func(st population.Stats) bool { return st.BestFitness >= 1000 })
 }
@@ -34,12 +39,30 @@ func BenchmarkDoublePoleNVGeneration(b *testing.B) {
 	benchPoleGeneration(b, tasks.DoublePoleNV, func(st population.Stats) bool { return st.Generation == 15 })
 }
 
+// everyGenome is a pole task that does not claim to be deterministic, so
+// that a population evaluates its elites again.
+type everyGenome struct{ *tasks.Pole }
+
+func (e everyGenome) Info() tasks.Info {
+	info := e.Pole.Info()
+	info.Deterministic = false
+	return info
+}
+
 // benchPoleGeneration runs seed 1 of the pole task until ready says so,
-// then times restoring that state and stepping one generation, and
-// reports the simulated decisions per second and the generation's
-// ceiling (see ceiling).
+// then, in sub-benchmarks "all" (every genome evaluated) and "kept"
+// (elites keep their outcomes), times restoring that state and stepping
+// one generation, and reports the simulated decisions per second and the
+// generation's ceiling (see ceiling).
 func benchPoleGeneration(b *testing.B, kind tasks.PoleKind, ready func(population.Stats) bool) {
-	task := tasks.NewPole(kind)
+	pole := tasks.NewPole(kind)
+	b.Run("all", func(b *testing.B) { benchPoleStep(b, pole, everyGenome{pole}, ready) })
+	b.Run("kept", func(b *testing.B) { benchPoleStep(b, pole, pole, ready) })
+}
+
+// benchPoleStep is a sub-benchmark of benchPoleGeneration: pole is the
+// task, evaluated as task.
+func benchPoleStep(b *testing.B, pole *tasks.Pole, task tasks.Task, ready func(population.Stats) bool) {
 	cfg := population.DefaultConfig()
 	cfg.ApplyTask(task.Info())
 	cfg.StopOnSolve = false
@@ -65,7 +88,15 @@ func benchPoleGeneration(b *testing.B, kind tasks.PoleKind, ready func(populatio
 	if err != nil {
 		b.Fatal(err)
 	}
-	limit := ceiling(b, task, q, st)
+	// Unless every genome is evaluated, unchanged elites keep their
+	// outcomes rather than being simulated again; they keep their IDs too.
+	elite := map[int]bool{}
+	if task.Info().Deterministic {
+		for _, g := range p.Genomes() {
+			elite[g.ID] = true
+		}
+	}
+	limit := ceiling(b, pole, q, st, elite)
 	b.ReportAllocs()
 	var decisions float64
 	for b.Loop() {
@@ -80,8 +111,10 @@ func benchPoleGeneration(b *testing.B, kind tasks.PoleKind, ready func(populatio
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		for _, o := range q.State().Outcomes {
-			decisions += o.Metric
+		for i, o := range q.State().Outcomes {
+			if !elite[q.Genomes()[i].ID] {
+				decisions += o.Metric
+			}
 		}
 		b.StartTimer()
 	}
@@ -96,12 +129,15 @@ func benchPoleGeneration(b *testing.B, kind tasks.PoleKind, ready func(populatio
 // speciation aside). Each episode is one serial chain. The generalization
 // episodes of the champion test wait for the evaluation; on
 // double-pole-nv the test's 100,000-step episode does too, and the
-// generalization episodes run beside it.
-func ceiling(b *testing.B, task *tasks.Pole, q *population.Population, st population.Stats) float64 {
+// generalization episodes run beside it. The elites, whose outcomes are
+// kept from the generation before, are not simulated.
+func ceiling(b *testing.B, task *tasks.Pole, q *population.Population, st population.Stats, elite map[int]bool) float64 {
 	var total, longest float64
-	for _, o := range q.State().Outcomes {
-		total += o.Metric
-		longest = max(longest, o.Metric)
+	for i, o := range q.State().Outcomes {
+		if !elite[q.Genomes()[i].ID] {
+			total += o.Metric
+			longest = max(longest, o.Metric)
+		}
 	}
 	var chain, widest float64 // the test's long episode; its longest generalization episode
 	if task.Info().Name == tasks.DoublePoleNV.String() {

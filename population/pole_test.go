@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/neuroplast/neuroplast/evaluate"
@@ -183,6 +184,88 @@ func TestSpeciesChampionRotates(t *testing.T) {
 		}
 		if pick == population.SpeciesChampion && others == 0 {
 			t.Errorf("species: every generation tested the fittest genome; want the test to move on to other species")
+		}
+	}
+}
+
+// countingTask is a task that counts its evaluations, and says it is
+// deterministic or not as told.
+type countingTask struct {
+	tasks.Task
+	deterministic bool
+	calls         *atomic.Int64
+}
+
+func (c countingTask) Info() tasks.Info {
+	info := c.Task.Info()
+	info.Deterministic = c.deterministic
+	return info
+}
+
+func (c countingTask) Evaluate(net *network.Network, rng *rand.Rand) tasks.Result {
+	c.calls.Add(1)
+	return c.Task.Evaluate(net, rng)
+}
+
+// TestElitesKeepOutcomes checks that on a deterministic task an unchanged
+// elite is not evaluated again, exactly once per elite of every generation
+// after the first, and that the run is the same as when every genome is
+// evaluated: statistics, genomes, evaluation counts and the best genome.
+func TestElitesKeepOutcomes(t *testing.T) {
+	for _, inner := range []tasks.Task{tasks.NewPole(tasks.DoublePole), tasks.NewPole(tasks.DoublePoleNV), tasks.XOR{}} {
+		name := inner.Info().Name
+		var runs [2]struct {
+			stats   []population.Stats
+			p       *population.Population
+			calls   int64
+			elites  int
+			genomes int
+		}
+		for k, det := range []bool{false, true} {
+			task := countingTask{Task: inner, deterministic: det, calls: new(atomic.Int64)}
+			cfg := population.DefaultConfig()
+			cfg.ApplyTask(inner.Info())
+			cfg.Seed = 5
+			cfg.PopulationSize = 150
+			cfg.StopOnSolve = false
+			cfg.Workers = 2
+			p, err := population.New(cfg, task)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &runs[k]
+			var last map[int]bool
+			for range 10 {
+				st, err := p.Step(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				st.Seconds, st.EvalsPerSec = 0, 0
+				r.stats = append(r.stats, st)
+				ids := map[int]bool{}
+				for _, g := range p.Genomes() {
+					ids[g.ID] = true
+					if last[g.ID] { // elite copies keep their ID
+						r.elites++
+					}
+				}
+				last = ids
+				r.genomes += len(p.Genomes())
+			}
+			r.p, r.calls = p, task.calls.Load()
+		}
+		all, kept := runs[0], runs[1]
+		if all.calls != int64(all.genomes) {
+			t.Errorf("%s: %d evaluations of %d genomes when the task is not deterministic; want all", name, all.calls, all.genomes)
+		}
+		if kept.elites == 0 || kept.calls != int64(kept.genomes-kept.elites) {
+			t.Errorf("%s: %d evaluations of %d genomes, %d of them elites, on a deterministic task; want the elites skipped", name, kept.calls, kept.genomes, kept.elites)
+		}
+		if !reflect.DeepEqual(all.stats, kept.stats) {
+			t.Errorf("%s: statistics differ when elites keep their outcomes", name)
+		}
+		if !reflect.DeepEqual(all.p.Genomes(), kept.p.Genomes()) || !reflect.DeepEqual(all.p.Best(), kept.p.Best()) || all.p.Evaluations() != kept.p.Evaluations() {
+			t.Errorf("%s: genomes, best genome or evaluations differ when elites keep their outcomes", name)
 		}
 	}
 }

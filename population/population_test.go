@@ -157,6 +157,13 @@ func BenchmarkGeneration(b *testing.B) {
 // stream, it panics for about 1 genome in 13 and returns NaN for another.
 type faultyXOR struct{ tasks.XOR }
 
+// Info implements tasks.Task: unlike XOR, the task draws from the stream.
+func (f faultyXOR) Info() tasks.Info {
+	info := f.XOR.Info()
+	info.Deterministic = false
+	return info
+}
+
 func (f faultyXOR) Evaluate(net *network.Network, rng *rand.Rand) tasks.Result {
 	switch k := rng.IntN(13); {
 	case k == 0:

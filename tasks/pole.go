@@ -370,7 +370,7 @@ func (t *Pole) Info() Info {
 		Name: t.kind.String(), Description: Describe(t.kind.String()),
 		Inputs: t.numInputs(), Outputs: 1, Bias: false,
 		OutputAct: network.Sigmoid, FeedForward: t.kind != DoublePoleNV,
-		MaxFitness: PoleSolvedSteps, Metric: "steps", Stepped: true,
+		MaxFitness: PoleSolvedSteps, Metric: "steps", Stepped: true, Deterministic: true,
 	}
 	if t.kind == DoublePoleNV {
 		info.MaxFitness = 0

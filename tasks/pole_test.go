@@ -679,7 +679,7 @@ func TestPoleInfo(t *testing.T) {
 			Name: c.name, Description: Describe(c.name),
 			Inputs: c.inputs, Outputs: 1, Bias: false,
 			OutputAct: network.Sigmoid, FeedForward: c.ff,
-			MaxFitness: c.max, Metric: "steps", Stepped: true,
+			MaxFitness: c.max, Metric: "steps", Stepped: true, Deterministic: true,
 		}
 		if got := NewPole(c.kind).Info(); got != want || got.Description == "" {
 			t.Errorf("%s: Info() = %+v; want %+v with a description", c.kind, got, want)

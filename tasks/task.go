@@ -33,6 +33,11 @@ type Info struct {
 	// synchronous network's one-step delays have a meaning
 	// (network.Network.Synchronous).
 	Stepped bool
+	// Deterministic marks a task whose Evaluate ignores its random stream,
+	// so that equal networks always score alike: a population then keeps
+	// an unchanged elite's outcome rather than evaluating it again. A type
+	// that embeds such a task but draws from the stream must clear it.
+	Deterministic bool
 }
 
 // Result is one evaluation's outcome.

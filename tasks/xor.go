@@ -30,7 +30,7 @@ func (XOR) Info() Info {
 		Name: "xor", Description: Describe("xor"),
 		Inputs: 2, Outputs: 1, Bias: true,
 		OutputAct: network.Sigmoid, FeedForward: true,
-		MaxFitness: 16, Metric: "accuracy",
+		MaxFitness: 16, Metric: "accuracy", Deterministic: true,
 	}
 }
 
