@@ -39,6 +39,27 @@ func BenchmarkDoublePoleNVGeneration(b *testing.B) {
 	benchPoleGeneration(b, tasks.DoublePoleNV, func(st population.Stats) bool { return st.Generation == 15 })
 }
 
+// poleSeed1 runs seed 1 of task with the task's defaults, on past its
+// solution, until ready says so.
+func poleSeed1(b *testing.B, task tasks.Task, ready func(population.Stats) bool) *population.Population {
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(task.Info())
+	cfg.StopOnSolve = false
+	p, err := population.New(cfg, task)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for {
+		st, err := p.Step(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if ready(st) {
+			return p
+		}
+	}
+}
+
 // everyGenome is a pole task that does not claim to be deterministic, so
 // that a population evaluates its elites again.
 type everyGenome struct{ *tasks.Pole }
@@ -63,23 +84,8 @@ func benchPoleGeneration(b *testing.B, kind tasks.PoleKind, ready func(populatio
 // benchPoleStep is a sub-benchmark of benchPoleGeneration: pole is the
 // task, evaluated as task.
 func benchPoleStep(b *testing.B, pole *tasks.Pole, task tasks.Task, ready func(population.Stats) bool) {
-	cfg := population.DefaultConfig()
-	cfg.ApplyTask(task.Info())
-	cfg.StopOnSolve = false
-	p, err := population.New(cfg, task)
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := poleSeed1(b, task, ready)
 	ctx := context.Background()
-	for {
-		st, err := p.Step(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if ready(st) {
-			break
-		}
-	}
 	q, err := population.Restore(p.State(), task)
 	if err != nil {
 		b.Fatal(err)
@@ -166,22 +172,11 @@ func ceiling(b *testing.B, task *tasks.Pole, q *population.Population, st popula
 // so -test.cpu 1,2,4,... shows how far parallel evaluation itself scales.
 func BenchmarkDoublePoleNVEvaluation(b *testing.B) {
 	task := tasks.NewPole(tasks.DoublePoleNV)
-	cfg := population.DefaultConfig()
-	cfg.ApplyTask(task.Info())
-	cfg.StopOnSolve = false
-	p, err := population.New(cfg, task)
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := poleSeed1(b, task, func(st population.Stats) bool { return st.Generation == 16 })
 	ctx := context.Background()
-	for p.Generation() < 16 {
-		if _, err := p.Step(ctx); err != nil {
-			b.Fatal(err)
-		}
-	}
 	genomes := p.Genomes()
 	out := make([]evaluate.Outcome, len(genomes))
-	pool := evaluate.NewPool(0, cfg.FeedForward, cfg.Seed)
+	pool := evaluate.NewPool(0, p.Config().FeedForward, p.Config().Seed)
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := pool.Evaluate(ctx, p.Generation(), genomes, task, out); err != nil {
