@@ -158,12 +158,12 @@ func (p *Pool) Evaluate(ctx context.Context, gen int, genomes []*genome.Genome, 
 // EvaluateExcept is Evaluate, except that it leaves out[i] as it is where
 // known[i] is set: an outcome the caller already has, such as an unchanged
 // elite's on a deterministic task (tasks.Info.Deterministic). known may be
-// nil; otherwise it must have one entry per genome.
+// empty, for none; otherwise it must have one entry per genome.
 func (p *Pool) EvaluateExcept(ctx context.Context, gen int, genomes []*genome.Genome, ev Evaluator, out []Outcome, known []bool) error {
 	if len(out) != len(genomes) {
 		panic(fmt.Sprintf("evaluate: %d outcomes for %d genomes", len(out), len(genomes)))
 	}
-	if known != nil && len(known) != len(genomes) {
+	if len(known) != 0 && len(known) != len(genomes) {
 		panic(fmt.Sprintf("evaluate: %d known flags for %d genomes", len(known), len(genomes)))
 	}
 	if sup, ok := ev.(tasks.Supervised); ok {
@@ -173,7 +173,7 @@ func (p *Pool) EvaluateExcept(ctx context.Context, gen int, genomes []*genome.Ge
 	}
 	p.team.For(len(genomes), chunk, func(w, lo, hi int) {
 		for i := lo; i < hi && ctx.Err() == nil; i++ {
-			if known == nil || !known[i] {
+			if len(known) == 0 || !known[i] {
 				out[i] = p.scratch[w].evaluate(p, gen, genomes[i], ev)
 			}
 		}

@@ -379,11 +379,7 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 		p.record.B = p.measureAll(p.genomes[0])
 	}
 	t := time.Now()
-	var known []bool
-	if len(p.known) > 0 {
-		known = p.known
-	}
-	err := p.pool.EvaluateExcept(ctx, p.gen, p.genomes, p.evaluator(), p.outcomes, known)
+	err := p.pool.EvaluateExcept(ctx, p.gen, p.genomes, p.evaluator(), p.outcomes, p.known)
 	p.times.Evaluate, p.times.FineTune = time.Since(t), p.pool.TrainingTime()
 	if err != nil {
 		return Stats{}, err
