@@ -2,6 +2,8 @@ package population_test
 
 import (
 	"context"
+	"fmt"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -13,18 +15,22 @@ import (
 
 // BenchmarkDoublePoleGeneration times one generation of double-pole
 // (breeding, evaluation with up to 100,000 simulated decisions per genome,
-// the champion test and speciation) on GOMAXPROCS workers, so that
-// -test.cpu 1,2,4,... gives the speedup of parallel evaluation. Every
-// iteration restores the same state, the population of seed 1 after the
-// generation whose champion first balanced 1,000 steps (which is also the
-// one that solves), and steps once: the same work each time, whatever the
-// number of workers. In that generation four genomes balance all 100,000
-// steps, one of them the elite copy of the last generation's solver.
+// the champion test and speciation), so that its sub-benchmarks give the
+// speedup of parallel evaluation. Every iteration restores the same state,
+// the population of seed 1 after the generation whose champion first
+// balanced 1,000 steps (which is also the one that solves), and steps
+// once: the same work each time, whatever the number of workers. In that
+// generation four genomes balance all 100,000 steps, one of them the elite
+// copy of the last generation's solver.
 //
 // Sub-benchmark "all" evaluates every genome, the work whose parallel
 // speedup the benchmark is for; "kept" steps as runs do, where unchanged
 // elites keep their outcomes (tasks.Info.Deterministic), so that the
-// elite's 100,000 steps are not simulated again.
+// elite's 100,000 steps are not simulated again. Under each, "workers=N"
+// runs N workers (Config.Workers), for N = 1, 2, 4, 8, 16 up to GOMAXPROCS,
+// and "gomaxprocs" runs GOMAXPROCS workers, for -test.cpu 1,2,4,...: the
+// one varies the workers on the whole machine, the other the processors
+// the program may use.
 func BenchmarkDoublePoleGeneration(b *testing.B) {
 	benchPoleGeneration(b, tasks.DoublePole, func(st population.Stats) bool { return st.BestFitness >= 1000 })
 }
@@ -39,12 +45,13 @@ func BenchmarkDoublePoleNVGeneration(b *testing.B) {
 	benchPoleGeneration(b, tasks.DoublePoleNV, func(st population.Stats) bool { return st.Generation == 15 })
 }
 
-// poleSeed1 runs seed 1 of task with the task's defaults, on past its
-// solution, until ready says so.
-func poleSeed1(b *testing.B, task tasks.Task, ready func(population.Stats) bool) *population.Population {
+// poleSeed1 runs seed 1 of task with the task's defaults and the given
+// workers (0: GOMAXPROCS), on past its solution, until ready says so.
+func poleSeed1(b *testing.B, task tasks.Task, workers int, ready func(population.Stats) bool) *population.Population {
 	cfg := population.DefaultConfig()
 	cfg.ApplyTask(task.Info())
 	cfg.StopOnSolve = false
+	cfg.Workers = workers
 	p, err := population.New(cfg, task)
 	if err != nil {
 		b.Fatal(err)
@@ -77,14 +84,23 @@ func (e everyGenome) Info() tasks.Info {
 // generation's ceiling (see ceiling).
 func benchPoleGeneration(b *testing.B, kind tasks.PoleKind, ready func(population.Stats) bool) {
 	pole := tasks.NewPole(kind)
-	b.Run("all", func(b *testing.B) { benchPoleStep(b, pole, everyGenome{pole}, ready) })
-	b.Run("kept", func(b *testing.B) { benchPoleStep(b, pole, pole, ready) })
+	for _, v := range []struct {
+		name string
+		task tasks.Task
+	}{{"all", everyGenome{pole}}, {"kept", pole}} {
+		b.Run(v.name, func(b *testing.B) {
+			for w := 1; w <= min(16, runtime.GOMAXPROCS(0)); w *= 2 {
+				b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) { benchPoleStep(b, pole, v.task, w, ready) })
+			}
+			b.Run("gomaxprocs", func(b *testing.B) { benchPoleStep(b, pole, v.task, 0, ready) })
+		})
+	}
 }
 
 // benchPoleStep is a sub-benchmark of benchPoleGeneration: pole is the
 // task, evaluated as task.
-func benchPoleStep(b *testing.B, pole *tasks.Pole, task tasks.Task, ready func(population.Stats) bool) {
-	p := poleSeed1(b, task, ready)
+func benchPoleStep(b *testing.B, pole *tasks.Pole, task tasks.Task, workers int, ready func(population.Stats) bool) {
+	p := poleSeed1(b, task, workers, ready)
 	ctx := context.Background()
 	q, err := population.Restore(p.State(), task)
 	if err != nil {
@@ -167,27 +183,31 @@ func ceiling(b *testing.B, task *tasks.Pole, q *population.Population, st popula
 
 // BenchmarkDoublePoleNVEvaluation times the evaluation alone of the
 // generation BenchmarkDoublePoleNVGeneration steps: 1,000 genomes, each
-// one episode of at most 1,000 decisions, on GOMAXPROCS workers, with no
-// champion test, breeding or speciation. Its ceiling is in the hundreds,
-// so -test.cpu 1,2,4,... shows how far parallel evaluation itself scales.
+// one episode of at most 1,000 decisions, with no champion test, breeding
+// or speciation, on "workers=N" workers (N = 1, 2, 4, 8, 16 up to
+// GOMAXPROCS). Its ceiling is in the hundreds, so it shows how far
+// parallel evaluation itself scales.
 func BenchmarkDoublePoleNVEvaluation(b *testing.B) {
 	task := tasks.NewPole(tasks.DoublePoleNV)
-	p := poleSeed1(b, task, func(st population.Stats) bool { return st.Generation == 16 })
-	ctx := context.Background()
+	p := poleSeed1(b, task, 0, func(st population.Stats) bool { return st.Generation == 16 })
 	genomes := p.Genomes()
-	out := make([]evaluate.Outcome, len(genomes))
-	pool := evaluate.NewPool(0, p.Config().FeedForward, p.Config().Seed)
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := pool.Evaluate(ctx, p.Generation(), genomes, task, out); err != nil {
-			b.Fatal(err)
-		}
+	for w := 1; w <= min(16, runtime.GOMAXPROCS(0)); w *= 2 {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			out := make([]evaluate.Outcome, len(genomes))
+			pool := evaluate.NewPool(w, p.Config().FeedForward, p.Config().Seed)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := pool.Evaluate(context.Background(), p.Generation(), genomes, task, out); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var total, longest float64
+			for _, o := range out {
+				total += o.Metric
+				longest = max(longest, o.Metric)
+			}
+			b.ReportMetric(total*float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
+			b.ReportMetric(total/longest, "ceiling")
+		})
 	}
-	var total, longest float64
-	for _, o := range out {
-		total += o.Metric
-		longest = max(longest, o.Metric)
-	}
-	b.ReportMetric(total*float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
-	b.ReportMetric(total/longest, "ceiling")
 }
