@@ -68,6 +68,16 @@ func poleSeed1(b *testing.B, task tasks.Task, workers int, ready func(population
 	}
 }
 
+// benchWorkers returns the worker counts of the workers=N sub-benchmarks:
+// 1, 2, 4, 8 and 16, up to GOMAXPROCS.
+func benchWorkers() []int {
+	var ws []int
+	for w := 1; w <= min(16, runtime.GOMAXPROCS(0)); w *= 2 {
+		ws = append(ws, w)
+	}
+	return ws
+}
+
 // everyGenome is a pole task that does not claim to be deterministic, so
 // that a population evaluates its elites again.
 type everyGenome struct{ *tasks.Pole }
@@ -90,7 +100,7 @@ func benchPoleGeneration(b *testing.B, kind tasks.PoleKind, ready func(populatio
 		task tasks.Task
 	}{{"all", everyGenome{pole}}, {"kept", pole}} {
 		b.Run(v.name, func(b *testing.B) {
-			for w := 1; w <= min(16, runtime.GOMAXPROCS(0)); w *= 2 {
+			for _, w := range benchWorkers() {
 				b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) { benchPoleStep(b, pole, v.task, w, ready) })
 			}
 			b.Run("gomaxprocs", func(b *testing.B) { benchPoleStep(b, pole, v.task, 0, ready) })
@@ -192,7 +202,7 @@ func BenchmarkDoublePoleNVEvaluation(b *testing.B) {
 	task := tasks.NewPole(tasks.DoublePoleNV)
 	p := poleSeed1(b, task, 0, func(st population.Stats) bool { return st.Generation == 16 })
 	genomes := p.Genomes()
-	for w := 1; w <= min(16, runtime.GOMAXPROCS(0)); w *= 2 {
+	for _, w := range benchWorkers() {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			out := make([]evaluate.Outcome, len(genomes))
 			pool := evaluate.NewPool(w, p.Config().FeedForward, p.Config().Seed)
