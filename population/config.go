@@ -259,12 +259,10 @@ func (c *Config) ApplyTask(info tasks.Info) {
 // into lineages whose champions balance 100,000 steps but generalize to
 // fewer than 200 starts, and do not leave them (5 runs of 40 still
 // unsolved after 300 generations); restarting solved 80 runs of 80 on
-// seeds 1001-1080, against 78 restarting at 40 and 76 at 50. New weights
-// have sd 1 rather than 2: on seeds 2001-2320 the solutions then balance
-// 278.1 of the 625 generalization starts rather than 270.1, for 29,353
-// evaluations on average rather than 26,744. A cap of 100 generations
-// left 12 of those runs unsolved (7 with sd 2); with 300 every run of
-// seeds 1-100 and 2001-2320 solves, none after generation 191.
+// seeds 1001-1080, against 78 restarting at 40 and 76 at 50. A cap of
+// 100 generations left 9 runs of seeds 1-100 and 2001-2320 unsolved; with
+// 300 every run of those seeds and of 3001-3320 solves, none needing more
+// than 168 generations.
 func (c *Config) PoleDefaults(name string) {
 	c.Mutate.WeightPower = 2
 	if name == "double-pole-nv" {
@@ -273,7 +271,6 @@ func (c *Config) PoleDefaults(name string) {
 		c.Species.Weight = 2
 		c.ChampionTest = SpeciesChampion
 		c.Mutate.WeightGene = 0.3
-		c.Mutate.WeightInit = 1
 		c.RestartAfter = 30
 	}
 }
