@@ -46,9 +46,9 @@ func BenchmarkDoublePoleNVGeneration(b *testing.B) {
 	benchPoleGeneration(b, tasks.DoublePoleNV, func(st population.Stats) bool { return st.Generation == nvBenchGeneration-1 })
 }
 
-// nvBenchGeneration is the generation of seed 1 that the double-pole-nv
-// benchmarks time, the one before it solves: its champion balances
-// 100,000 steps but only 35 of the generalization starts.
+// nvBenchGeneration is the generation of seed 1 (counting from 0) that the
+// double-pole-nv benchmarks time, the one before it solves: its champion
+// balances 100,000 steps but only 35 of the generalization starts.
 const nvBenchGeneration = 16
 
 // poleSeed1 runs seed 1 of task with the task's defaults and the given
