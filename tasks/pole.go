@@ -542,7 +542,7 @@ func GeneralizationStart(i int) PoleState {
 
 // generalizes reports whether net balances generalization start i.
 func (t *Pole) generalizes(net *network.Network, i int) bool {
-	return t.Balance(net, GeneralizationStart(i), gruauSteps) == gruauSteps
+	return t.Balance(net, GeneralizationStart(i), PoleGeneralizationSteps) == PoleGeneralizationSteps
 }
 
 // TestChampion implements ChampionTester: the champion must balance
