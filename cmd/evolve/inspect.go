@@ -264,7 +264,7 @@ func headline(s *population.State, file string) string {
 		line += fmt.Sprintf(", best ever %.6g (genome %d)", s.Best.Fitness, s.Best.ID)
 	}
 	if s.Solver != nil {
-		line += fmt.Sprintf(", solved in generation %d", s.SolvedGeneration)
+		line += fmt.Sprintf(", solved in generation %d (genome %d)", s.SolvedGeneration, s.Solver.ID)
 	}
 	return line
 }
@@ -282,7 +282,11 @@ func describe(s *population.State, file string) object {
 	if s.Best != nil {
 		o = append(o, field{"best_fitness", s.Best.Fitness}, field{"best_genome", s.Best.ID})
 	}
-	return append(o, field{"solved_generation", s.SolvedGeneration})
+	o = append(o, field{"solved_generation", s.SolvedGeneration})
+	if s.Solver != nil {
+		o = append(o, field{"solver_genome", s.Solver.ID})
+	}
+	return o
 }
 
 // genomeTable lists the genomes of s in the order named by sortBy.

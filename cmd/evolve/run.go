@@ -309,8 +309,8 @@ func printSummary(w io.Writer, s summary, maxGens int) {
 		}
 	}
 	if s.Solved {
-		fmt.Fprintf(w, "solved in generation %d after %d evaluations: %d hidden neurons, %d connections; best fitness %.6g (genome %d)%s; %.2fs\n",
-			s.SolvedGeneration, s.Evaluations, s.HiddenNeurons, s.Connections, s.BestFitness, s.BestGenomeID, champion, s.WallSeconds)
+		fmt.Fprintf(w, "solved in generation %d after %d evaluations by genome %d: %d hidden neurons, %d connections; best fitness %.6g (genome %d)%s; %.2fs\n",
+			s.SolvedGeneration, s.Evaluations, *s.SolverGenomeID, s.HiddenNeurons, s.Connections, s.BestFitness, s.BestGenomeID, champion, s.WallSeconds)
 		return
 	}
 	fmt.Fprintf(w, "not solved in %d of %d generations (%d evaluations); best fitness %.6g (genome %d: %d hidden neurons, %d connections)%s; %.2fs\n",

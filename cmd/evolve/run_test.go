@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -124,6 +125,20 @@ func TestRunDeterministicAcrossWorkers(t *testing.T) {
 	}
 }
 
+// readSummary reads and decodes the summary.json of the run in dir.
+func readSummary(t *testing.T, dir string) (summary, []byte) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, summaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatalf("%s: %v", summaryFile, err)
+	}
+	return s, b
+}
+
 func TestRunSolvesXOR(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "run")
@@ -137,14 +152,7 @@ func TestRunSolvesXOR(t *testing.T) {
 	if !strings.Contains(stdout, "solved in generation") {
 		t.Errorf("stdout = %q, want the outcome", stdout)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, summaryFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s summary
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatal(err)
-	}
+	s, b := readSummary(t, dir)
 	if !s.Solved {
 		t.Fatalf("summary.json: solved = false, want true:\n%s", b)
 	}
@@ -166,7 +174,7 @@ func TestRunSolvesXOR(t *testing.T) {
 	}
 
 	var best genome.Genome
-	b, err = os.ReadFile(filepath.Join(dir, bestFile))
+	b, err := os.ReadFile(filepath.Join(dir, bestFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,6 +213,47 @@ func TestRunSolvesXOR(t *testing.T) {
 	code, _, stderr = call(t, runCmd, "--task", "xor", "--out", dir)
 	if code != exitUsage || !strings.Contains(stderr, "already holds a run") {
 		t.Errorf("second run into %s: exit status %d, stderr %q; want 2 and \"already holds a run\"", dir, code, stderr)
+	}
+}
+
+// TestRunPoleSummary checks that a pole run's outcome names the genome
+// that passed the champion test, with its size and test scores, rather
+// than the fittest genome: in seed 7 of double-pole-nv, where the champion
+// test rotates over the species, they differ.
+func TestRunPoleSummary(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "run")
+	code, stdout, stderr := call(t, runCmd, "--task", "double-pole-nv", "--seed", "7", "--quiet", "--out", dir)
+	if code != exitOK {
+		t.Fatalf("run --task double-pole-nv --seed 7: exit status %d: %s", code, stderr)
+	}
+	s, b := readSummary(t, dir)
+	if !s.Solved || s.SolverGenomeID == nil || s.StepsBalanced == nil || s.Generalization == nil || s.GeneralizationStarts == nil {
+		t.Fatalf("summary.json lacks the solver or its champion test:\n%s", b)
+	}
+	st, err := checkpoints.Read(filepath.Join(dir, checkpointsDir, checkpoints.Name(s.Generations-1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	solver := st.Solver
+	if solver == nil || solver.ID != *s.SolverGenomeID {
+		t.Fatalf("summary.json: solver_genome_id %d; the last checkpoint's solver is %v", *s.SolverGenomeID, solver)
+	}
+	if solver.ID == s.BestGenomeID {
+		t.Errorf("solver and best genome are both %d; this seed was chosen because they differ", solver.ID)
+	}
+	if s.HiddenNeurons != solver.HiddenCount() || s.Connections != solver.EnabledCount() {
+		t.Errorf("summary.json: %d hidden neurons, %d connections; the solver has %d, %d",
+			s.HiddenNeurons, s.Connections, solver.HiddenCount(), solver.EnabledCount())
+	}
+	if *s.StepsBalanced != 100_000 || *s.GeneralizationStarts != 625 || *s.Generalization < 200 || *s.Generalization > 625 {
+		t.Errorf("summary.json: steps_balanced %d, generalization %d of %d; want 100000 and 200-625 of 625",
+			*s.StepsBalanced, *s.Generalization, *s.GeneralizationStarts)
+	}
+	want := fmt.Sprintf("solved in generation %d after %d evaluations by genome %d: %d hidden neurons",
+		s.SolvedGeneration, s.Evaluations, solver.ID, solver.HiddenCount())
+	if !strings.Contains(stdout, want) || !strings.Contains(stdout, fmt.Sprintf("generalization %d of 625", *s.Generalization)) {
+		t.Errorf("stdout = %q, want %q and the generalization", stdout, want)
 	}
 }
 

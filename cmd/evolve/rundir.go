@@ -169,6 +169,10 @@ type summary struct {
 	Evaluations  int     `json:"evaluations"`
 	BestFitness  float64 `json:"best_fitness"`
 	BestGenomeID int     `json:"best_genome_id"` // -1 when no generation was evaluated
+	// SolverGenomeID is the genome that solved the task, present only if
+	// it was solved: with a champion test that is the genome tested, which
+	// need not be the fittest (BestGenomeID).
+	SolverGenomeID *int `json:"solver_genome_id,omitempty"`
 	// HiddenNeurons and Connections (enabled ones) describe the solver if
 	// the task was solved, otherwise the best genome.
 	HiddenNeurons int `json:"hidden_neurons"`
@@ -207,7 +211,7 @@ func summarize(p *population.Population) summary {
 	}
 	champion := p.Best()
 	if solver, gen := p.Solver(); solver != nil {
-		s.Solved, s.SolvedGeneration = true, gen
+		s.Solved, s.SolvedGeneration, s.SolverGenomeID = true, gen, &solver.ID
 		s.Evaluations = p.SolvedEvaluations()
 		s.HiddenNeurons, s.Connections = solver.HiddenCount(), solver.EnabledCount()
 		champion = solver

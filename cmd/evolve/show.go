@@ -84,6 +84,9 @@ func findGenome(s *population.State, id int) (*genome.Genome, string) {
 		}
 	}
 	if s.Best != nil && s.Best.ID == id {
+		if s.Solver != nil && s.Solver.ID == id {
+			return s.Best, "the best ever and the solver"
+		}
 		return s.Best, "the best ever"
 	}
 	if s.Solver != nil && s.Solver.ID == id {
