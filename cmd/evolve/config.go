@@ -100,7 +100,7 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 	case fileTask != nil:
 		name = *fileTask
 	default:
-		return population.Config{}, fmt.Errorf("no task: give --task NAME or set task in the config file (allowed: %s)", strings.Join(tasks.Names(), ", "))
+		return population.Config{}, fmt.Errorf("no task: give --task NAME or set task in the config file (allowed: %s, or csv:FILE for data of your own)", allowedTasks())
 	}
 	if err := checkTask(name); err != nil {
 		return population.Config{}, err
@@ -171,7 +171,12 @@ func checkTask(name string) error {
 	if slices.Contains(tasks.Names(), name) || tasks.DescribeStream(name) != "" || strings.HasPrefix(name, tasks.CSVPrefix) {
 		return nil
 	}
-	return fmt.Errorf("unknown task %q (allowed: %s), or csv:FILE for data of your own", name, strings.Join(append(tasks.Names(), tasks.StreamNames()...), ", "))
+	return fmt.Errorf("unknown task %q (allowed: %s), or csv:FILE for data of your own", name, allowedTasks())
+}
+
+// allowedTasks lists the built-in tasks and then the built-in streams.
+func allowedTasks() string {
+	return strings.Join(append(tasks.Names(), tasks.StreamNames()...), ", ")
 }
 
 // taskInfo returns the Info of the task cfg names, without reading a

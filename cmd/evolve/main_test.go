@@ -40,6 +40,7 @@ func TestEvolveDispatch(t *testing.T) {
 		{[]string{"run", "--task", "xor", "--bogus"}, exitUsage, "", "flag provided but not defined: -bogus"},
 		{[]string{"run", "--task", "xor", "stray"}, exitUsage, "", `unexpected argument "stray"`},
 		{[]string{"run"}, exitUsage, "", "no task: give --task NAME"},
+		{[]string{"trials"}, exitUsage, "", "split-mnist, or csv:FILE"},
 		{[]string{"run", "--task", "xor", "--population", "1"}, exitUsage, "", "population_size = 1"},
 		{[]string{"run", "--task", "xor", "--workers", "-3"}, exitUsage, "", "workers = -3"},
 		{[]string{"run", "--task", "xor", "--seed", "18446744073709551615"}, exitUsage, "", "--seed 18446744073709551615 is too large"},
