@@ -15,6 +15,8 @@ import (
 
 	"github.com/neuroplast/neuroplast/checkpoints"
 	"github.com/neuroplast/neuroplast/genome"
+	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/species"
 )
 
 // inspectedRun writes a run directory of 12 generations of XOR with
@@ -165,6 +167,34 @@ func TestInspect(t *testing.T) {
 	out, _ = mustCall(t, inspectCmd, older)
 	if !strings.HasPrefix(out, older+": task xor, generation 4,") {
 		t.Errorf("inspect %s: headline %q", older, strings.SplitN(out, "\n", 2)[0])
+	}
+}
+
+// TestFindGenomeRoles checks the role show gives a genome, above all when
+// the best ever and the solver are the same genome or two different ones.
+func TestFindGenomeRoles(t *testing.T) {
+	best, solver := &genome.Genome{ID: 7}, &genome.Genome{ID: 3}
+	rep := &genome.Genome{ID: 5}
+	s := &population.State{Genomes: []*genome.Genome{{ID: 11}}, Best: best, Solver: solver, Species: &species.Set{
+		Species: []*species.Species{{ID: 2, Rep: rep}},
+	}}
+	for _, tt := range []struct {
+		id   int
+		want string
+	}{
+		{11, "genome 0 of generation 0"},
+		{7, "the best ever"},
+		{3, "the solver"},
+		{5, "the representative of species 2"},
+		{9, ""},
+	} {
+		if _, role := findGenome(s, tt.id); role != tt.want {
+			t.Errorf("findGenome(%d) = %q, want %q", tt.id, role, tt.want)
+		}
+	}
+	s.Solver = best
+	if g, role := findGenome(s, 7); g != best || role != "the best ever and the solver" {
+		t.Errorf("findGenome(7) with the best ever also the solver = %v, %q", g, role)
 	}
 }
 

@@ -211,7 +211,8 @@ func summarize(p *population.Population) summary {
 	}
 	champion := p.Best()
 	if solver, gen := p.Solver(); solver != nil {
-		s.Solved, s.SolvedGeneration, s.SolverGenomeID = true, gen, &solver.ID
+		id := solver.ID
+		s.Solved, s.SolvedGeneration, s.SolverGenomeID = true, gen, &id
 		s.Evaluations = p.SolvedEvaluations()
 		s.HiddenNeurons, s.Connections = solver.HiddenCount(), solver.EnabledCount()
 		champion = solver
