@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/neuroplast/neuroplast/continual"
 	"github.com/neuroplast/neuroplast/internal/jsonerr"
@@ -33,8 +32,8 @@ func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	if len(positional) == 0 {
 		return fail("no run directory: give one or more DIR holding %s (see evolve compare -h)", continualFile)
 	}
-	if !slices.Contains([]string{"table", "csv", "json"}, *format) {
-		return fail("--format %q: allowed: table, csv, json", *format)
+	if err := choice("format", *format, "table", "csv", "json"); err != nil {
+		return fail("%v", err)
 	}
 	var runs []comparedRun
 	for _, dir := range positional {

@@ -55,22 +55,22 @@ func inspectCmd(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		if conflict != "" {
 			return fail("--%s applies to checkpoints; --continual shows every phase", conflict)
 		}
-		if !slices.Contains([]string{"table", "csv", "json"}, *format) {
-			return fail("--format %q: allowed: table, csv, json", *format)
+		if err := choice("format", *format, "table", "csv", "json"); err != nil {
+			return fail("%v", err)
 		}
 		return inspectContinual(positional[0], *format, stdout, stderr)
 	}
 	if *top < 0 {
 		return fail("--top %d: want >= 0 (0 lists all)", *top)
 	}
-	if !slices.Contains(sortKeys, *sortBy) {
-		return fail("--sort %q: allowed: %s", *sortBy, strings.Join(sortKeys, ", "))
+	if err := choice("sort", *sortBy, sortKeys...); err != nil {
+		return fail("%v", err)
 	}
 	if *bySpecies && *sortBy != "fitness" {
 		return fail("--sort %s: species are listed fittest first; --sort applies to genomes only", *sortBy)
 	}
-	if !slices.Contains([]string{"table", "csv", "json"}, *format) {
-		return fail("--format %q: allowed: table, csv, json", *format)
+	if err := choice("format", *format, "table", "csv", "json"); err != nil {
+		return fail("%v", err)
 	}
 	s, file, ok := loadCheckpoint("inspect", positional[0], stderr)
 	if !ok {

@@ -33,6 +33,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -221,4 +222,14 @@ func emit(cmd string, out []byte, err error, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	return exitOK
+}
+
+// choice returns nil if value, given to the named flag, is one of allowed,
+// and otherwise an error naming the value and the allowed ones, for the
+// flags whose values come from a fixed list (--format, --sort).
+func choice(flag, value string, allowed ...string) error {
+	if slices.Contains(allowed, value) {
+		return nil
+	}
+	return fmt.Errorf("--%s %q: allowed: %s", flag, value, strings.Join(allowed, ", "))
 }

@@ -40,8 +40,8 @@ func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			return fail("--genome %q: want best or a genome ID, a non-negative integer", *which)
 		}
 	}
-	if !slices.Contains([]string{"table", "dot", "svg", "json"}, *format) {
-		return fail("--format %q: allowed: table, dot, svg, json", *format)
+	if err := choice("format", *format, "table", "dot", "svg", "json"); err != nil {
+		return fail("%v", err)
 	}
 	s, file, ok := loadCheckpoint("show", positional[0], stderr)
 	if !ok {

@@ -70,8 +70,8 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	if !slices.Contains([]string{"text", "csv", "json"}, *format) {
-		return fail(exitUsage, "--format %q: allowed: text, csv, json", *format)
+	if err := choice("format", *format, "text", "csv", "json"); err != nil {
+		return fail(exitUsage, "%v", err)
 	}
 	if *runs < 1 {
 		return fail(exitUsage, "--runs %d: want >= 1", *runs)
