@@ -280,7 +280,9 @@ func TestLoad(t *testing.T) {
 		t.Errorf("Load of a missing path: %v; want fs.ErrNotExist", err)
 	}
 	bad := filepath.Join(empty, "bad.ckpt")
-	os.WriteFile(bad, []byte("garbage"), 0o644)
+	if err := os.WriteFile(bad, []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	var ce *CorruptError
 	if _, _, _, err := Load(bad); !errors.As(err, &ce) || ce.File != bad {
 		t.Errorf("Load of a damaged file: %v; want a *CorruptError naming it", err)

@@ -19,7 +19,9 @@ func seedStates(t testing.TB) []*population.State {
 	p := xorPopulation(t, 4, 2)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	p.Step(ctx)
+	if _, err := p.Step(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Step with a cancelled context: %v; want context.Canceled", err)
+	}
 	var filled population.State
 	n := 0
 	fill(t, reflect.ValueOf(&filled).Elem(), &n)

@@ -231,7 +231,7 @@ func TestEvaluatePanicsOnLengths(t *testing.T) {
 			t.Errorf("Evaluate with 2 outcomes for 3 genomes panicked with %v; want a message naming both", r)
 		}
 	}()
-	evaluate.NewPool(1, true, seed).Evaluate(context.Background(), 0, genomes(3), faulty, make([]evaluate.Outcome, 2))
+	_ = evaluate.NewPool(1, true, seed).Evaluate(context.Background(), 0, genomes(3), faulty, make([]evaluate.Outcome, 2))
 }
 
 // TestEvaluateExcept checks that known outcomes are left as they are and
@@ -266,5 +266,5 @@ func TestEvaluateExcept(t *testing.T) {
 			t.Errorf("EvaluateExcept with 2 known flags for 3 genomes panicked with %v; want a message naming both", r)
 		}
 	}()
-	evaluate.NewPool(1, true, seed).EvaluateExcept(context.Background(), 0, genomes(3), faulty, make([]evaluate.Outcome, 3), make([]bool, 2))
+	_ = evaluate.NewPool(1, true, seed).EvaluateExcept(context.Background(), 0, genomes(3), faulty, make([]evaluate.Outcome, 3), make([]bool, 2))
 }

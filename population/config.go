@@ -2,7 +2,6 @@ package population
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/internal/enum"
@@ -392,6 +391,3 @@ func (c *Config) Validate() error {
 	}
 	return c.Species.Validate()
 }
-
-// finite reports whether x is neither NaN nor infinite.
-func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

@@ -68,7 +68,7 @@ func (set *Set) Assign(genomes []*genome.Genome, s *Settings, gen int, rng *rand
 		sp.Members = sp.Members[:0]
 	}
 	for i, g := range genomes {
-		k := -1
+		var k int
 		if matches != nil {
 			k = matches[i]
 		} else {

@@ -272,7 +272,9 @@ func TestLoadMNISTNoDirectory(t *testing.T) {
 		t.Errorf("LoadMNIST(%s) error = %v; want no such directory with the --data-dir hint", dir, err)
 	}
 	file := filepath.Join(t.TempDir(), "file")
-	os.WriteFile(file, nil, 0o644)
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := tasks.LoadMNIST(file); err == nil || !strings.Contains(err.Error(), "not a directory") {
 		t.Errorf("LoadMNIST(a file) error = %v; want not a directory", err)
 	}
@@ -291,7 +293,9 @@ func TestFindMNIST(t *testing.T) {
 		t.Errorf("FindMNIST(missing) error = %v; want an *MNISTError for it with the --data-dir hint", err)
 	}
 	file := filepath.Join(dir, "file")
-	os.WriteFile(file, nil, 0o644)
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := tasks.FindMNIST(file); err == nil || !strings.Contains(err.Error(), "not a directory") {
 		t.Errorf("FindMNIST(a file) error = %v; want not a directory", err)
 	}

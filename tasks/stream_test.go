@@ -469,11 +469,11 @@ func TestStreamScore(t *testing.T) {
 	// A network that always answers digit 3 scores the fraction of 3s.
 	dir := t.TempDir()
 	writeFiles(t, dir, smallMNIST()) // test labels 7 and 2
-	s, err := tasks.NewStream("split-mnist", 1, tasks.ContinualOptions{Phases: 5, GenerationsPerPhase: 1, TrainPerPhase: 1, TestPerPhase: 1}, dir)
+	_, err := tasks.NewStream("split-mnist", 1, tasks.ContinualOptions{Phases: 5, GenerationsPerPhase: 1, TrainPerPhase: 1, TestPerPhase: 1}, dir)
 	if err == nil {
 		t.Fatalf("split-mnist on 3 training images: no error; want too few images of digits 2 and 3")
 	}
-	s, err = tasks.NewStream("permuted-mnist", 1, tasks.ContinualOptions{Phases: 1, GenerationsPerPhase: 1, TrainPerPhase: 3, TestPerPhase: 2}, dir)
+	s, err := tasks.NewStream("permuted-mnist", 1, tasks.ContinualOptions{Phases: 1, GenerationsPerPhase: 1, TrainPerPhase: 3, TestPerPhase: 2}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

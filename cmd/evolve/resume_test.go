@@ -156,9 +156,15 @@ func TestResumeDropsLaterLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.WriteString(`{"generation":99,"best_fit`)
-	f.Close()
-	os.Remove(filepath.Join(cut, summaryFile))
+	if _, err := f.WriteString(`{"generation":99,"best_fit`); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(cut, summaryFile)); err != nil {
+		t.Fatal(err)
+	}
 	mustCall(t, resumeCmd, cut, "--quiet")
 	sameRun(t, whole, cut)
 }
