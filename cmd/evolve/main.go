@@ -15,7 +15,8 @@
 //	evolve plot DIR [-o FILE.png|FILE.svg] [--kind fitness|species|size|plasticity|continual|all]
 //	evolve compare DIR... [--format table|csv|json]
 //	evolve trials --task NAME [--runs N] [--seed N] [--population N]
-//	           [--generations N] [--workers N] [--config FILE.toml]
+//	           [--generations N] [--workers N] [--config FILE.toml] [--target A]
+//	           [--format text|csv|json] [--quiet]
 //	evolve tasks
 //	evolve config [--task NAME]
 //

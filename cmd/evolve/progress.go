@@ -64,3 +64,62 @@ func (p *progress) Close(w io.Writer) {
 		fmt.Fprintln(w)
 	}
 }
+
+// trialsProgress is the progress bar of evolve trials on a terminal: runs
+// finished of all, with how many of them solved (on supervised
+// classification, reached the target accuracy), the elapsed time and an
+// estimate of the time left. Its methods do nothing on a nil *trialsProgress, so that
+// callers need not check whether there is a bar.
+type trialsProgress struct {
+	bar      *progressbar.ProgressBar
+	w        io.Writer
+	finished int
+	solved   int
+}
+
+// newTrialsProgress returns the progress bar of runs runs, drawn on w.
+func newTrialsProgress(w io.Writer, runs int) *trialsProgress {
+	bar := progressbar.NewOptions(runs,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetWidth(24),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionSetItsString("run"),
+		// Not throttled: a run ends at most every few milliseconds, and a
+		// throttled Describe or Set could leave the count and the
+		// description a run apart.
+		progressbar.OptionSetDescription("runs"),
+	)
+	return &trialsProgress{bar: bar, w: w}
+}
+
+// done counts one finished run; runTrials calls it one run at a time.
+func (p *trialsProgress) done(t trial) {
+	if p == nil {
+		return
+	}
+	p.finished++
+	switch {
+	case !t.supervised:
+		if t.solved {
+			p.solved++
+		}
+		p.bar.Describe(fmt.Sprintf("runs, %d of %d solved", p.solved, p.finished))
+	case t.classify:
+		if t.reached >= 0 {
+			p.solved++
+		}
+		p.bar.Describe(fmt.Sprintf("runs, %d of %d reached the target", p.solved, p.finished))
+	}
+	_ = p.bar.Set(p.finished)
+}
+
+// close ends the bar's line.
+func (p *trialsProgress) close() {
+	if p == nil {
+		return
+	}
+	_ = p.bar.Exit()
+	fmt.Fprintln(p.w)
+}

@@ -17,8 +17,25 @@ import (
 // progress bar redrawn in place (carriage returns, a percentage, the
 // generation count) rather than one line per generation.
 func TestProgressOnTerminal(t *testing.T) {
-	bin := evolveBinary(t)
-	cmd := exec.Command(bin, "run", "--task", "xor", "--generations", "300", "--stop-on-solve=false", "--out", filepath.Join(t.TempDir(), "run"))
+	s := onTerminal(t, "run", "--task", "xor", "--generations", "300", "--stop-on-solve=false", "--out", filepath.Join(t.TempDir(), "run"))
+	for _, want := range []string{"\r", "%", "(300/300)", "best", "species", "evals/s", "run directory:"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("terminal output lacks %q:\n%q", want, s[max(0, len(s)-400):])
+		}
+	}
+	if strings.Contains(s, "gen    0  best") {
+		t.Errorf("terminal output has plain progress lines; want the bar only")
+	}
+	if redraws := strings.Count(s, "\r"); redraws < 3 {
+		t.Errorf("the bar was drawn %d times; want it to update", redraws)
+	}
+}
+
+// onTerminal runs the evolve binary with args under a pseudo-terminal and
+// returns what it wrote there, stdout and stderr together.
+func onTerminal(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(evolveBinary(t), args...)
 	tty, err := pty.Start(cmd)
 	if err != nil {
 		t.Fatalf("starting evolve under a pseudo-terminal: %v", err)
@@ -31,19 +48,25 @@ func TestProgressOnTerminal(t *testing.T) {
 		t.Fatalf("reading the terminal: %v", err)
 	}
 	if err := cmd.Wait(); err != nil {
-		t.Fatalf("evolve run: %v\n%s", err, out.String())
+		t.Fatalf("evolve %s: %v\n%s", strings.Join(args, " "), err, out.String())
 	}
-	s := out.String()
-	for _, want := range []string{"\r", "%", "(300/300)", "best", "species", "evals/s", "run directory:"} {
+	return out.String()
+}
+
+// TestTrialsProgressOnTerminal checks that evolve trials draws a bar of
+// the runs finished and solved on a terminal, ending at all of them, and
+// that --quiet leaves only the summary. (Piped, trials writes nothing to
+// stderr: TestTrialsFormats.)
+func TestTrialsProgressOnTerminal(t *testing.T) {
+	s := onTerminal(t, "trials", "--task", "xor", "--runs", "4", "--seed", "1", "--workers", "2")
+	for _, want := range []string{"%", "(4/4)", "runs, 4 of 4 solved", "solved                 4 of 4"} {
 		if !strings.Contains(s, want) {
-			t.Errorf("terminal output lacks %q:\n%q", want, s[max(0, len(s)-400):])
+			t.Errorf("terminal output lacks %q:\n%q", want, s[max(0, len(s)-600):])
 		}
 	}
-	if strings.Contains(s, "gen    0  best") {
-		t.Errorf("terminal output has plain progress lines; want the bar only")
-	}
-	if redraws := strings.Count(s, "\r"); redraws < 3 {
-		t.Errorf("the bar was drawn %d times; want it to update", redraws)
+	s = onTerminal(t, "trials", "--task", "xor", "--runs", "4", "--seed", "1", "--quiet")
+	if strings.Contains(s, "%") || strings.Contains(s, "(4/4)") || !strings.Contains(s, "solved                 4 of 4") {
+		t.Errorf("--quiet on a terminal: %q; want the summary and no bar", s)
 	}
 }
 

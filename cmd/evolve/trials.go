@@ -55,6 +55,7 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	runs := fs.Int("runs", 100, "number of runs, with seeds seed, seed+1, ..., >= 1")
 	target := fs.Float64("target", 0.9, "supervised classification: the test accuracy a run must reach, in (0, 1]")
 	format := fs.String("format", "text", "output: text (a summary), csv or json (one row per run, for analysis elsewhere)")
+	quiet := fs.Bool("quiet", false, "no progress bar on stderr (there is one only when stderr is a terminal)")
 	positional, err := parseFlags(fs, args)
 	if err != nil {
 		return flagStatus(err)
@@ -97,9 +98,14 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		cfg.StopOnSolve = true
 	}
 
+	var bar *trialsProgress
+	if !*quiet && isTerminal(stderr) {
+		bar = newTrialsProgress(stderr, *runs)
+	}
 	start := time.Now()
-	results, err := runTrials(ctx, cfg, *runs, parallel, *target)
+	results, err := runTrials(ctx, cfg, *runs, parallel, *target, bar.done)
 	wall := time.Since(start)
+	bar.close()
 	if err != nil {
 		if ctx.Err() != nil {
 			return fail(exitFailure, "interrupted")
@@ -165,20 +171,29 @@ func trialsTable(results []trial) *table {
 }
 
 // runTrials runs cfg for seeds cfg.Seed to cfg.Seed+runs-1, at most
-// parallel at a time, and returns their outcomes in seed order.
-func runTrials(ctx context.Context, cfg population.Config, runs, parallel int, target float64) ([]trial, error) {
+// parallel at a time, and returns their outcomes in seed order. done, if
+// not nil, is called with each run's outcome as it finishes, one call at a
+// time, in the order the runs finish.
+func runTrials(ctx context.Context, cfg population.Config, runs, parallel int, target float64, done func(trial)) ([]trial, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make([]trial, runs)
 	errs := make([]error, runs)
 	next := make(chan int)
 	var wg sync.WaitGroup
+	var mu sync.Mutex // serializes the calls of done
 	for range min(parallel, runs) {
 		wg.Go(func() {
 			for i := range next {
 				results[i], errs[i] = runTrial(ctx, cfg, cfg.Seed+uint64(i), target)
 				if errs[i] != nil {
 					cancel()
+					continue
+				}
+				if done != nil {
+					mu.Lock()
+					done(results[i])
+					mu.Unlock()
 				}
 			}
 		})

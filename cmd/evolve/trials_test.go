@@ -133,6 +133,9 @@ func TestTrialsFormats(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("trials: exit status %d: %s", code, stderr)
 	}
+	if stderr != "" {
+		t.Errorf("trials with stderr not a terminal wrote %q to it; want nothing (no progress bar)", stderr)
+	}
 	code, out, stderr := call(t, trialsCmd, append(args, "--format", "csv")...)
 	if code != exitOK {
 		t.Fatalf("trials --format csv: exit status %d: %s", code, stderr)
