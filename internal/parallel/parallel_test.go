@@ -60,3 +60,33 @@ func TestHelpersExitWhenIdle(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestForWaitsForALongRange checks that For returns only once a helper's
+// range is done when the caller's own ranges end long before it, as a
+// pole-balancing champion's 100,000-step episode outlasts the rest of a
+// generation.
+func TestForWaitsForALongRange(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	team := NewTeam(2)
+	var helping, finished atomic.Bool
+	start := time.Now()
+	team.For(2, 1, func(w, lo, hi int) {
+		if w == 0 {
+			// The caller's range ends once a helper holds the other, so
+			// that the caller then waits for it.
+			for !helping.Load() && time.Since(start) < 10*time.Second {
+				time.Sleep(100 * time.Microsecond)
+			}
+			return
+		}
+		helping.Store(true)
+		time.Sleep(10 * linger)
+		finished.Store(true)
+	})
+	if !helping.Load() {
+		t.Fatal("no helper took a range within 10s")
+	}
+	if !finished.Load() {
+		t.Error("For returned before the helper's range was done")
+	}
+}
