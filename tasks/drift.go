@@ -40,9 +40,9 @@ func (o *DriftOptions) Validate() error {
 	case o.Poles != 1 && o.Poles != 2:
 		return fmt.Errorf("tasks: drift.poles = %d, want 1 or 2", o.Poles)
 	case len(o.HalfLengths) == 0:
-		return fmt.Errorf("tasks: drift.half_lengths is empty, want at least one half-length")
+		return fmt.Errorf("tasks: drift.half_lengths = [], want at least one half-length")
 	case len(o.Masses) == 0:
-		return fmt.Errorf("tasks: drift.masses is empty, want at least one mass")
+		return fmt.Errorf("tasks: drift.masses = [], want at least one mass")
 	case o.Steps < 1:
 		return fmt.Errorf("tasks: drift.steps = %d, want >= 1", o.Steps)
 	}

@@ -79,8 +79,8 @@ func TestDriftOptionsValidate(t *testing.T) {
 		want string
 	}{
 		{func(o *DriftOptions) { o.Poles = 3 }, "drift.poles = 3"},
-		{func(o *DriftOptions) { o.HalfLengths = nil }, "drift.half_lengths is empty"},
-		{func(o *DriftOptions) { o.Masses = []float64{} }, "drift.masses is empty"},
+		{func(o *DriftOptions) { o.HalfLengths = nil }, "drift.half_lengths = [], want at least one half-length"},
+		{func(o *DriftOptions) { o.Masses = []float64{} }, "drift.masses = [], want at least one mass"},
 		{func(o *DriftOptions) { o.HalfLengths = []float64{0.5, -1} }, "drift.half_lengths[1] = -1"},
 		{func(o *DriftOptions) { o.Masses = []float64{11} }, "drift.masses[0] = 11"},
 		{func(o *DriftOptions) { o.Steps = 0 }, "drift.steps = 0"},

@@ -120,7 +120,8 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 	scratch.Task, scratch.Seed = name, seed
 	info, err := taskInfo(scratch)
 	if err != nil {
-		return population.Config{}, err
+		// A CSV task's options ([data]) are checked here, before Validate.
+		return population.Config{}, locate(s.file, data, set, err)
 	}
 	cfg.ApplyTask(info)
 	if data != nil {

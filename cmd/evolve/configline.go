@@ -9,13 +9,14 @@ import (
 )
 
 // validationKey picks the key out of a configuration error from Validate,
-// such as "mutate: dropin_rate = 1.5, want ..." or "population:
-// reproduction.elitism = -1, want ...", as a TOML section and key.
-var validationKey = regexp.MustCompile(`^(population|mutate|species|evaluate): ([a-z_]+(?:\.[a-z_]+)?) = `)
+// such as "mutate: dropin_rate = 1.5, want ...", "population:
+// reproduction.elitism = -1, want ..." or "tasks: drift.masses[1] = -1,
+// want ...", as a TOML section and key (an element's index dropped).
+var validationKey = regexp.MustCompile(`^(population|mutate|species|evaluate|tasks): ([a-z_]+(?:\.[a-z_]+)?)(?:\[\d+\])? = `)
 
 // sections maps the package that reports an error to the TOML section its
 // keys live in, where the key itself does not say.
-var sections = map[string]string{"mutate": "mutate", "species": "species", "evaluate": "training", "population": ""}
+var sections = map[string]string{"mutate": "mutate", "species": "species", "evaluate": "training", "population": "", "tasks": ""}
 
 // keyLine returns the 1-based line of data (a TOML configuration file) that
 // sets the key a validation error names, or 0 when the key is not set in
