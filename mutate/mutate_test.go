@@ -683,7 +683,7 @@ func TestSettingsValidate(t *testing.T) {
 		{"infinite max", func(s *mutate.Settings) { s.WeightMax = math.Inf(1) }, "weight_max = +Inf"},
 		{"negative bias init", func(s *mutate.Settings) { s.BiasInit = -1 }, "bias_init_sd = -1"},
 		{"bad hidden activation", func(s *mutate.Settings) { s.HiddenAct = 42 }, "hidden_activation"},
-		{"no activations to choose", func(s *mutate.Settings) { s.Activation, s.Activations = 0.1, nil }, "activations is empty"},
+		{"no activations to choose", func(s *mutate.Settings) { s.Activation, s.Activations = 0.1, nil }, "activations = [] with activation_rate = 0.1, want at least one activation"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

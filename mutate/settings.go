@@ -126,7 +126,7 @@ func (s *Settings) Validate() error {
 		return fmt.Errorf("mutate: hidden_activation: %v", err)
 	}
 	if s.Activation > 0 && len(s.Activations) == 0 {
-		return fmt.Errorf("mutate: activations is empty but activation_rate = %v; list at least one activation", s.Activation)
+		return fmt.Errorf("mutate: activations = [] with activation_rate = %v, want at least one activation to choose from", s.Activation)
 	}
 	return nil
 }

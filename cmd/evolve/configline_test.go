@@ -32,6 +32,7 @@ func TestBadValueNamesLine(t *testing.T) {
 		{"cartpole-drift", "[drift]\nsteps = 5\n\n[continual]\nphases = 0\n", 5, "continual.phases = 0, want >= 1"},
 		{"cartpole-drift", "[drift]\npoles = 1\nmasses = [0.1, -1]\n", 3, "drift.masses[1] = -1, want a mass in (0, 10] kilograms"},
 		{"cartpole-drift", "[drift]\nhalf_lengths = []\n", 2, "drift.half_lengths = [], want at least one half-length"},
+		{"xor", "[mutate]\nactivation_rate = 0.5\nactivations = []\n", 3, "activations = [] with activation_rate = 0.5, want at least one activation to choose from"},
 		{"csv:" + data, "[data]\ntarget = \"class\"\ntest_fraction = 2.0\n", 3, "data.test_fraction = 2, want a fraction in (0, 1)"},
 	}
 	for i, tt := range tests {
