@@ -68,8 +68,8 @@ func (p *progress) Close(w io.Writer) {
 // trialsProgress is the progress bar of evolve trials on a terminal: runs
 // finished of all, with how many of them solved (on supervised
 // classification, reached the target accuracy), the elapsed time and an
-// estimate of the time left. Its methods do nothing on a nil *trialsProgress, so that
-// callers need not check whether there is a bar.
+// estimate of the time left. Its methods do nothing on a nil
+// *trialsProgress, so that callers need not check whether there is a bar.
 type trialsProgress struct {
 	bar      *progressbar.ProgressBar
 	w        io.Writer
@@ -77,7 +77,10 @@ type trialsProgress struct {
 	solved   int
 }
 
-// newTrialsProgress returns the progress bar of runs runs, drawn on w.
+// newTrialsProgress returns the progress bar of runs runs, drawn on w. It
+// is not throttled, unlike the bar of a run: runs end far less often than
+// generations, and a throttled redraw could leave the count and the
+// description a run apart.
 func newTrialsProgress(w io.Writer, runs int) *trialsProgress {
 	bar := progressbar.NewOptions(runs,
 		progressbar.OptionSetWriter(w),
@@ -86,9 +89,6 @@ func newTrialsProgress(w io.Writer, runs int) *trialsProgress {
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionSetItsString("run"),
-		// Not throttled: a run ends at most every few milliseconds, and a
-		// throttled Describe or Set could leave the count and the
-		// description a run apart.
 		progressbar.OptionSetDescription("runs"),
 	)
 	return &trialsProgress{bar: bar, w: w}
