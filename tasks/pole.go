@@ -464,14 +464,15 @@ func (t *Pole) balance(net *network.Network, start PoleState, maxSteps int, jigg
 }
 
 // gruauFitness returns Gruau et al.'s (1996) fitness for the non-Markov
-// task as Gomez et al. (2008) give it: 0.1 t/1000 for t steps balanced of
-// 1000, plus, once t reaches 100, 0.9 * 0.75/D, where D sums
-// |x|+|xdot|+|theta1|+|theta1dot| over the last 100 steps balanced. The
-// second term rewards damping the oscillations that a network without
-// velocities can otherwise exploit by jiggling the cart.
+// task as BENCHMARKS.md and the NEAT code define it: 0.1 t/1000 for t
+// steps balanced of 1000, plus, once t exceeds 100, 0.9 * 0.75/D, where D
+// sums |x|+|xdot|+|theta1|+|theta1dot| over the last 100 steps balanced.
+// (Gomez et al. 2008 and goNEAT add the second term from t = 100 on.) It
+// rewards damping the oscillations that a network without velocities can
+// otherwise exploit by jiggling the cart.
 func gruauFitness(t int, d float64) float64 {
 	f := 0.1 * float64(t) / gruauSteps
-	if t < gruauWindow {
+	if t <= gruauWindow {
 		return f
 	}
 	return f + 0.9*0.75/max(d, gruauMinJiggle)

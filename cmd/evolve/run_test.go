@@ -218,14 +218,14 @@ func TestRunSolvesXOR(t *testing.T) {
 
 // TestRunPoleSummary checks that a pole run's outcome names the genome
 // that passed the champion test, with its size and test scores, rather
-// than the fittest genome: in seed 7 of double-pole-nv, where the champion
+// than the fittest genome: in seed 1 of double-pole-nv, where the champion
 // test rotates over the species, they differ.
 func TestRunPoleSummary(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "run")
-	code, stdout, stderr := call(t, runCmd, "--task", "double-pole-nv", "--seed", "7", "--quiet", "--out", dir)
+	code, stdout, stderr := call(t, runCmd, "--task", "double-pole-nv", "--seed", "1", "--quiet", "--out", dir)
 	if code != exitOK {
-		t.Fatalf("run --task double-pole-nv --seed 7: exit status %d: %s", code, stderr)
+		t.Fatalf("run --task double-pole-nv --seed 1: exit status %d: %s", code, stderr)
 	}
 	s, b := readSummary(t, dir)
 	if !s.Solved || s.SolverGenomeID == nil || s.StepsBalanced == nil || s.Generalization == nil || s.GeneralizationStarts == nil {
