@@ -491,7 +491,7 @@ func TestGruauFitness(t *testing.T) {
 		want  float64
 	}{
 		{0, 0, 0},
-		{50, 123, 0.005},        // 0.1·50/1000; D is ignored below 100 steps
+		{50, 123, 0.005},        // 0.1·50/1000; D is ignored up to 100 steps
 		{99, 0.001, 0.0099},     // 0.1·99/1000
 		{100, 2, 0.01},          // 0.1·100/1000; D counts only past 100 steps
 		{101, 2, 0.3476},        // 0.1·101/1000 + 0.9·0.75/2 = 0.0101 + 0.3375
