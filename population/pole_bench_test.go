@@ -164,7 +164,9 @@ func benchPoleStep(b *testing.B, pole *tasks.Pole, task tasks.Task, workers int,
 // ceiling returns the simulated decisions of generation st, just stepped
 // by q, over those of its longest serial chain: the most that any number
 // of workers could speed up its episodes, by Amdahl's law (breeding and
-// speciation aside). Each episode is one serial chain. The generalization
+// speciation aside), were every decision the same work; larger networks'
+// decisions cost more, so a measured speedup can pass it slightly. Each
+// episode is one serial chain. The generalization
 // episodes of the champion test wait for the evaluation; on
 // double-pole-nv the test's 100,000-step episode does too, and the
 // generalization episodes run beside it. The elites, whose outcomes are
