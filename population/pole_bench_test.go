@@ -166,11 +166,11 @@ func benchPoleStep(b *testing.B, pole *tasks.Pole, task tasks.Task, workers int,
 // of workers could speed up its episodes, by Amdahl's law (breeding and
 // speciation aside), were every decision the same work; larger networks'
 // decisions cost more, so a measured speedup can pass it slightly. Each
-// episode is one serial chain. The generalization
-// episodes of the champion test wait for the evaluation; on
-// double-pole-nv the test's 100,000-step episode does too, and the
-// generalization episodes run beside it. The elites, whose outcomes are
-// kept from the generation before, are not simulated.
+// episode is one serial chain. The generalization episodes of the champion
+// test wait for the evaluation; on double-pole-nv the test's 100,000-step
+// episode does too, and the generalization episodes run beside it. The
+// elites, whose outcomes are kept from the generation before, are not
+// simulated.
 func ceiling(b *testing.B, task *tasks.Pole, q *population.Population, st population.Stats, elite map[int]bool) float64 {
 	var total, longest float64
 	for i, o := range q.State().Outcomes {
