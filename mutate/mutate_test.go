@@ -31,6 +31,7 @@ func drawSettings(t *rapid.T) *mutate.Settings {
 	s.Dropin, s.DropinPreserving = rate("dropin"), rate("dropin preserving")
 	s.Apoptosis, s.AddConn, s.RemoveConn = rate("apoptosis"), rate("add connection"), rate("remove connection")
 	s.DropinFanIn = rapid.IntRange(1, 4).Draw(t, "dropin fan-in")
+	s.Recurrent = rapid.SampledFrom([]float64{-1, 0, 0.2, 1}).Draw(t, "recurrent connections")
 	s.Exclusive = rapid.Bool().Draw(t, "exclusive")
 	s.Weight, s.WeightGene, s.WeightReplace = rate("weight"), rate("weight gene"), rate("weight replace")
 	s.Bias, s.BiasGene, s.BiasReplace = rate("bias"), rate("bias gene"), rate("bias replace")
@@ -666,6 +667,63 @@ func TestSplit(t *testing.T) {
 	}
 }
 
+// TestAddConnRecurrent checks the recurrent_connection_rate modes in
+// recurrent runs: at 1 every added connection closes a cycle, some by a
+// self-loop and some through other neurons, and at 0 none closes one.
+func TestAddConnRecurrent(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		l := drawLayout(t)
+		tr := genome.NewTracker(l)
+		rng := drawRNG(t)
+		g := grow(t, l, tr, rng, false)
+		s := mutate.DefaultSettings()
+		s.Recurrent = rapid.SampledFrom([]float64{0, 1}).Draw(t, "rate")
+		before := g.Clone()
+		if !mutate.AddConn(g, tr, rng, &s, false) {
+			return
+		}
+		var added genome.Conn
+		for _, c := range g.Conns {
+			if !slices.ContainsFunc(before.Conns, func(b genome.Conn) bool { return b.From == c.From && b.To == c.To }) {
+				added = c
+			}
+		}
+		if closes := genome.Creates(before, added.From, added.To); closes != (s.Recurrent == 1) {
+			t.Fatalf("rate %v added %d->%d, which closes a cycle: %v", s.Recurrent, added.From, added.To, closes)
+		}
+	})
+
+	// Both kinds of cycle at rate 1, from a fixed seed.
+	l := genome.Layout{Inputs: 3, Outputs: 1, Bias: true}
+	s := mutate.DefaultSettings()
+	s.Recurrent = 1
+	rng := rand.New(rand.NewPCG(7, 2))
+	loops, added := 0, 0
+	for range 400 {
+		tr := genome.NewTracker(l)
+		g := genome.New(0, l, tr, true, func() float64 { return 1 })
+		for range 3 {
+			mutate.Split(g, tr, rng, &s)
+		}
+		n := len(g.Conns)
+		if !mutate.AddConn(g, tr, rng, &s, false) {
+			continue
+		}
+		added++
+		for _, c := range g.Conns {
+			if c.From == c.To {
+				loops++
+			}
+		}
+		if len(g.Conns) != n+1 {
+			t.Fatalf("AddConn added %d connections; want 1", len(g.Conns)-n)
+		}
+	}
+	if added < 390 || loops < added/2 || loops > added*19/20 {
+		t.Errorf("rate 1: %d of 400 added, %d self-loops; want nearly all added, 50-95%% self-loops", added, loops)
+	}
+}
+
 func TestSettingsValidate(t *testing.T) {
 	tests := []struct {
 		name string
@@ -682,6 +740,10 @@ func TestSettingsValidate(t *testing.T) {
 		{"zero power", func(s *mutate.Settings) { s.WeightPower = 0 }, "weight_power = 0, want a finite number > 0"},
 		{"infinite max", func(s *mutate.Settings) { s.WeightMax = math.Inf(1) }, "weight_max = +Inf"},
 		{"negative bias init", func(s *mutate.Settings) { s.BiasInit = -1 }, "bias_init_sd = -1"},
+		{"recurrent rate -1", func(s *mutate.Settings) { s.Recurrent = -1 }, ""},
+		{"recurrent rate 0", func(s *mutate.Settings) { s.Recurrent = 0 }, ""},
+		{"recurrent rate -0.5", func(s *mutate.Settings) { s.Recurrent = -0.5 }, "recurrent_connection_rate = -0.5, want a probability in [0, 1], or -1"},
+		{"recurrent rate NaN", func(s *mutate.Settings) { s.Recurrent = math.NaN() }, "recurrent_connection_rate = NaN"},
 		{"bad hidden activation", func(s *mutate.Settings) { s.HiddenAct = 42 }, "hidden_activation"},
 		{"no activations to choose", func(s *mutate.Settings) { s.Activation, s.Activations = 0.1, nil }, "activations = [] with activation_rate = 0.1, want at least one activation"},
 	}

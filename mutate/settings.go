@@ -23,6 +23,12 @@ type Settings struct {
 	Apoptosis  float64 `toml:"apoptosis_rate" comment:"probability of apoptosis (remove a hidden neuron), in [0, 1]"`
 	AddConn    float64 `toml:"add_connection_rate" comment:"probability of adding a connection, in [0, 1]"`
 	RemoveConn float64 `toml:"remove_connection_rate" comment:"probability of removing a connection, in [0, 1]"`
+	// Recurrent, in runs that allow cycles, is the fraction of added
+	// connections that must close one; the rest must not (NEAT's
+	// recur_only_prob). As in the NEAT code, each try for a cycle is a
+	// self-loop with probability 1/2. -1 draws the pair uniformly, whether
+	// it closes a cycle or not.
+	Recurrent float64 `toml:"recurrent_connection_rate" comment:"in recurrent runs, the fraction of added connections that must close a cycle (each try a self-loop with probability 1/2), the rest must not, as NEAT's recur_only_prob; in [0, 1], or -1 to draw the pair uniformly, cycle or not"`
 	// Exclusive makes structural mutation and parameter mutation exclusive,
 	// as in NEAT's original code: a child whose structure changed keeps its
 	// parameters.
@@ -62,6 +68,7 @@ func DefaultSettings() Settings {
 		Apoptosis:        0.05,
 		AddConn:          0.3,
 		RemoveConn:       0.05,
+		Recurrent:        -1,
 		Exclusive:        true,
 
 		Weight:        0.8,
@@ -118,6 +125,9 @@ func (s *Settings) Validate() error {
 	}
 	if !(s.BiasInit >= 0) || s.BiasInit > 1e300 {
 		return fmt.Errorf("mutate: bias_init_sd = %v, want a finite number >= 0", s.BiasInit)
+	}
+	if !(s.Recurrent >= 0 && s.Recurrent <= 1) && s.Recurrent != -1 {
+		return fmt.Errorf("mutate: recurrent_connection_rate = %v, want a probability in [0, 1], or -1 for any pair", s.Recurrent)
 	}
 	if s.DropinFanIn < 1 {
 		return fmt.Errorf("mutate: dropin_fan_in = %d, want >= 1", s.DropinFanIn)

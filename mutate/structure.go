@@ -178,7 +178,8 @@ func pickHidden(g *genome.Genome, rng *rand.Rand, deadEnds bool) int {
 
 // AddConn connects two unconnected nodes with a new random weight. The
 // target is a hidden or output node; in a feed-forward run the new
-// connection must not close a cycle. It reports false when no such pair was
+// connection must not close a cycle, and in a recurrent one s.Recurrent,
+// unless -1, draws whether it must. It reports false when no such pair was
 // found in a bounded number of attempts.
 func AddConn(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings, feedForward bool) bool {
 	// Targets are drawn after the leading input and bias nodes (all of
@@ -191,13 +192,31 @@ func AddConn(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings, f
 	if first == len(g.Nodes) {
 		return false
 	}
+	// cycles: 0 takes any pair, +1 only one that closes a cycle, -1 only
+	// one that does not.
+	cycles := 0
+	if feedForward {
+		cycles = -1
+	} else if s.Recurrent >= 0 {
+		cycles = -1
+		if rng.Float64() < s.Recurrent {
+			cycles = 1
+		}
+	}
 	for range attempts {
-		from := g.Nodes[rng.IntN(len(g.Nodes))].ID
+		loop := cycles == 1 && rng.Float64() < 0.5
+		var from int
+		if !loop {
+			from = g.Nodes[rng.IntN(len(g.Nodes))].ID
+		}
 		to := g.Nodes[first+rng.IntN(len(g.Nodes)-first)]
+		if loop {
+			from = to.ID
+		}
 		if to.Kind == genome.Input || to.Kind == genome.Bias || connected(g, from, to.ID) {
 			continue
 		}
-		if feedForward && genome.Creates(g, from, to.ID) {
+		if cycles != 0 && genome.Creates(g, from, to.ID) != (cycles == 1) {
 			continue
 		}
 		g.InsertConn(genome.Conn{Innov: t.Innovation(from, to.ID), From: from, To: to.ID, Weight: newWeight(rng, s), Enabled: true})
