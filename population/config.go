@@ -260,7 +260,7 @@ func (c *Config) ApplyTask(info tasks.Info) {
 // unsolved after 300 generations); restarting solved 80 runs of 80 on
 // seeds 1001-1080, against 78 restarting at 40 and 76 at 50. A cap of
 // 100 generations left 9 runs of seeds 1-100 and 2001-2320 unsolved; with
-// 300 all 1,540 runs of the README's table solve, none needing more than
+// 300 all 2,180 runs of the README's table solve, none needing more than
 // 236 generations.
 func (c *Config) PoleDefaults(name string) {
 	c.Mutate.WeightPower = 2
