@@ -204,6 +204,8 @@ func AddConn(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings, f
 		}
 	}
 	for range attempts {
+		// The source is drawn before the target, as without the rate, so
+		// runs at rate -1 keep their random draws.
 		loop := cycles == 1 && rng.Float64() < 0.5
 		var from int
 		if !loop {
