@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/neuroplast/neuroplast/genome"
@@ -61,6 +62,12 @@ type Pool struct {
 	scratch     []*worker
 	training    Training
 	split       *split // the current supervised task's training split, divided
+
+	// saved[i] holds genomes[i] as it was before fine-tuning changed it,
+	// while an EvaluateExcept that trains is under way, so that a cancelled
+	// call can put every genome back (saved[i] is nil where none was taken).
+	saved []*genome.Genome
+	taken []bool
 }
 
 type worker struct {
@@ -143,7 +150,9 @@ const chunk = 1
 // Evaluate evaluates every genome for generation gen and writes its outcome
 // to out[i]. The stream for genome i is named by (seed, gen, Evaluate,
 // genomes[i].ID). It returns ctx.Err() if ctx is cancelled before every
-// genome is done; out is then incomplete.
+// genome is done; out is then incomplete, but the genomes are as they were
+// before the call, even those that fine-tuning had already changed, so
+// evaluating them again gives what an uncancelled call would have.
 //
 // When ev is a tasks.Supervised task, each network is first fine-tuned as
 // SetTraining says (Lamarckian learning writes the trained weights and
@@ -171,14 +180,56 @@ func (p *Pool) EvaluateExcept(ctx context.Context, gen int, genomes []*genome.Ge
 			return err
 		}
 	}
+	// Only a context that can be cancelled needs the copies.
+	writes := ctx.Done() != nil && p.writesGenomes(ev)
+	if writes {
+		p.taken = slices.Grow(p.taken[:0], len(genomes))[:len(genomes)]
+		clear(p.taken)
+		if len(p.saved) < len(genomes) {
+			p.saved = append(p.saved, make([]*genome.Genome, len(genomes)-len(p.saved))...)
+		}
+	}
 	p.team.For(len(genomes), chunk, func(w, lo, hi int) {
 		for i := lo; i < hi && ctx.Err() == nil; i++ {
-			if len(known) == 0 || !known[i] {
-				out[i] = p.scratch[w].evaluate(p, gen, genomes[i], ev)
+			if len(known) != 0 && known[i] {
+				continue
 			}
+			if writes {
+				p.save(i, genomes[i])
+			}
+			out[i] = p.scratch[w].evaluate(p, gen, genomes[i], ev)
 		}
 	})
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		if writes {
+			for i, g := range genomes {
+				if p.taken[i] {
+					g.CopyFrom(p.saved[i])
+				}
+			}
+		}
+		return err
+	}
+	return nil
+}
+
+// writesGenomes reports whether evaluating with ev changes the genomes:
+// fine-tuning a supervised task writes trained weights (Lamarckian), unit
+// utilities, and continual backprop's unit ages and replacement counts.
+func (p *Pool) writesGenomes(ev Evaluator) bool {
+	_, sup := ev.(tasks.Supervised)
+	return sup && p.Learning()
+}
+
+// save keeps a copy of g, genome i of the current call, reusing the storage
+// of the copy kept by an earlier call.
+func (p *Pool) save(i int, g *genome.Genome) {
+	if p.saved[i] == nil {
+		p.saved[i] = g.Clone()
+	} else {
+		p.saved[i].CopyFrom(g)
+	}
+	p.taken[i] = true
 }
 
 func (w *worker) evaluate(p *Pool, gen int, g *genome.Genome, ev Evaluator) (o Outcome) {

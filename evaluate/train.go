@@ -82,18 +82,13 @@ func (w *worker) supervised(p *Pool, g *genome.Genome, task tasks.Supervised, rn
 	s := p.split
 	net := &w.net
 	t := &p.training
-	learn := t.Learning == Lamarckian || t.Learning == Baldwinian
-	if learn && t.Steps > 0 {
+	if t.fineTunes() {
 		if net.Recurrent {
 			return tasks.Result{}, fmt.Errorf("evaluate: genome %d is recurrent; fine-tuning needs feed-forward networks", g.ID)
 		}
 		cbp := t.Replacement > 0
 		if cbp {
-			// Continual backprop carries each unit's utility, age and mean
-			// activation over from the last generation.
-			n := len(net.Act)
-			w.tr.util, w.tr.age, w.tr.mean = resize(w.tr.util, n), resizeInts(w.tr.age, n), resize(w.tr.mean, n)
-			w.compiler.ReadNodeStats(g, w.tr.util, w.tr.age, w.tr.mean)
+			w.loadNodeStats(g)
 		}
 		start := time.Now()
 		w.tr.fit(net, s, task.Loss(), t, rng)
@@ -331,7 +326,7 @@ func (p *Pool) Phenotype(g *genome.Genome, task tasks.Supervised) (*network.Netw
 	if err := w.compiler.Compile(g, p.feedForward, &w.net); err != nil {
 		return nil, err
 	}
-	if task == nil || p.training.Learning != Baldwinian || p.training.Steps == 0 {
+	if task == nil || p.training.Learning != Baldwinian || !p.training.fineTunes() {
 		return &w.net, nil
 	}
 	if _, err := p.prepare(task); err != nil {
@@ -340,12 +335,22 @@ func (p *Pool) Phenotype(g *genome.Genome, task tasks.Supervised) (*network.Netw
 	if w.net.Recurrent {
 		return nil, fmt.Errorf("evaluate: genome %d is recurrent; fine-tuning needs feed-forward networks", g.ID)
 	}
+	if p.training.Replacement > 0 {
+		w.loadNodeStats(g)
+	}
 	w.tr.fit(&w.net, p.split, task.Loss(), &p.training, w.src.Rand)
 	return &w.net, nil
 }
 
+// loadNodeStats sizes the worker's continual-backprop state for its
+// compiled network and fills it from g: each unit's utility, age and mean
+// activation carry over from the last generation.
+func (w *worker) loadNodeStats(g *genome.Genome) {
+	n := len(w.net.Act)
+	w.tr.util, w.tr.age, w.tr.mean = resize(w.tr.util, n), resizeInts(w.tr.age, n), resize(w.tr.mean, n)
+	w.compiler.ReadNodeStats(g, w.tr.util, w.tr.age, w.tr.mean)
+}
+
 // Learning reports whether evaluation fine-tunes networks (Lamarckian or
 // Baldwinian learning with at least one step).
-func (p *Pool) Learning() bool {
-	return (p.training.Learning == Lamarckian || p.training.Learning == Baldwinian) && p.training.Steps > 0
-}
+func (p *Pool) Learning() bool { return p.training.fineTunes() }

@@ -118,6 +118,12 @@ func DefaultTraining() Training {
 	}
 }
 
+// fineTunes reports whether supervised evaluation trains each network
+// before scoring it.
+func (t *Training) fineTunes() bool {
+	return t.Steps > 0 && (t.Learning == Lamarckian || t.Learning == Baldwinian)
+}
+
 // Validate returns an error naming the first setting out of range.
 func (t *Training) Validate() error {
 	unitOpen := []struct {

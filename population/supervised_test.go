@@ -2,7 +2,9 @@ package population_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
+	"sync/atomic"
 	"testing"
 
 	"github.com/neuroplast/neuroplast/evaluate"
@@ -121,5 +123,84 @@ func TestBaldwinianTestScoreTrains(t *testing.T) {
 	}
 	if again, _ := p.TestScore(p.Best()); again != trained {
 		t.Errorf("TestScore is not repeatable: %v then %v", trained, again)
+	}
+}
+
+// cancelling is a supervised task that cancels a context at its n-th
+// Score call, which comes after that genome's fine-tuning has changed it.
+type cancelling struct {
+	*tasks.Playground
+	calls  atomic.Int64
+	n      int64
+	cancel context.CancelFunc
+}
+
+func (c *cancelling) Score(net *network.Network, d *tasks.Dataset, b *network.Batch) tasks.Result {
+	if c.calls.Add(1) == c.n && c.cancel != nil {
+		c.cancel()
+	}
+	return c.Playground.Score(net, d, b)
+}
+
+// TestStepCancelledWhileTraining cancels a generation part-way through
+// evaluation, after fine-tuning has written into some genomes, and checks
+// that stepping again gives exactly the run that was never cancelled: the
+// cancelled evaluation must leave the genomes as they were.
+func TestStepCancelledWhileTraining(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		mod      func(*population.Config)
+		cancelAt int64 // the Score call that cancels
+	}{
+		{"plastic", func(c *population.Config) {}, 7},
+		{"baldwinian cbp", func(c *population.Config) {
+			c.Training.Learning = evaluate.Baldwinian
+			c.Training.Replacement, c.Training.Maturity = 0.01, 10
+		}, 7},
+		// The baselines evolve nothing: their one network is the population.
+		{"cbp strategy", func(c *population.Config) { c.Strategy = population.CBP }, 1},
+	} {
+		for _, workers := range []int{1, 2} {
+			run := func(cancelAt int64) ([]population.Stats, []*genome.Genome) {
+				pg, err := tasks.NewPlayground("spiral", 1, 100, 100, 0.5)
+				if err != nil {
+					t.Fatal(err)
+				}
+				task := &cancelling{Playground: pg}
+				cfg := population.DefaultConfig()
+				cfg.ApplyTask(task.Info())
+				cfg.Seed, cfg.PopulationSize, cfg.Generations, cfg.Workers = 4, 20, 10, workers
+				cfg.Training.Steps = 40
+				tc.mod(&cfg)
+				p, err := population.New(cfg, task)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for gen := range 4 {
+					if gen == 2 && cancelAt > 0 {
+						ctx, cancel := context.WithCancel(context.Background())
+						task.calls.Store(0)
+						task.n, task.cancel = cancelAt, cancel
+						if _, err := p.Step(ctx); !errors.Is(err, context.Canceled) {
+							t.Fatalf("%s, %d workers: Step cancelled at evaluation %d = %v; want context.Canceled", tc.name, workers, cancelAt, err)
+						}
+						task.cancel = nil
+						cancel()
+					}
+					if _, err := p.Step(context.Background()); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return untimed(p.History()), p.Genomes()
+			}
+			wantStats, wantGenomes := run(0)
+			stats, genomes := run(tc.cancelAt)
+			if !reflect.DeepEqual(stats, wantStats) {
+				t.Errorf("%s, %d workers: statistics after a cancelled generation differ from an uncancelled run:\n got %+v\nwant %+v", tc.name, workers, stats[len(stats)-1], wantStats[len(wantStats)-1])
+			}
+			if !reflect.DeepEqual(genomes, wantGenomes) {
+				t.Errorf("%s, %d workers: genomes after a cancelled generation differ from an uncancelled run", tc.name, workers)
+			}
+		}
 	}
 }
