@@ -32,11 +32,8 @@ import (
 	"github.com/neuroplast/neuroplast/population"
 )
 
-// The files evolve plot reads and writes in a run directory.
-const (
-	continualFile = "continual.json" // the results of a continual-learning run
-	plotsDir      = "plots"          // where evolve plot writes KIND.png
-)
+// plotsDir is where evolve plot writes KIND.png in a run directory.
+const plotsDir = "plots"
 
 // The size of every image evolve plot draws: 8 by 5 inches, which is 960
 // by 600 pixels in a PNG.

@@ -20,12 +20,13 @@ const (
 	statsFile      = "stats.jsonl"
 	bestFile       = "best.json"
 	summaryFile    = "summary.json"
-	checkpointsDir = "checkpoints" // the checkpoints, gen-NNNNNN.ckpt
+	continualFile  = "continual.json" // the results of a continual-learning run
+	checkpointsDir = "checkpoints"    // the checkpoints, gen-NNNNNN.ckpt
 )
 
 // runFiles are the names whose presence marks a directory as holding a run
 // already.
-var runFiles = []string{configFile, statsFile, bestFile, summaryFile, checkpointsDir}
+var runFiles = []string{configFile, statsFile, bestFile, summaryFile, continualFile, checkpointsDir}
 
 // errRunExists is returned by createRunDir for a directory that holds a run.
 var errRunExists = errors.New("already holds a run")
@@ -106,7 +107,7 @@ func resumeRunDir(path string, history []population.Stats) (*runDir, error) {
 func removeTemporaries(dir string) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		for _, name := range []string{configFile, statsFile, bestFile, summaryFile} {
+		for _, name := range []string{configFile, statsFile, bestFile, summaryFile, continualFile} {
 			if strings.HasPrefix(e.Name(), "."+name+".tmp") && e.Type().IsRegular() {
 				os.Remove(filepath.Join(dir, e.Name()))
 			}
