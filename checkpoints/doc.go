@@ -17,13 +17,13 @@
 // form; a temporary file (gen-GGGGGG.ckpt.tmp-N, left by a crash during
 // Write) is never read, and Save removes it.
 //
-// # Format, version 2
+// # Format, version 3
 //
 // A checkpoint is a 32-byte header followed by the payload:
 //
 //	offset  size  field
 //	     0     8  magic "NPLCKPT\x00"
-//	     8     4  format version, big-endian uint32 (2; version 1 is read too)
+//	     8     4  format version, big-endian uint32 (3; versions 1 and 2 are read too)
 //	    12     8  payload length in bytes, big-endian uint64
 //	    20     8  decompressed payload length in bytes, big-endian uint64
 //	    28     4  CRC-32C (Castagnoli) of the payload, big-endian uint32

@@ -183,7 +183,7 @@ type ReproConfig struct {
 	ElitismSize  int     `toml:"elitism_min_size" comment:"a species needs this many members for its elite to be copied, >= 1"`
 	Survival     float64 `toml:"survival_threshold" comment:"fraction of each species (its best) allowed to breed, in (0, 1]"`
 	Crossover    float64 `toml:"crossover_rate" comment:"fraction of offspring made by crossover (then mutated); the rest by mutation alone, in [0, 1]"`
-	Interspecies float64 `toml:"interspecies_rate" comment:"fraction of crossovers whose second parent comes from another species, in [0, 1]"`
+	Interspecies float64 `toml:"interspecies_rate" comment:"fraction of crossovers whose second parent is the champion of a species drawn at random (its own included), in [0, 1]"`
 	// Average and MateOnly are NEAT's mating options (Stanley &
 	// Miikkulainen 2002: 40% and 20% in its code).
 	Average  float64 `toml:"average_rate" comment:"fraction of crossovers that give matching genes the mean of the parents' weights instead of either parent's, in [0, 1]"`

@@ -5,8 +5,10 @@
 //
 //	evolve run --task NAME [--config FILE.toml] [--seed N] [--workers N]
 //	           [--generations N] [--population N] [--out DIR]
+//	           [--strategy auto|plastic|neat|backprop|cbp]
+//	           [--learning auto|none|lamarckian|baldwinian]
 //	           [--stop-on-solve=true|false] [--checkpoint-every N] [--keep N]
-//	           [--quiet]
+//	           [--data-dir DIR] [--quiet]
 //	evolve resume DIR [--generations N] [--workers N] [--quiet]
 //	evolve inspect DIR|CHECKPOINT [--top N] [--sort fitness|neurons|connections|age]
 //	           [--species] [--format table|csv|json]
@@ -16,6 +18,7 @@
 //	evolve compare DIR... [--format table|csv|json]
 //	evolve trials --task NAME [--runs N] [--seed N] [--population N]
 //	           [--generations N] [--workers N] [--config FILE.toml] [--target A]
+//	           [--strategy S] [--learning L] [--data-dir DIR]
 //	           [--format text|csv|json] [--quiet]
 //	evolve tasks
 //	evolve config [--task NAME]
