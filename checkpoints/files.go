@@ -110,7 +110,8 @@ func Write(path string, s *population.State) error {
 }
 
 // Read reads the checkpoint at path. A damaged file gives a *CorruptError
-// naming the file and the problem.
+// naming the file and the problem, as does a file named by Name whose
+// generation is not the one in its name.
 func Read(path string) (*population.State, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -129,6 +130,11 @@ func Read(path string) (*population.State, error) {
 		return nil, ce
 	case err != nil:
 		return nil, fmt.Errorf("checkpoints: %s: %w", path, err)
+	}
+	// A file named by Name must hold that generation: one copied in from
+	// elsewhere under another name would otherwise pass for the newest.
+	if gen, ok := parseName(filepath.Base(path)); ok && gen != s.Generation {
+		return nil, &CorruptError{File: path, Problem: fmt.Sprintf("it holds generation %d, not the %d its name says", s.Generation, gen)}
 	}
 	return s, nil
 }

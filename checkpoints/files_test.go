@@ -288,3 +288,30 @@ func TestLoad(t *testing.T) {
 		t.Errorf("Load of a damaged file: %v; want a *CorruptError naming it", err)
 	}
 }
+
+// TestReadChecksName checks that a checkpoint renamed to another
+// generation's name is refused as damaged, so that it cannot pass for the
+// newest, while the same file under a name that is not Name's reads.
+func TestReadChecksName(t *testing.T) {
+	s := xorPopulation(t, 10, 2).State()
+	dir := t.TempDir()
+	path, err := Save(dir, atGeneration(s, 30), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := filepath.Join(dir, Name(60))
+	if err := os.Rename(path, renamed); err != nil {
+		t.Fatal(err)
+	}
+	var ce *CorruptError
+	if _, err := Read(renamed); !errors.As(err, &ce) || ce.File != renamed || !strings.Contains(ce.Problem, "holds generation 30, not the 60") {
+		t.Errorf("Read of generation 30 named %s = %v; want a CorruptError naming both generations", Name(60), err)
+	}
+	other := filepath.Join(dir, "copy.ckpt")
+	if err := os.Rename(renamed, other); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Read(other); err != nil || got.Generation != 30 {
+		t.Errorf("Read(%s) = %v; want generation 30", other, err)
+	}
+}

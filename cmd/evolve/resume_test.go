@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -247,6 +249,52 @@ func TestResumeRefuses(t *testing.T) {
 			t.Errorf("resume %q: stderr holds a stack trace: %q", tt.args, stderr)
 		}
 	}
+}
+
+// TestResumeRefusesForeignCheckpoint copies the newest checkpoint of a run
+// with another seed into a run directory: resume must refuse it, exit 2,
+// and leave every file as it was, rather than rewrite the run as the other
+// one and let checkpoint retention delete the run's own checkpoints.
+func TestResumeRefusesForeignCheckpoint(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	dir, other := filepath.Join(base, "run"), filepath.Join(base, "other")
+	mustCall(t, runCmd, "--task", "xor", "--seed", "3", "--quiet", "--stop-on-solve=false", "--generations", "6", "--checkpoint-every", "3", "--out", dir)
+	mustCall(t, runCmd, "--task", "xor", "--seed", "99", "--quiet", "--stop-on-solve=false", "--generations", "9", "--checkpoint-every", "3", "--out", other)
+	foreign := filepath.Join(dir, checkpointsDir, checkpoints.Name(8))
+	b, err := os.ReadFile(filepath.Join(other, checkpointsDir, checkpoints.Name(8)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(foreign, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	code, _, stderr := call(t, resumeCmd, dir, "--generations", "20", "--quiet")
+	if code != exitUsage || !strings.Contains(stderr, foreign) || !strings.Contains(stderr, "seed 99") || !strings.Contains(stderr, "seed 3") {
+		t.Errorf("resume with another run's checkpoint: exit status %d, stderr %q; want 2 naming the file and both seeds", code, stderr)
+	}
+	if after := snapshot(t, dir); !maps.Equal(after, before) {
+		t.Errorf("resume with another run's checkpoint changed the run directory")
+	}
+}
+
+// snapshot returns the content of every file under dir by relative path.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := make(map[string]string)
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		files[path] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
 
 // TestResumeUnrestorableNewest checks that a newest checkpoint that reads
