@@ -26,7 +26,8 @@
 // The exit status is 0 on success, 1 when a run fails, 2 for bad usage or
 // bad input (an unknown task, a bad flag value, an invalid configuration
 // file, a damaged checkpoint), and 130 or 143 when a run or resume was
-// stopped by SIGINT or SIGTERM after writing its final checkpoint.
+// stopped by SIGINT or SIGTERM after writing its final checkpoint, or
+// trials were stopped so.
 package main
 
 import (

@@ -368,6 +368,15 @@ func resumeAcrossPhases(t *testing.T, task, config string) {
 	if n := len(rw["R"].([]any)); n != 4 {
 		t.Errorf("continual.json has %d rows of R; want 4 phases", n)
 	}
+	// Resuming a run already at its end rewrites its outputs,
+	// continual.json among them.
+	if err := os.WriteFile(filepath.Join(cut, continualFile), []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustCall(t, resumeCmd, cut, "--quiet")
+	if again := read(cut); !reflect.DeepEqual(again, rw) {
+		t.Errorf("continual.json after resuming a finished run:\n got %v\nwant %v", again, rw)
+	}
 }
 
 // TestResumeDoublePoleNV cuts a double-pole-nv run, whose champion test

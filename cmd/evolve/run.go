@@ -256,6 +256,11 @@ func run(ctx context.Context, command string, p *population.Population, rd *runD
 		report("writing %s: %v", bestFile, err)
 		code = exitFailure
 	}
+	// A resumed run that was already at its end writes continual.json here.
+	if err := rd.updateContinual(p); err != nil {
+		report("%v", err)
+		code = exitFailure
+	}
 	if err := rd.writeSummary(sum); err != nil {
 		report("writing %s: %v", summaryFile, err)
 		code = exitFailure

@@ -272,6 +272,19 @@ func TestRunUnknownTask(t *testing.T) {
 	}
 }
 
+// TestTrialsInterrupted checks that trials stopped by a signal exit with
+// the signal's status, as run does, and say so.
+func TestTrialsInterrupted(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancelCause(t.Context())
+	cancel(interruption{syscall.SIGINT})
+	var stdout, stderr bytes.Buffer
+	code := trialsCmd(ctx, []string{"--task", "xor", "--runs", "3", "--quiet"}, &stdout, &stderr)
+	if code != 130 || !strings.Contains(stderr.String(), "stopped by SIGINT") || stdout.Len() != 0 {
+		t.Errorf("trials cancelled by SIGINT: exit status %d, stdout %q, stderr %q; want 130, nothing on stdout, and \"stopped by SIGINT\"", code, stdout.String(), stderr.String())
+	}
+}
+
 func TestRunInterrupted(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

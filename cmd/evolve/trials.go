@@ -108,7 +108,8 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	bar.close()
 	if err != nil {
 		if ctx.Err() != nil {
-			return fail(exitFailure, "interrupted")
+			fail(exitFailure, "stopped by %s; trials keep no partial results, so run them again", signalName(ctx))
+			return interruptedStatus(ctx)
 		}
 		return fail(exitFailure, "%v", err)
 	}
