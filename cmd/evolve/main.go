@@ -174,11 +174,22 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 
 // parseFlags parses args with fs, allowing flags both before and after the
 // positional arguments, which it returns in order. Everything after "--" is
-// positional.
+// positional. On -h it writes the usage to fs's output; on a bad flag, one
+// line naming the flag, the bad value and what the flag takes, rather than
+// the flag package's message followed by the whole usage.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	defer fs.SetOutput(out)
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			fs.SetOutput(out)
+			if errors.Is(err, flag.ErrHelp) {
+				fs.Usage()
+				return nil, err
+			}
+			fmt.Fprintf(out, "%s: %v (%ssee %s -h)\n", fs.Name(), err, flagTakes(fs, err), fs.Name())
 			return nil, err
 		}
 		rest := fs.Args()
@@ -193,9 +204,33 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// flagTakes returns, for the flag package's error about a bad value, what
+// the flag takes, from its usage text, as "-seed: the run's seed, 0 to
+// 9223372036854775807; " ("-quiet: true or false; " for a boolean).
+// Otherwise it returns "".
+func flagTakes(fs *flag.FlagSet, err error) string {
+	_, rest, ok := strings.Cut(err.Error(), " for flag -")
+	if !ok {
+		_, rest, ok = strings.Cut(err.Error(), " for -") // a boolean flag
+	}
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(rest, ":")
+	f := fs.Lookup(name)
+	if f == nil {
+		return ""
+	}
+	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+		return "-" + name + ": true or false; "
+	}
+	_, usage := flag.UnquoteUsage(f)
+	return "-" + name + ": " + usage + "; "
+}
+
 // flagStatus turns the error of parseFlags into an exit status: 0 when help
-// was asked for, 2 otherwise. The flag package has already written the
-// message and the usage.
+// was asked for, 2 otherwise. parseFlags has already written the message
+// or the usage.
 func flagStatus(err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK

@@ -36,8 +36,9 @@ func TestEvolveDispatch(t *testing.T) {
 		{[]string{"tasks"}, exitOK, "xor", ""},
 		{[]string{"tasks", "extra"}, exitUsage, "", `unexpected argument "extra"`},
 		{[]string{"run", "-h"}, exitOK, "", "-stop-on-solve"},
-		{[]string{"run", "--task", "xor", "--seed", "abc"}, exitUsage, "", `invalid value "abc" for flag -seed`},
-		{[]string{"run", "--task", "xor", "--bogus"}, exitUsage, "", "flag provided but not defined: -bogus"},
+		{[]string{"run", "--task", "xor", "--seed", "abc"}, exitUsage, "", `invalid value "abc" for flag -seed: parse error (-seed: the run's seed, 0 to 9223372036854775807; see evolve run -h)` + "\n"},
+		{[]string{"run", "--stop-on-solve=maybe"}, exitUsage, "", "(-stop-on-solve: true or false; see evolve run -h)"},
+		{[]string{"run", "--task", "xor", "--bogus"}, exitUsage, "", "flag provided but not defined: -bogus (see evolve run -h)"},
 		{[]string{"run", "--task", "xor", "stray"}, exitUsage, "", `unexpected argument "stray"`},
 		{[]string{"run"}, exitUsage, "", "no task: give --task NAME"},
 		{[]string{"trials"}, exitUsage, "", "split-mnist, or csv:FILE"},
@@ -61,6 +62,10 @@ func TestEvolveDispatch(t *testing.T) {
 		}
 		if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
 			t.Errorf("evolve %q: stderr holds a stack trace: %q", tt.args, stderr)
+		}
+		// A bad flag is one line, not the message and the whole usage.
+		if strings.Contains(tt.wantStderr, "see evolve run -h)") && strings.Count(stderr, "\n") != 1 {
+			t.Errorf("evolve %q: stderr has %d lines, want one: %q", tt.args, strings.Count(stderr, "\n"), stderr)
 		}
 	}
 }
