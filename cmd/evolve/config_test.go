@@ -106,7 +106,9 @@ func TestConfigBadValues(t *testing.T) {
 		{"task = \"xor\"\nseed = \"one\"\n", []string{":2:", "seed"}},
 		{"task = \"xor\"\n[mutate\n", []string{":2:"}},
 		{"task = \"nope\"\n", []string{`unknown task "nope"`, "allowed: " + strings.Join(tasks.Names(), ", ")}},
-		{"task = \"xor\"\npopulation_size = 1\n", []string{"population_size = 1", "want >= 2"}},
+		{"task = \"xor\"\npopulation_size = 1\n", []string{"population_size = 1", "want 2 to 1000000"}},
+		{"task = \"xor\"\npopulation_size = 2000000000\n", []string{"population_size = 2000000000", "want 2 to 1000000"}},
+		{"task = \"xor\"\nworkers = 100000000\n", []string{"workers = 100000000", "want 0 to 4096"}},
 		{"task = \"xor\"\n[mutate]\ndropin_rate = 1.5\n", []string{"dropin_rate = 1.5"}},
 	}
 	for _, tt := range tests {

@@ -23,7 +23,7 @@ func TestBadValueNamesLine(t *testing.T) {
 		line int
 		want string
 	}{
-		{"xor", "population_size = -3\n", 1, "population_size = -3, want >= 2"},
+		{"xor", "population_size = -3\n", 1, "population_size = -3, want 2 to 1000000"},
 		{"xor", "seed = 2\n\n[mutate]\ndropin_rate = 1.5\n", 4, "dropin_rate = 1.5, want a probability in [0, 1]"},
 		{"xor", "[species]\nthreshold = 3\n[reproduction]\nelitism = -1\n", 4, "reproduction.elitism = -1, want >= 0"},
 		{"xor", "[training]\n  steps = -1\n", 2, "training.steps = -1, want >= 0"},

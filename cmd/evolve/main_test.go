@@ -46,7 +46,8 @@ func TestEvolveDispatch(t *testing.T) {
 		{[]string{"run", "--task", "xor", "--workers", "-3"}, exitUsage, "", "workers = -3"},
 		{[]string{"run", "--task", "xor", "--seed", "18446744073709551615"}, exitUsage, "", "--seed 18446744073709551615 is too large"},
 		{[]string{"config", "--task", "nope"}, exitUsage, "", `unknown task "nope" (allowed: ` + strings.Join(append(tasks.Names(), tasks.StreamNames()...), ", ") + ")"},
-		{[]string{"trials", "--task", "xor", "--runs", "0"}, exitUsage, "", "--runs 0: want >= 1"},
+		{[]string{"trials", "--task", "xor", "--runs", "0"}, exitUsage, "", "--runs 0: want 1 to 1000000"},
+		{[]string{"trials", "--task", "xor", "--runs", "1000000000"}, exitUsage, "", "--runs 1000000000: want 1 to 1000000"},
 		{[]string{"trials", "--task", "nope"}, exitUsage, "", `unknown task "nope"`},
 	}
 	for _, tt := range tests {

@@ -43,6 +43,10 @@ type trial struct {
 	wallSeconds float64
 }
 
+// maxRuns bounds --runs: each run's result is kept until the table is
+// printed.
+const maxRuns = 1_000_000
+
 // trialsCmd implements "evolve trials": it runs a task once for each of a
 // range of seeds, each run stopping at its first solution, and prints how
 // often and how fast the task was solved. Runs proceed in parallel, one
@@ -52,7 +56,7 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs := newFlagSet("trials", "--task NAME [--runs N] [--seed N] [flags]", stderr)
 	var s settings
 	s.register(fs, "runs at a time, each on one goroutine; 0 uses GOMAXPROCS; results do not depend on it", false)
-	runs := fs.Int("runs", 100, "number of runs, with seeds seed, seed+1, ..., >= 1")
+	runs := fs.Int("runs", 100, "number of runs, with seeds seed, seed+1, ..., 1 to 1000000")
 	target := fs.Float64("target", 0.9, "supervised classification: the test accuracy a run must reach, in (0, 1]")
 	format := fs.String("format", "text", "output: text (a summary), csv or json (one row per run, for analysis elsewhere)")
 	quiet := fs.Bool("quiet", false, "no progress bar on stderr (there is one only when stderr is a terminal)")
@@ -74,8 +78,8 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := choice("format", *format, "text", "csv", "json"); err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	if *runs < 1 {
-		return fail(exitUsage, "--runs %d: want >= 1", *runs)
+	if *runs < 1 || *runs > maxRuns {
+		return fail(exitUsage, "--runs %d: want 1 to %d", *runs, maxRuns)
 	}
 	if last := cfg.Seed + uint64(*runs) - 1; last > math.MaxInt64 || last < cfg.Seed {
 		return fail(exitUsage, "--seed %d with --runs %d: the last seed must not exceed %d", cfg.Seed, *runs, int64(math.MaxInt64))
