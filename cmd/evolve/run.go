@@ -69,6 +69,12 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else if err != nil {
 		return fail(exitUsage, "--out %s: cannot create the run directory: %v", dir, err)
 	}
+	release, err := lockDir(dir)
+	if err != nil {
+		rd.close()
+		return fail(exitUsage, "--out %s: %v", dir, err)
+	}
+	defer release()
 	code := run(ctx, "run", p, rd, newCheckpointer(p, dir), *quiet, stdout, stderr)
 	if err := rd.close(); err != nil && code == exitOK {
 		return fail(exitFailure, "closing %s: %v", statsFile, err)
@@ -107,6 +113,15 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return fail(exitUsage, "%s is not a run directory (want the --out directory of evolve run)", dir)
 	}
+	// Another process resuming or running here would interleave its
+	// writes with ours.
+	release, err := lockDir(dir)
+	if errors.Is(err, errLocked) {
+		return fail(exitUsage, "%s %v; wait for it to end", dir, err)
+	} else if err != nil {
+		return fail(exitUsage, "%s: cannot lock the run directory: %v", dir, err)
+	}
+	defer release()
 
 	// The newest checkpoint that reads and restores wins; each newer one
 	// that does not is reported and skipped.

@@ -31,6 +31,10 @@ var runFiles = []string{configFile, statsFile, bestFile, summaryFile, continualF
 // errRunExists is returned by createRunDir for a directory that holds a run.
 var errRunExists = errors.New("already holds a run")
 
+// errLocked is returned by lockDir for a run directory that another evolve
+// process is writing.
+var errLocked = errors.New("is in use by another evolve run or resume")
+
 // runDir writes a run directory: config.toml once at the start, stats.jsonl
 // one line per generation as the run goes, best.json whenever the best
 // genome changes, and summary.json at the end. Every file except
