@@ -3,14 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -229,7 +232,7 @@ func taskDirName(task string) string {
 func decodeConfig(data []byte, file string, cfg *population.Config) error {
 	err := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().Decode(cfg)
 	if err == nil {
-		return nil
+		return namesOnly(data, file)
 	}
 	var missing *toml.StrictMissingError
 	var decode *toml.DecodeError
@@ -245,13 +248,107 @@ func decodeConfig(data []byte, file string, cfg *population.Config) error {
 		return errors.New(strings.Join(lines, "\n"))
 	case errors.As(err, &decode):
 		row, col := decode.Position()
-		msg := strings.TrimPrefix(decode.Error(), "toml: ")
+		msg := plainDecodeError(strings.TrimPrefix(decode.Error(), "toml: "))
 		if key := decode.Key(); len(key) > 0 {
 			msg = fmt.Sprintf("%s: %s", strings.Join(key, "."), msg)
 		}
 		return fmt.Errorf("%s:%d:%d: %s\n%s", file, row, col, msg, strings.TrimRight(decode.String(), "\n"))
 	}
 	return fmt.Errorf("%s: %v", file, err)
+}
+
+// namesOnly checks that every key of data whose setting is a named choice
+// (an activation, a strategy, ...) is given by name: go-toml decodes an
+// integer into such a setting as its index, so "strategy = 3" would pick a
+// strategy silently. data is known to decode.
+func namesOnly(data []byte, file string) error {
+	var doc map[string]any
+	if err := toml.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("%s: %v", file, err)
+	}
+	return namesIn(doc, reflect.TypeFor[population.Config](), "", data, file)
+}
+
+// namesIn is namesOnly for the table doc of struct type t, named section
+// ("" at the top level).
+func namesIn(doc map[string]any, t reflect.Type, section string, data []byte, file string) error {
+	textType := reflect.TypeFor[encoding.TextUnmarshaler]()
+	for _, key := range slices.Sorted(maps.Keys(doc)) {
+		f, ok := tomlField(t, key)
+		if !ok {
+			continue
+		}
+		v := doc[key]
+		if sub, ok := v.(map[string]any); ok && f.Type.Kind() == reflect.Struct {
+			name := key
+			if section != "" {
+				name = section + "." + key
+			}
+			if err := namesIn(sub, f.Type, name, data, file); err != nil {
+				return err
+			}
+			continue
+		}
+		ft, values := f.Type, []any{v}
+		if ft.Kind() == reflect.Slice {
+			ft = ft.Elem()
+			values, _ = v.([]any)
+		}
+		if !reflect.PointerTo(ft).Implements(textType) {
+			continue
+		}
+		for _, e := range values {
+			if _, ok := e.(string); ok {
+				continue
+			}
+			// The type's own error for the value lists the allowed names.
+			err := reflect.New(ft).Interface().(encoding.TextUnmarshaler).UnmarshalText(fmt.Append(nil, e))
+			where := file
+			if line := findKey(data, section, key); line > 0 {
+				where = fmt.Sprintf("%s:%d", file, line)
+			}
+			name := key
+			if section != "" {
+				name = section + "." + key
+			}
+			return fmt.Errorf("%s: %s = %v: want a name, in quotes: %v", where, name, e, err)
+		}
+	}
+	return nil
+}
+
+// typeMismatch matches go-toml's message for a value of the wrong kind,
+// which names Go's struct field and type.
+var typeMismatch = regexp.MustCompile(`^cannot decode TOML (\w+) into struct field \S+ of type (\S+)$`)
+
+// plainDecodeError rewrites go-toml's message for a value of the wrong kind
+// in the configuration's terms: "want an integer, not a TOML float"
+// rather than "cannot decode TOML float into struct field
+// population.Config.PopulationSize of type int". Other messages are
+// returned as they are.
+func plainDecodeError(msg string) string {
+	m := typeMismatch.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	want := "a " + m[2]
+	switch t := m[2]; {
+	case t == "int":
+		want = "an integer"
+	case t == "uint64":
+		want = "an integer >= 0"
+	case t == "float64":
+		want = "a number"
+	case t == "bool":
+		want = "true or false"
+	case t == "string":
+		want = "a string"
+	case strings.HasPrefix(t, "[]"):
+		want = "an array"
+	case strings.Contains(t, "."):
+		want = "a name (see evolve config)"
+	}
+	return fmt.Sprintf("want %s, not a TOML %s", want, m[1])
 }
 
 // allowedKeys follows key through the TOML tables of population.Config as

@@ -103,7 +103,12 @@ func TestConfigBadValues(t *testing.T) {
 		want    []string
 	}{
 		{"task = \"xor\"\n[mutate]\nhidden_activation = \"swish\"\n", []string{":3:", "mutate.hidden_activation", `"swish"`, "allowed: sigmoid"}},
-		{"task = \"xor\"\nseed = \"one\"\n", []string{":2:", "seed"}},
+		{"task = \"xor\"\nseed = \"one\"\n", []string{":2:", "seed: want an integer >= 0, not a TOML string"}},
+		{"task = \"xor\"\npopulation_size = 1.5\n", []string{":2:", "population_size: want an integer, not a TOML float"}},
+		{"task = \"xor\"\n[mutate]\nactivations = \"tanh\"\n", []string{":3:", "mutate.activations: want an array, not a TOML string"}},
+		// A named choice given as a number is refused, not taken as an index.
+		{"task = \"xor\"\nstrategy = 3\n", []string{"c.toml:2: strategy = 3: want a name, in quotes", "allowed: auto, plastic, neat, backprop, cbp"}},
+		{"task = \"xor\"\n[mutate]\nactivations = [\"tanh\", 1]\n", []string{"c.toml:3: mutate.activations = 1: want a name", "allowed: sigmoid"}},
 		{"task = \"xor\"\n[mutate\n", []string{":2:"}},
 		{"task = \"nope\"\n", []string{`unknown task "nope"`, "allowed: " + strings.Join(tasks.Names(), ", ")}},
 		{"task = \"xor\"\npopulation_size = 1\n", []string{"population_size = 1", "want 2 to 1000000"}},

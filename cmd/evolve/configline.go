@@ -12,7 +12,7 @@ import (
 // such as "mutate: dropin_rate = 1.5, want ...", "population:
 // reproduction.elitism = -1, want ..." or "tasks: drift.masses[1] = -1,
 // want ...", as a TOML section and key (an element's index dropped).
-var validationKey = regexp.MustCompile(`^(population|mutate|species|evaluate|tasks): ([a-z_]+(?:\.[a-z_]+)?)(?:\[\d+\])? = `)
+var validationKey = regexp.MustCompile(`^(population|mutate|species|evaluate|tasks): ([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)(?:\[\d+\])? = `)
 
 // sections maps the package that reports an error to the TOML section its
 // keys live in, where the key itself does not say.
@@ -30,6 +30,12 @@ func keyLine(data []byte, verr error) int {
 	if s, k, ok := strings.Cut(key, "."); ok {
 		section, key = s, k
 	}
+	return findKey(data, section, key)
+}
+
+// findKey returns the 1-based line of data (a TOML file) that sets key in
+// the table [section] ("" for the top level), or 0 if none does.
+func findKey(data []byte, section, key string) int {
 	current := ""
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for line := 1; sc.Scan(); line++ {

@@ -27,6 +27,7 @@ func TestBadValueNamesLine(t *testing.T) {
 		{"xor", "seed = 2\n\n[mutate]\ndropin_rate = 1.5\n", 4, "dropin_rate = 1.5, want a probability in [0, 1]"},
 		{"xor", "[species]\nthreshold = 3\n[reproduction]\nelitism = -1\n", 4, "reproduction.elitism = -1, want >= 0"},
 		{"xor", "[training]\n  steps = -1\n", 2, "training.steps = -1, want >= 0"},
+		{"spiral", "[training]\nadam_beta1 = 1\n", 2, "training.adam_beta1 = 1, want a number in [0, 1)"},
 		// The tasks' own sections: a stream's, cartpole-drift's (an
 		// element of a list, and an empty list) and a CSV task's.
 		{"cartpole-drift", "[drift]\nsteps = 5\n\n[continual]\nphases = 0\n", 5, "continual.phases = 0, want >= 1"},
