@@ -200,6 +200,9 @@ func taskInfo(cfg population.Config) (tasks.Info, error) {
 // cfg.Seed; a task read from CSV files ("csv:FILE" or "csv:TRAIN,TEST")
 // also takes cfg.Data. Every task a command builds comes from here.
 func newTask(cfg population.Config) (tasks.Task, error) {
+	if err := checkTask(cfg.Task); err != nil {
+		return nil, err // naming the streams too, which tasks.New does not know
+	}
 	if tasks.DescribeStream(cfg.Task) != "" {
 		return tasks.NewContinual(cfg.Task, cfg.Seed, cfg.Continual, cfg.Drift, cfg.DataDir)
 	}

@@ -184,3 +184,15 @@ activations = ["tanh", "relu"]
 		}
 	}
 }
+
+// TestNewTaskUnknown checks that a task name no command line checked (one
+// read from a checkpoint) is refused with every allowed name, streams
+// included.
+func TestNewTaskUnknown(t *testing.T) {
+	cfg := population.DefaultConfig()
+	cfg.Task = "nope"
+	_, err := newTask(cfg)
+	if err == nil || !strings.Contains(err.Error(), `unknown task "nope" (allowed: `+allowedTasks()+")") || !strings.Contains(err.Error(), "permuted-mnist") {
+		t.Errorf("newTask(%q) = %v; want the unknown task and every allowed name", cfg.Task, err)
+	}
+}
