@@ -142,6 +142,9 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 		if err := cfg.Training.Learning.UnmarshalText([]byte(s.learning)); err != nil {
 			return population.Config{}, fmt.Errorf("--learning: %v", err)
 		}
+		if l := cfg.Training.Learning.String(); !info.Supervised && l != "auto" && l != "none" {
+			return population.Config{}, fmt.Errorf("--learning %s: task %q is not supervised, so nothing would be fine-tuned (fine-tuning needs a task with training data and a loss)", l, name)
+		}
 	}
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
