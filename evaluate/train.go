@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -314,14 +315,19 @@ func zeroed(s []float64, n int) []float64 {
 }
 
 // Phenotype returns the network g stands for on a supervised task: g
-// compiled, and, under Baldwinian learning, trained as evaluation trains
-// it (from the stream (seed, 0, Evaluate, g.ID)), since a Baldwinian
-// genome keeps its untrained weights. Under Lamarckian learning the genes
-// already hold the trained weights. It is for measuring a genome outside
-// selection, on the test split, say; g is not changed. A nil task (one
-// that is not supervised) gives g compiled.
-func (p *Pool) Phenotype(g *genome.Genome, task tasks.Supervised) (*network.Network, error) {
-	w := &worker{src: rngs.NewSource(p.seed, 0, rngs.Evaluate, g.ID)}
+// compiled, and, under Baldwinian learning, trained as its evaluation in
+// generation gen trains it (from the stream (seed, gen, Evaluate, g.ID)),
+// since a Baldwinian genome keeps its untrained weights: for the
+// generation g was last evaluated in, that is the very network whose
+// score selected it. Under Lamarckian learning the genes already hold the
+// trained weights. It is for measuring a genome outside selection, on the
+// test split, say; g is not changed. A nil task (one that is not
+// supervised) gives g compiled.
+func (p *Pool) Phenotype(g *genome.Genome, task tasks.Supervised, gen int) (*network.Network, error) {
+	if g == nil {
+		return nil, errors.New("evaluate: no genome")
+	}
+	w := &worker{src: rngs.NewSource(p.seed, gen, rngs.Evaluate, g.ID)}
 	w.net.Synchronous = p.synchronous // before Compile, whose Reset sizes its buffers
 	if err := w.compiler.Compile(g, p.feedForward, &w.net); err != nil {
 		return nil, err

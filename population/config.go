@@ -35,7 +35,10 @@ type Config struct {
 	ChampionTest ChampionPick `toml:"champion_test" comment:"tasks with a champion test (pole balancing): the genome tested each generation, fittest (the generation's fittest genome) or species (as the NEAT code: the champion of the fittest species not tested since it last improved)"`
 
 	// Checkpointing: how often the run directory gets a checkpoint, and
-	// how many are kept. Neither changes results.
+	// how many are kept. Neither changes results. They are read by evolve
+	// run and resume; a Population never writes checkpoints itself: a
+	// program of your own saves p.State() with checkpoints.Save, from a
+	// Recorder, say.
 	CheckpointEvery int `toml:"checkpoint_every" comment:"write a checkpoint every this many generations (and at the end, and on Ctrl-C); 0 only at the end and on Ctrl-C, >= 0"`
 	KeepCheckpoints int `toml:"keep_checkpoints" comment:"the newest checkpoints kept in DIR/checkpoints, >= 1"`
 
@@ -223,7 +226,9 @@ func DefaultConfig() Config {
 // ApplyTask sets what the task decides: its name, whether it has a bias
 // input, the output activation, and feed-forward versus recurrent. For a
 // supervised task it also sets the defaults that suit networks trained by
-// gradient descent (see SupervisedDefaults).
+// gradient descent (see SupervisedDefaults). The built-in streams and pole
+// tasks get their own defaults by name (StreamDefaults, PoleDefaults), so
+// a task of your own should not take one of their names.
 func (c *Config) ApplyTask(info tasks.Info) {
 	c.Task = info.Name
 	c.Genome.Bias = info.Bias

@@ -43,7 +43,7 @@ func (p *Population) evaluator() tasks.Task {
 func (p *Population) measureAll(g *genome.Genome) []float64 {
 	row := make([]float64, p.stream.Phases())
 	sup, _ := p.stream.At(p.gen).(tasks.Supervised)
-	net, err := p.pool.Phenotype(g, sup)
+	net, err := p.pool.Phenotype(g, sup, p.gen)
 	for j := range row {
 		if err != nil {
 			continue // a genome that does not compile scores 0

@@ -2,6 +2,7 @@ package population
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -70,7 +71,14 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if task == nil {
+		return nil, errors.New("population: no task")
+	}
 	info := task.Info()
+	if info.Name != cfg.Task {
+		// Restore would refuse the run's checkpoints for the same reason.
+		return nil, fmt.Errorf("population: the configuration is for task %q, not %q (cfg.ApplyTask(task.Info()) sets it)", cfg.Task, info.Name)
+	}
 	if info.Inputs < 0 || info.Outputs < 1 {
 		return nil, fmt.Errorf("population: task %q has %d inputs and %d outputs; want >= 0 and >= 1", info.Name, info.Inputs, info.Outputs)
 	}
@@ -224,22 +232,36 @@ func baselineGenome(l genome.Layout, t *genome.Tracker, b *BaselineConfig, rng *
 	return g
 }
 
+// Phenotype returns the network g stands for on the current task: g
+// compiled, and under Baldwinian learning, whose genes keep the untrained
+// weights, trained first as this generation's evaluation trains it
+// (evaluate.Pool.Phenotype), so that for a genome of this generation it is
+// the network whose score selected it. Compiling g yourself
+// (genome.Compile) gives the untrained network.
+func (p *Population) Phenotype(g *genome.Genome) (*network.Network, error) {
+	sup, _ := p.evaluator().(tasks.Supervised)
+	return p.pool.Phenotype(g, sup, p.gen)
+}
+
 // TestScore measures g on the task's test split, when the task is
-// supervised (tasks.Supervised) and g compiles: Fitness is minus the test
-// loss and Metric the test accuracy (or mean squared error). Under
-// Baldwinian learning g is trained first, as in evaluation, since its
-// genes keep the untrained weights (evaluate.Pool.Phenotype). It is for
-// reporting; selection never sees the test split.
+// supervised (tasks.Supervised), has a test split and g compiles: Fitness
+// is minus the test loss and Metric the test accuracy (or mean squared
+// error), of g's Phenotype. It is for reporting; selection never sees the
+// test split.
 func (p *Population) TestScore(g *genome.Genome) (tasks.Result, bool) {
 	sup, ok := p.evaluator().(tasks.Supervised)
 	if !ok || g == nil || !p.cfg.FeedForward {
 		return tasks.Result{}, false
 	}
-	net, err := p.pool.Phenotype(g, sup)
+	test := sup.Test()
+	if test == nil || test.Len() == 0 {
+		return tasks.Result{}, false
+	}
+	net, err := p.pool.Phenotype(g, sup, p.gen)
 	if err != nil {
 		return tasks.Result{}, false
 	}
-	return sup.Score(net, sup.Test(), &p.batch), true
+	return sup.Score(net, test, &p.batch), true
 }
 
 // ChampionTest runs the task's champion test on g, for tasks that have one
@@ -271,7 +293,7 @@ func (p *Population) championTest(g *genome.Genome, evaluated tasks.Result) (c t
 	if !ok || g == nil {
 		return c, false
 	}
-	net, err := p.pool.Phenotype(g, nil)
+	net, err := p.pool.Phenotype(g, nil, p.gen)
 	if err != nil {
 		return c, false
 	}
@@ -283,7 +305,7 @@ func (p *Population) championTest(g *genome.Genome, evaluated tasks.Result) (c t
 	// over them.
 	nets := []*network.Network{net}
 	for len(nets) < p.pool.Workers() {
-		n, _ := p.pool.Phenotype(g, nil) // g compiled once already
+		n, _ := p.pool.Phenotype(g, nil, p.gen) // g compiled once already
 		nets = append(nets, n)
 	}
 	// One episode at a time: the first may be the 100,000-step one, which
@@ -358,6 +380,9 @@ func (p *Population) SolvedEvaluations() int {
 // in parallel, and speciates it. It returns the generation's statistics.
 // If ctx is cancelled during evaluation, Step returns ctx.Err() and the
 // population stays valid: the next Step evaluates the same genomes again.
+// If every genome of the generation faults (tasks.Result of NaN, a panic,
+// a network that does not compile: see evaluate.Outcome), Step returns an
+// error giving the first fault: the task or the configuration is broken.
 func (p *Population) Step(ctx context.Context) (Stats, error) {
 	start := time.Now()
 	p.times = StepTimes{}
@@ -383,6 +408,10 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 	p.times.Evaluate, p.times.FineTune = time.Since(t), p.pool.TrainingTime()
 	if err != nil {
 		return Stats{}, err
+	}
+	if i := slices.IndexFunc(p.outcomes[:len(p.genomes)], func(o evaluate.Outcome) bool { return o.Fault == "" }); i < 0 {
+		// Nothing to select from: the task or its configuration is broken.
+		return Stats{}, fmt.Errorf("population: every genome of generation %d faulted; genome %d: %s", p.gen, p.genomes[0].ID, p.outcomes[0].Fault)
 	}
 	t = time.Now()
 	for i, g := range p.genomes {

@@ -100,6 +100,49 @@ func TestStepCancelled(t *testing.T) {
 	}
 }
 
+// TestNewRefusesMisuse checks the mistakes a library user makes first: no
+// task, and a configuration never given the task's settings (ApplyTask),
+// which Restore would refuse later, when the run's checkpoints exist.
+func TestNewRefusesMisuse(t *testing.T) {
+	if _, err := population.New(xorConfig(1, 1), nil); err == nil || !strings.Contains(err.Error(), "no task") {
+		t.Errorf("New with a nil task = %v; want an error", err)
+	}
+	mine := tasks.Func(tasks.Info{Name: "mine", Inputs: 2, Outputs: 1, Bias: true, FeedForward: true}, tasks.XOR{}.Evaluate)
+	_, err := population.New(population.DefaultConfig(), mine)
+	if err == nil || !strings.Contains(err.Error(), `configuration is for task "xor", not "mine"`) || !strings.Contains(err.Error(), "ApplyTask") {
+		t.Errorf("New with another task's configuration = %v; want an error naming both and ApplyTask", err)
+	}
+}
+
+// TestStepAllFaulted checks that a generation in which every genome faults
+// (here: the task feeds the network too few inputs) stops the run with the
+// first fault, rather than selecting among failures, and that Printer shows
+// faults where some genomes fail.
+func TestStepAllFaulted(t *testing.T) {
+	info := tasks.Info{Name: "buggy", Inputs: 3, Outputs: 1, Bias: true, FeedForward: true}
+	buggy := tasks.Func(info, func(net *network.Network, _ *rand.Rand) tasks.Result {
+		var out [1]float64
+		net.Forward([]float64{1, 2}, out[:]) // one input short
+		return tasks.Result{Fitness: out[0]}
+	})
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(info)
+	p, err := population.New(cfg, buggy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Step(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "every genome of generation 0 faulted") || !strings.Contains(err.Error(), "panic") {
+		t.Errorf("Step with every genome faulting = %v; want an error giving the first fault", err)
+	}
+
+	var b strings.Builder
+	st := population.Stats{Faults: 3, Fault: "genome 7: fitness is NaN"}
+	if err := (population.Printer{W: &b}).Record(st); err != nil || !strings.Contains(b.String(), "faults 3 (first: genome 7: fitness is NaN)") {
+		t.Errorf("Printer wrote %q, %v; want the faults shown", b.String(), err)
+	}
+}
+
 func TestConfigValidateNamesField(t *testing.T) {
 	tests := []struct {
 		mod  func(*population.Config)

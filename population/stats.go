@@ -92,6 +92,9 @@ func (p Printer) Record(s Stats) error {
 	if s.Restarted {
 		solved += "  restarted"
 	}
+	if s.Faults > 0 {
+		solved += fmt.Sprintf("  faults %d (first: %s)", s.Faults, s.Fault)
+	}
 	_, err := fmt.Fprintf(p.W, "gen %4d  best %10.4f  mean %10.4f  species %3d  hidden %5.2f  conns %6.2f  evals/s %9.0f%s\n",
 		s.Generation, s.BestFitness, s.MeanFitness, s.Species, s.MeanHidden, s.MeanConns, s.EvalsPerSec, solved)
 	return err

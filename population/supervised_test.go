@@ -126,6 +126,31 @@ func TestBaldwinianTestScoreTrains(t *testing.T) {
 	}
 }
 
+// TestPhenotypeIsTheEvaluatedNetwork checks that under Baldwinian learning
+// Phenotype gives exactly the trained network whose score selected a
+// genome: with no held-out samples and no complexity penalty, fitness is
+// the score on the training split, so scoring the phenotype there must
+// reproduce every genome's fitness of the last generation (the second, so
+// that the generation's own random streams matter).
+func TestPhenotypeIsTheEvaluatedNetwork(t *testing.T) {
+	p := supervisedRun(t, "circle", 5, func(c *population.Config) {
+		c.Generations = 2
+		c.Training.Learning = evaluate.Baldwinian
+		c.Training.Validation, c.Training.Complexity = 0, 0
+	})
+	task := p.Task().(tasks.Supervised)
+	var b network.Batch
+	for _, g := range p.Genomes()[:5] {
+		net, err := p.Phenotype(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := task.Score(net, task.Train(), &b).Fitness; got != g.Fitness {
+			t.Errorf("genome %d: its phenotype scores %v on the training split; its fitness is %v", g.ID, got, g.Fitness)
+		}
+	}
+}
+
 // cancelling is a supervised task that cancels a context at its n-th
 // Score call, which comes after that genome's fine-tuning has changed it.
 type cancelling struct {
@@ -202,5 +227,33 @@ func TestStepCancelledWhileTraining(t *testing.T) {
 				t.Errorf("%s, %d workers: genomes after a cancelled generation differ from an uncancelled run", tc.name, workers)
 			}
 		}
+	}
+}
+
+// noTest is a supervised task without a test split.
+type noTest struct{ *tasks.Playground }
+
+func (noTest) Test() *tasks.Dataset { return nil }
+
+// TestNoTestSplit checks that a supervised task without a test split runs,
+// with no test score, rather than panicking in the statistics.
+func TestNoTestSplit(t *testing.T) {
+	pg, err := tasks.NewPlayground("circle", 1, 100, 100, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := noTest{pg}
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(task.Info())
+	cfg.PopulationSize, cfg.Training.Steps = 10, 10
+	p, err := population.New(cfg, task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Step(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := p.TestScore(p.Best()); ok {
+		t.Errorf("TestScore without a test split = %v, true; want false", r)
 	}
 }
