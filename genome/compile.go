@@ -1,6 +1,7 @@
 package genome
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/neuroplast/neuroplast/network"
@@ -47,6 +48,9 @@ func Compile(g *Genome, feedForward bool) (*network.Network, error) {
 // Compile builds g's network into net, reusing net's storage. See the
 // package-level Compile.
 func (c *Compiler) Compile(g *Genome, feedForward bool, net *network.Network) error {
+	if g == nil {
+		return errors.New("genome: no genome to compile")
+	}
 	if err := c.graph(g, true); err != nil {
 		return err
 	}
@@ -240,6 +244,9 @@ func (c *Compiler) graph(g *Genome, enabledOnly bool) error {
 		f, t := lookup(cn.From), lookup(cn.To)
 		if f < 0 || t < 0 {
 			return fmt.Errorf("genome %d: connection %d joins %d->%d, and one end is not a node", g.ID, cn.Innov, cn.From, cn.To)
+		}
+		if k := g.Nodes[t].Kind; k == Input || k == Bias {
+			return fmt.Errorf("genome %d: connection %d joins %d->%d, into an input or bias node", g.ID, cn.Innov, cn.From, cn.To)
 		}
 		c.from[i], c.to[i] = f, t
 		c.indeg[t]++

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/graph/simple"
@@ -524,6 +525,29 @@ func TestCompileDangling(t *testing.T) {
 			}()
 			if err := c.Compile(small, true, &net); err == nil {
 				t.Errorf("Compile(genome with a dangling connection), warm=%v = nil; want an error", warm)
+			}
+		}()
+	}
+}
+
+// TestCompileRefusesMisuse checks that the invalid genomes a library user
+// may hand Compile give errors, not panics: none at all, and one with a
+// connection into an input node.
+func TestCompileRefusesMisuse(t *testing.T) {
+	if net, err := genome.Compile(nil, true); err == nil || net != nil {
+		t.Errorf("Compile(nil) = %v, %v; want an error", net, err)
+	}
+	g := validGenome()
+	g.Conns[0].To = g.Nodes[0].ID // into the first input
+	for _, feedForward := range []bool{true, false} {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("Compile(connection into an input), feedForward=%v, panicked: %v", feedForward, r)
+				}
+			}()
+			if _, err := genome.Compile(g, feedForward); err == nil || !strings.Contains(err.Error(), "into an input or bias node") {
+				t.Errorf("Compile(connection into an input), feedForward=%v = %v; want an error saying so", feedForward, err)
 			}
 		}()
 	}
