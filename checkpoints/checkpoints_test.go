@@ -336,8 +336,8 @@ func TestVersion2(t *testing.T) {
 		{ID: 1, Rep: rep, Tested: true, Members: []int{}},
 		{ID: 2, Rep: rep, Members: []int{}},
 	}}}
-	raw := rawPayload(t, s)
-	got, err := decodePayload(raw, Version)
+	raw := rawPayloadVersion(t, s, 3) // genomes as versions 2 and 3 hold them
+	got, err := decodePayload(raw, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,12 +352,34 @@ func TestVersion2(t *testing.T) {
 	if got.Species.Species[0].Tested || got.Species.Species[1].Tested {
 		t.Errorf("version 2 payload decoded with tested flags")
 	}
-	if _, err := decodePayload(raw[:len(raw)-1], Version); err == nil || !strings.Contains(err.Error(), "species tested") {
+	if _, err := decodePayload(raw[:len(raw)-1], 3); err == nil || !strings.Contains(err.Error(), "species tested") {
 		t.Errorf("a version 3 payload missing a flag decoded with error %v; want one naming the species' tested flags", err)
 	}
 	bad := append(bytes.Clone(raw[:len(raw)-3]), 2, 1) // one flag for two species
-	if _, err := decodePayload(bad, Version); err == nil || !strings.Contains(err.Error(), "1 flags for 2 species") {
+	if _, err := decodePayload(bad, 3); err == nil || !strings.Contains(err.Error(), "1 flags for 2 species") {
 		t.Errorf("one flag for two species decoded with error %v", err)
+	}
+}
+
+// TestVersion3 decodes a version 3 payload, whose genomes have no
+// replacement owed: they read as owing nothing, and the same genomes
+// written in the current version keep what they owe.
+func TestVersion3(t *testing.T) {
+	g := &genome.Genome{ID: 4, Owed: 0.375}
+	s := &population.State{Genomes: []*genome.Genome{g}, Species: &species.Set{}, Best: g}
+	got, err := decodePayload(rawPayloadVersion(t, s, 3), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Genomes[0].Owed != 0 || got.Best.Owed != 0 || got.Genomes[0].ID != 4 {
+		t.Errorf("version 3 payload: genome %d owes %v (best %v); want genome 4 owing 0", got.Genomes[0].ID, got.Genomes[0].Owed, got.Best.Owed)
+	}
+	got, err = decodePayload(rawPayload(t, s), Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Genomes[0].Owed != 0.375 || got.Best.Owed != 0.375 {
+		t.Errorf("version %d payload: genome owes %v (best %v); want 0.375", Version, got.Genomes[0].Owed, got.Best.Owed)
 	}
 }
 
@@ -366,7 +388,7 @@ func TestVersion2(t *testing.T) {
 // zero ones.
 func TestVersion1(t *testing.T) {
 	s := &population.State{Species: &species.Set{}, History: []population.Stats{{Generation: 0, BestFitness: 1.5}}}
-	raw := rawPayload(t, s)
+	raw := rawPayloadVersion(t, s, 3)
 	got, err := decodePayload(raw[:len(raw)-controllerSize], 1)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io/fs"
 	"math"
@@ -23,8 +24,15 @@ import (
 // rawPayload returns s's payload, uncompressed.
 func rawPayload(t testing.TB, s *population.State) []byte {
 	t.Helper()
+	return rawPayloadVersion(t, s, Version)
+}
+
+// rawPayloadVersion returns s's payload, uncompressed, as format version
+// version wrote it.
+func rawPayloadVersion(t testing.TB, s *population.State, version uint32) []byte {
+	t.Helper()
 	var buf bytes.Buffer
-	if _, err := writePayload(&buf, s); err != nil {
+	if _, err := writePayloadVersion(&buf, s, version); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -187,7 +195,7 @@ func TestDamage(t *testing.T) {
 		{"wrong magic", flip(good, 0, 0x20), "not a neuroplast checkpoint"},
 		{"text file", []byte("hello, world\n"), "not a neuroplast checkpoint"},
 		{"short text file", []byte("hi"), "not a neuroplast checkpoint"},
-		{"future version", frame(Version+1, payload, rawLen), "format version 4; this program reads versions 1 to 3"},
+		{"future version", frame(Version+1, payload, rawLen), fmt.Sprintf("format version %d; this program reads versions 1 to %d", Version+1, Version)},
 		{"version 0", frame(0, payload, rawLen), "format version 0;"},
 		{"flipped version byte", flip(good, 8, 0x80), "format version"},
 		{"payload length too long", setUint64(good, 12, payloadLen+1), "truncated: the payload has"},

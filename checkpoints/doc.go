@@ -17,13 +17,13 @@
 // form; a temporary file (gen-GGGGGG.ckpt.tmp-N, left by a crash during
 // Write) is never read, and Save removes it.
 //
-// # Format, version 3
+// # Format, version 4
 //
 // A checkpoint is a 32-byte header followed by the payload:
 //
 //	offset  size  field
 //	     0     8  magic "NPLCKPT\x00"
-//	     8     4  format version, big-endian uint32 (3; versions 1 and 2 are read too)
+//	     8     4  format version, big-endian uint32 (4; versions 1 to 3 are read too)
 //	    12     8  payload length in bytes, big-endian uint64
 //	    20     8  decompressed payload length in bytes, big-endian uint64
 //	    28     4  CRC-32C (Castagnoli) of the payload, big-endian uint32
@@ -86,7 +86,8 @@
 // column, which compresses far better than by row:
 //
 //	ID int, Born int, Parents int int, Dropins int, Apoptoses int,
-//	Fitness float, HasUtility bool
+//	Fitness float, HasUtility bool, Owed float (since version 4; a genome
+//	of an older payload owes nothing)
 //	Nodes  count (list header), then the columns: ID deltas int each,
 //	       Kind byte each, Activation byte each, Bias float each,
 //	       Utility float each, Age int each, MeanAct float each

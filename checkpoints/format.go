@@ -16,7 +16,7 @@ import (
 // Version is the format version this package writes. It reads versions
 // MinVersion to Version.
 const (
-	Version    = 3
+	Version    = 4
 	MinVersion = 1
 )
 

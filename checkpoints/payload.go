@@ -95,10 +95,11 @@ const flushSize = 256 << 10
 // encoder appends a payload's fields to buf and hands buf to w whenever it
 // grows past flushSize. The first error sticks: later writes do nothing.
 type encoder struct {
-	w   io.Writer
-	buf []byte
-	n   int64 // bytes handed to w
-	err error
+	w       io.Writer
+	buf     []byte
+	n       int64 // bytes handed to w
+	err     error
+	version uint32 // the format version written: Version, or older in tests
 }
 
 func (e *encoder) fail(format string, a ...any) {
@@ -153,10 +154,16 @@ func (e *encoder) list(n int, isNil bool) {
 // writePayload encodes s to w, uncompressed, and returns the number of
 // bytes written.
 func writePayload(w io.Writer, s *population.State) (int64, error) {
+	return writePayloadVersion(w, s, Version)
+}
+
+// writePayloadVersion is writePayload in the given format version, 3 or
+// Version, so that tests can make the payload an older program wrote.
+func writePayloadVersion(w io.Writer, s *population.State, version uint32) (int64, error) {
 	if s == nil {
 		return 0, errors.New("nil state")
 	}
-	e := &encoder{w: w, buf: make([]byte, 0, flushSize+flushSize/4)}
+	e := &encoder{w: w, buf: make([]byte, 0, flushSize+flushSize/4), version: version}
 
 	cfg, err := json.Marshal(s.Config)
 	if err != nil {
@@ -285,6 +292,9 @@ func (e *encoder) genome(g *genome.Genome, what string) {
 	e.int(g.Apoptoses)
 	e.float(g.Fitness)
 	e.bool(g.HasUtility)
+	if e.version >= 4 {
+		e.float(g.Owed)
+	}
 
 	e.list(len(g.Nodes), g.Nodes == nil)
 	prev := 0
@@ -377,8 +387,9 @@ func (e *encoder) stats(st *population.Stats) {
 // it every read returns a zero value and consumes nothing, so callers check
 // err once per element or section.
 type decoder struct {
-	b   []byte
-	err error
+	b       []byte
+	err     error
+	version uint32 // the payload's format version
 }
 
 var errShort = errors.New("unexpected end of the payload")
@@ -503,7 +514,7 @@ func (d *decoder) part(name string, fn func()) {
 // decodePayload decodes an uncompressed payload. Its errors name the part
 // that is damaged; they are not prefixed.
 func decodePayload(b []byte, version uint32) (*population.State, error) {
-	d := &decoder{b: b}
+	d := &decoder{b: b, version: version}
 	s := &population.State{Species: &species.Set{}}
 
 	d.part("configuration", func() {
@@ -740,6 +751,9 @@ func (d *decoder) genome() *genome.Genome {
 	g.Apoptoses = d.int()
 	g.Fitness = d.float()
 	g.HasUtility = d.bool()
+	if d.version >= 4 {
+		g.Owed = d.float()
+	}
 	d.part("nodes", func() { g.Nodes = d.nodes() })
 	d.part("connections", func() { g.Conns = d.conns() })
 	return g

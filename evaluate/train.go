@@ -96,6 +96,7 @@ func (w *worker) supervised(p *Pool, g *genome.Genome, task tasks.Supervised, rn
 		w.training += time.Since(start)
 		if cbp {
 			w.compiler.WriteNodeStats(g, w.tr.age, w.tr.mean)
+			g.Owed = w.tr.owed
 			g.Dropins += w.tr.replaced
 			g.Apoptoses += w.tr.replaced
 		}
@@ -133,7 +134,7 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 	if !cbp {
 		tr.util = zeroed(tr.util, nodes)
 	}
-	tr.owed, tr.replaced = 0, 0
+	tr.replaced = 0 // tr.owed comes from the genome (loadNodeStats)
 	tr.output = resizeBools(tr.output, nodes)
 	clear(tr.output)
 	for _, o := range net.Outputs {
@@ -350,11 +351,13 @@ func (p *Pool) Phenotype(g *genome.Genome, task tasks.Supervised, gen int) (*net
 
 // loadNodeStats sizes the worker's continual-backprop state for its
 // compiled network and fills it from g: each unit's utility, age and mean
-// activation carry over from the last generation.
+// activation, and the replacement owed, carry over from the last
+// generation.
 func (w *worker) loadNodeStats(g *genome.Genome) {
 	n := len(w.net.Act)
 	w.tr.util, w.tr.age, w.tr.mean = resize(w.tr.util, n), resizeInts(w.tr.age, n), resize(w.tr.mean, n)
 	w.compiler.ReadNodeStats(g, w.tr.util, w.tr.age, w.tr.mean)
+	w.tr.owed = g.Owed
 }
 
 // Learning reports whether evaluation fine-tunes networks (Lamarckian or

@@ -84,6 +84,12 @@ type Genome struct {
 
 	// HasUtility reports that the nodes' Utility fields were measured.
 	HasUtility bool `json:"has_utility,omitempty"`
+
+	// Owed is the fraction of a continual-backprop replacement owed, in
+	// [0, 1): training carries it from one generation's steps to the next,
+	// as Dohare et al. (2024) accumulate the count over the whole run, so
+	// that a small network at a low rate still replaces units.
+	Owed float64 `json:"cbp_owed,omitempty"`
 }
 
 // Layout describes the fixed nodes every genome of a run shares: its inputs,

@@ -113,3 +113,44 @@ func TestCBPReplacesUnits(t *testing.T) {
 		t.Errorf("cbp: a restored run differs from the uninterrupted one")
 	}
 }
+
+// TestCBPReplacesAtItsRate checks that the fraction of a replacement owed
+// carries over from one generation's training to the next, as Dohare et
+// al. accumulate it over the whole run: 5 hidden units at a rate of 1e-3
+// per mature unit per step owe a quarter of a replacement in each
+// generation of 50 steps, so over 40 generations (2,000 steps, units
+// mature after 10) about 10 units are replaced, where a carry that starts
+// at zero each generation replaces none.
+func TestCBPReplacesAtItsRate(t *testing.T) {
+	p := bitflipRun(t, population.CBP, 40, func(c *population.Config) {
+		c.Baseline.Hidden, c.Baseline.Maturity, c.Baseline.Replacement = 5, 10, 1e-3
+		c.Continual.Phases, c.Continual.GenerationsPerPhase = 4, 10
+	})
+	g := p.Genomes()[0]
+	if g.Dropins < 8 || g.Dropins > 10 {
+		t.Errorf("cbp with 5 units at rate 1e-3 over 2,000 steps replaced %d units; want 8 to 10 (about 1e-3 * 5 * 2,000)", g.Dropins)
+	}
+	if g.Owed < 0 || g.Owed >= 1 {
+		t.Errorf("cbp: %v of a replacement owed at the end; want a fraction in [0, 1)", g.Owed)
+	}
+}
+
+// TestBaldwinianBIsUntrained checks that b, the metric of the network at
+// initialisation that FWT subtracts, is measured untrained whatever the
+// learning mode: under Baldwinian learning it must not be fine-tuned first.
+func TestBaldwinianBIsUntrained(t *testing.T) {
+	b := map[evaluate.Learning][]float64{}
+	for _, mode := range []evaluate.Learning{evaluate.None, evaluate.Baldwinian} {
+		p := bitflipRun(t, population.Plastic, 3, func(c *population.Config) {
+			c.PopulationSize, c.Training.Learning = 20, mode
+		})
+		r, err := p.Continual()
+		if err != nil || r == nil {
+			t.Fatalf("%v: continual report %v, %v", mode, r, err)
+		}
+		b[mode] = r.B
+	}
+	if !reflect.DeepEqual(b[evaluate.None], b[evaluate.Baldwinian]) {
+		t.Errorf("b under Baldwinian learning %v; without learning %v; want the same untrained network's", b[evaluate.Baldwinian], b[evaluate.None])
+	}
+}

@@ -39,10 +39,15 @@ func (p *Population) evaluator() tasks.Task {
 }
 
 // measureAll returns g's test metric on every phase of the stream, as the
-// network it stands for (evaluate.Pool.Phenotype).
-func (p *Population) measureAll(g *genome.Genome) []float64 {
+// network it stands for (evaluate.Pool.Phenotype), or, when untrained is
+// set, as its genes are: the network at initialisation, which b (for FWT)
+// measures even under Baldwinian learning.
+func (p *Population) measureAll(g *genome.Genome, untrained bool) []float64 {
 	row := make([]float64, p.stream.Phases())
 	sup, _ := p.stream.At(p.gen).(tasks.Supervised)
+	if untrained {
+		sup = nil // Phenotype then only compiles g
+	}
 	net, err := p.pool.Phenotype(g, sup, p.gen)
 	for j := range row {
 		if err != nil {
@@ -81,7 +86,7 @@ func (p *Population) recordPhase(champion *genome.Genome) {
 			ph.GradientSteps += int64(p.cfg.Training.Steps) * int64(len(p.genomes))
 		}
 	}
-	row := p.measureAll(champion)
+	row := p.measureAll(champion, false)
 	if len(p.record.Rows) > phase {
 		p.record.Rows[phase], p.record.Phases[phase] = row, ph
 		return

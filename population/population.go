@@ -401,7 +401,7 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 	}
 	if p.stream != nil && p.record.B == nil && p.gen == 0 {
 		// The metric of the untrained network on every phase, for FWT.
-		p.record.B = p.measureAll(p.genomes[0])
+		p.record.B = p.measureAll(p.genomes[0], true)
 	}
 	t := time.Now()
 	err := p.pool.EvaluateExcept(ctx, p.gen, p.genomes, p.evaluator(), p.outcomes, p.known)
