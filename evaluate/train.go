@@ -74,6 +74,12 @@ type trainer struct {
 	output   []bool
 	owed     float64
 	replaced int
+
+	// Adam under continual backprop: each parameter's own step count,
+	// which a replacement restarts with its moments (as the reference's
+	// AdamGnT does), and the step size at each count.
+	kw, kb    []int32
+	adamScale []float64
 }
 
 // supervised fine-tunes the worker's compiled network for g on task (when
@@ -135,6 +141,19 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 		tr.util = zeroed(tr.util, nodes)
 	}
 	tr.replaced = 0 // tr.owed comes from the genome (loadNodeStats)
+	perParam := cbp && t.Optimizer == Adam
+	if perParam {
+		tr.kw, tr.kb = resizeInt32s(tr.kw, weights), resizeInt32s(tr.kb, nodes)
+		clear(tr.kw)
+		clear(tr.kb)
+		tr.adamScale = resize(tr.adamScale, t.Steps+1)
+		p1, p2 := 1.0, 1.0
+		for k := 1; k <= t.Steps; k++ {
+			p1 *= t.Beta1
+			p2 *= t.Beta2
+			tr.adamScale[k] = t.Rate * math.Sqrt(1-p2) / (1 - p1)
+		}
+	}
 	tr.output = resizeBools(tr.output, nodes)
 	clear(tr.output)
 	for _, o := range net.Outputs {
@@ -202,16 +221,29 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 			b1 *= t.Beta1
 			b2 *= t.Beta2
 			lr := t.Rate * math.Sqrt(1-b2) / (1 - b1)
-			adam := func(p, m, v *float64, g float64) {
+			adam := func(p, m, v *float64, g, lr float64) {
 				*m = t.Beta1**m + (1-t.Beta1)*g
 				*v = t.Beta2**v + (1-t.Beta2)*g*g
 				*p -= lr * *m / (math.Sqrt(*v) + t.Epsilon)
 			}
+			if perParam {
+				// A parameter never replaced has counted every step, so
+				// it moves exactly as below.
+				for c := range net.W {
+					tr.kw[c]++
+					adam(&net.W[c], &tr.mw[c], &tr.vw[c], gw[c], tr.adamScale[tr.kw[c]])
+				}
+				for j := first; j < nodes; j++ {
+					tr.kb[j]++
+					adam(&net.Bias[j], &tr.mb[j], &tr.vb[j], gb[j], tr.adamScale[tr.kb[j]])
+				}
+				break
+			}
 			for c := range net.W {
-				adam(&net.W[c], &tr.mw[c], &tr.vw[c], gw[c])
+				adam(&net.W[c], &tr.mw[c], &tr.vw[c], gw[c], lr)
 			}
 			for j := first; j < nodes; j++ {
-				adam(&net.Bias[j], &tr.mb[j], &tr.vb[j], gb[j])
+				adam(&net.Bias[j], &tr.mb[j], &tr.vb[j], gb[j], lr)
 			}
 		}
 		if cbp {
@@ -231,7 +263,9 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 // continualBackprop replaces, after a training step, the least useful
 // mature hidden units, at t.Replacement units per mature unit per step
 // (Dohare et al. 2024): a unit's input weights are drawn anew from
-// U(-sqrt(3/fan_in), sqrt(3/fan_in)), its outgoing weights become 0 after
+// U(-sqrt(3/fan_in), sqrt(3/fan_in)), fan_in and the weights leaving out
+// bias nodes (whose weight, part of the unit's bias, becomes 0), its
+// outgoing weights become 0 after
 // their mean contribution (the weight times the unit's bias-corrected mean
 // activation) is added to the biases they fed, and its age, utility, mean
 // activation, bias and optimizer state start again from zero.
@@ -265,12 +299,27 @@ func (tr *trainer) continualBackprop(net *network.Network, t *Training, rng *ran
 			return
 		}
 		j := victim
-		if fanIn := net.Start[j+1] - net.Start[j]; fanIn > 0 {
-			bound := math.Sqrt(3 / float64(fanIn))
-			for c := net.Start[j]; c < net.Start[j+1]; c++ {
-				net.W[c] = (2*rng.Float64() - 1) * bound
-				tr.mw[c], tr.vw[c] = 0, 0
+		// New input weights from the unit's sources; a bias node's weight
+		// is part of the unit's bias, which starts again at 0, as in the
+		// reference, where the bias is no input and fan_in does not count
+		// it.
+		isBias := func(src int32) bool { return int(src) >= net.NumInputs && int(src) < first }
+		fanIn := 0
+		for c := net.Start[j]; c < net.Start[j+1]; c++ {
+			if !isBias(net.Src[c]) {
+				fanIn++
 			}
+		}
+		bound := 0.0
+		if fanIn > 0 {
+			bound = math.Sqrt(3 / float64(fanIn))
+		}
+		for c := net.Start[j]; c < net.Start[j+1]; c++ {
+			net.W[c] = 0
+			if !isBias(net.Src[c]) {
+				net.W[c] = (2*rng.Float64() - 1) * bound
+			}
+			tr.resetMoments(c)
 		}
 		mean := corrected(tr.mean[j], tr.age[j])
 		for k := first; k < len(net.Act); k++ {
@@ -278,14 +327,33 @@ func (tr *trainer) continualBackprop(net *network.Network, t *Training, rng *ran
 				if int(net.Src[c]) == j {
 					net.Bias[k] += net.W[c] * mean
 					net.W[c] = 0
-					tr.mw[c], tr.vw[c] = 0, 0
+					tr.resetMoments(c)
 				}
 			}
 		}
 		net.Bias[j], tr.mb[j], tr.vb[j] = 0, 0, 0
+		if len(tr.kb) > j {
+			tr.kb[j] = 0
+		}
 		tr.util[j], tr.mean[j], tr.age[j] = 0, 0, 0
 		tr.replaced++
 	}
+}
+
+// resetMoments restarts the optimizer state of weight c: its moments, and
+// under Adam its step count.
+func (tr *trainer) resetMoments(c int32) {
+	tr.mw[c], tr.vw[c] = 0, 0
+	if len(tr.kw) > int(c) {
+		tr.kw[c] = 0
+	}
+}
+
+func resizeInt32s(s []int32, n int) []int32 {
+	if cap(s) < n {
+		return make([]int32, n)
+	}
+	return s[:n]
 }
 
 func resizeInts(s []int, n int) []int {

@@ -94,10 +94,7 @@ func benchTrainStep(b *testing.B, act network.Activation) {
 			d.Y = append(d.Y, float64(btoi(k == i%10)))
 		}
 	}
-	s := &split{train: d, valid: d}
-	for i := range d.Len() {
-		s.fit = append(s.fit, i)
-	}
+	s := wholeSplit(d)
 	t := DefaultTraining()
 	t.Steps, t.BatchSize = 1, 64
 	var tr trainer
@@ -143,4 +140,13 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// wholeSplit returns a split of d that trains on and measures every sample.
+func wholeSplit(d *tasks.Dataset) *split {
+	s := &split{train: d, valid: d}
+	for i := range d.Len() {
+		s.fit = append(s.fit, i)
+	}
+	return s
 }
