@@ -1,6 +1,9 @@
 package network
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Network is a compiled neural network. Nodes are numbered so that the
 // inputs come first, then the constant bias nodes, then every other node in
@@ -93,6 +96,10 @@ func (n *Network) Check() error {
 	for i, o := range n.Outputs {
 		if int(o) < first || int(o) >= nodes {
 			return fmt.Errorf("network: output %d is node %d, want a computed node in [%d, %d)", i, o, first, nodes)
+		}
+		// Backward seeds each node's gradient from one output position.
+		if k := slices.Index(n.Outputs[:i], o); k >= 0 {
+			return fmt.Errorf("network: outputs %d and %d are both node %d, want each node once", k, i, o)
 		}
 	}
 	return nil

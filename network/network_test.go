@@ -177,6 +177,7 @@ func TestCheck(t *testing.T) {
 		{"backward in recurrent", func(n *network.Network) { n.Src[6] = 5; n.Recurrent = true }, ""},
 		{"output is an input", func(n *network.Network) { n.Outputs[0] = 1 }, "output 0 is node 1, want a computed node in [3, 6)"},
 		{"output out of range", func(n *network.Network) { n.Outputs = []int32{5, 6} }, "output 1 is node 6, want a computed node in [3, 6)"},
+		{"output twice", func(n *network.Network) { n.Outputs = []int32{5, 5} }, "outputs 0 and 1 are both node 5, want each node once"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
