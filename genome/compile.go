@@ -45,6 +45,27 @@ func Compile(g *Genome, feedForward bool) (*network.Network, error) {
 	return net, nil
 }
 
+// Recurrent reports, for each connection of g, whether the network a
+// recurrent compile makes of g reads it from the previous step: one of the
+// connections Compile picks to break g's cycles of enabled connections.
+// Without them the enabled connections form no cycle. Disabled
+// connections, and every connection of an acyclic genome, are not
+// recurrent. g must be valid (see Validate).
+func Recurrent(g *Genome) ([]bool, error) {
+	var c Compiler
+	var net network.Network
+	if err := c.Compile(g, false, &net); err != nil {
+		return nil, err
+	}
+	rec := make([]bool, len(g.Conns))
+	for i := range g.Conns {
+		if f, t := c.from[i], c.to[i]; t >= 0 {
+			rec[i] = c.pos[f] >= c.pos[t] // not computed yet when t is
+		}
+	}
+	return rec, nil
+}
+
 // Compile builds g's network into net, reusing net's storage. See the
 // package-level Compile.
 func (c *Compiler) Compile(g *Genome, feedForward bool, net *network.Network) error {

@@ -552,3 +552,31 @@ func TestCompileRefusesMisuse(t *testing.T) {
 		}()
 	}
 }
+
+// TestRecurrentMatchesNetwork checks Recurrent against the compiled
+// network: a connection is recurrent exactly when it is enabled and its
+// source is computed no earlier than its target, so the network reads it
+// from the previous step; and the other enabled connections form no cycle.
+func TestRecurrentMatchesNetwork(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		g := drawGenome(t, false)
+		rec, err := genome.Recurrent(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pos, _ := positions(t, g, false)
+		acyclic := &genome.Genome{ID: g.ID, Nodes: g.Nodes}
+		for i, c := range g.Conns {
+			want := c.Enabled && pos[g.NodeIndex(c.From)] >= pos[g.NodeIndex(c.To)]
+			if rec[i] != want {
+				t.Fatalf("connection %d (%d->%d, enabled %v): Recurrent %v; read from the previous step: %v", c.Innov, c.From, c.To, c.Enabled, rec[i], want)
+			}
+			if c.Enabled && !rec[i] {
+				acyclic.Conns = append(acyclic.Conns, c)
+			}
+		}
+		if genome.HasCycle(acyclic, true) {
+			t.Fatalf("the connections Recurrent leaves out still form a cycle")
+		}
+	})
+}

@@ -406,53 +406,65 @@ func speciesTable(s *population.State) *table {
 
 // depth returns the number of connections on the longest path of enabled
 // connections from an input or bias node to an output node, or 0 when no
-// output can be reached. Connections that close a cycle (back edges of a
-// depth-first search from the inputs in ID order, connections in
-// innovation order) are not followed, so in recurrent genomes a node
-// counts at most once along a path.
+// output can be reached. The connections a recurrent network reads from
+// the previous step (genome.Recurrent: those that break its cycles) are not
+// followed, so every path is finite and the depth is that of the network
+// one step computes.
 func depth(g *genome.Genome) int {
-	out := make([][]int, len(g.Nodes))
-	for _, c := range g.Conns {
-		from, to := g.NodeIndex(c.From), g.NodeIndex(c.To)
-		if c.Enabled && from >= 0 && to >= 0 {
-			out[from] = append(out[from], to)
-		}
+	rec, err := genome.Recurrent(g)
+	if err != nil {
+		return 0 // not a valid genome: nothing to measure
 	}
-	const (
-		unvisited = iota
-		onPath
-		done
-	)
-	state := make([]uint8, len(g.Nodes))
-	longest := make([]int, len(g.Nodes)) // to an output; -1: none reachable
-	var visit func(i int) int
-	visit = func(i int) int {
-		switch state[i] {
-		case onPath:
-			return -1 // a cycle: not followed
-		case done:
-			return longest[i]
-		}
-		state[i] = onPath
-		best := -1
-		if g.Nodes[i].Kind == genome.Output {
-			best = 0
-		}
-		for _, j := range out[i] {
-			if d := visit(j); d >= 0 {
-				best = max(best, d+1)
-			}
-		}
-		state[i], longest[i] = done, best
-		return best
-	}
+	longest := longestPaths(g, rec)
 	d := 0
-	for i, nd := range g.Nodes {
-		if nd.Kind == genome.Input || nd.Kind == genome.Bias {
-			d = max(d, visit(i))
+	for v, nd := range g.Nodes {
+		if nd.Kind == genome.Output {
+			d = max(d, longest[v])
 		}
 	}
 	return d
+}
+
+// longestPaths returns, for each node of g (indexed like g.Nodes), the
+// most connections on a path to it from an input or bias node over the
+// enabled connections that rec (indexed like g.Conns) does not mark, or
+// -1 where there is none. Without the marked connections the enabled ones
+// must form no cycle, as genome.Recurrent leaves them.
+func longestPaths(g *genome.Genome, rec []bool) []int {
+	n := len(g.Nodes)
+	out := make([][]int, n) // target node indices
+	indeg := make([]int, n)
+	for i, c := range g.Conns {
+		from, to := g.NodeIndex(c.From), g.NodeIndex(c.To)
+		if c.Enabled && !rec[i] && from >= 0 && to >= 0 {
+			out[from] = append(out[from], to)
+			indeg[to]++
+		}
+	}
+	longest := make([]int, n)
+	var queue []int
+	for v, nd := range g.Nodes {
+		longest[v] = -1
+		if nd.Kind == genome.Input || nd.Kind == genome.Bias {
+			longest[v] = 0
+		}
+		if indeg[v] == 0 {
+			queue = append(queue, v)
+		}
+	}
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		for _, w := range out[v] {
+			if longest[v] >= 0 {
+				longest[w] = max(longest[w], longest[v]+1)
+			}
+			if indeg[w]--; indeg[w] == 0 {
+				queue = append(queue, w)
+			}
+		}
+	}
+	return longest
 }
 
 // table is what inspect and show print: named columns and rows of values,

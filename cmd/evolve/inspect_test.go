@@ -350,6 +350,13 @@ func TestDepth(t *testing.T) {
 		{"cycle", []edge{{0, 4, true}, {4, 5, true}, {5, 4, true}, {5, 3, true}}, 3},
 		{"self-loop", []edge{{0, 4, true}, {4, 4, true}, {4, 3, true}}, 2},
 		{"through the output", []edge{{0, 3, true}, {3, 4, true}, {4, 3, true}}, 1},
+		// Where a cycle is broken is the network's choice (genome.Recurrent),
+		// not the order a search meets it in: here 5->4 is read from the
+		// previous step, so 0->4->5->3 is a path of the step.
+		{"cycle met early", []edge{{0, 5, true}, {5, 4, true}, {0, 4, true}, {4, 5, true}, {5, 3, true}}, 3},
+		// The network reads 6->3 from the previous step: within a step no
+		// input reaches the output.
+		{"hidden on a cycle through the output", []edge{{3, 6, true}, {0, 6, true}, {6, 3, true}}, 0},
 	}
 	for _, tt := range tests {
 		g := &genome.Genome{Nodes: nodes}

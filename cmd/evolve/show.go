@@ -200,7 +200,8 @@ func writeDOT(w io.Writer, g *genome.Genome) {
 			node("\t", nd)
 		}
 	}
-	for _, c := range g.Conns {
+	rec, _ := genome.Recurrent(g) // nil for an invalid genome: none marked
+	for i, c := range g.Conns {
 		colour := "#1f5fbf"
 		if c.Weight < 0 {
 			colour = "#c8302a"
@@ -209,12 +210,18 @@ func writeDOT(w io.Writer, g *genome.Genome) {
 		if maxW > 0 {
 			width = 0.5 + 3*math.Abs(c.Weight)/maxW
 		}
-		style := ""
-		if !c.Enabled {
+		style, label := "", fmt.Sprintf("%.3g", c.Weight)
+		switch {
+		case !c.Enabled:
 			colour, style = "#a0a0a0", ", style=dashed"
+		case i < len(rec) && rec[i]:
+			// Read from the previous step: marked, and left out of the
+			// ranking so that the picture flows from inputs to outputs.
+			label += " (recurrent)"
+			style = ", style=bold, constraint=false"
 		}
-		fmt.Fprintf(w, "\tn%d -> n%d [label=\"%.3g\", color=\"%s\", fontcolor=\"%s\", penwidth=%.2f%s];\n",
-			c.From, c.To, c.Weight, colour, colour, width, style)
+		fmt.Fprintf(w, "\tn%d -> n%d [label=\"%s\", color=\"%s\", fontcolor=\"%s\", penwidth=%.2f%s];\n",
+			c.From, c.To, label, colour, colour, width, style)
 	}
 	fmt.Fprintln(w, "}")
 }

@@ -50,12 +50,9 @@ var svgNodeStyle = map[genome.Kind]struct {
 type svgLayout struct {
 	column []int     // 0: inputs and bias; the last: outputs; hidden between
 	x, y   []float64 // centre of each node
-	// recurrent marks the enabled connections that close a cycle of enabled
-	// connections: self-loops, and the back edges of a depth-first search
-	// from the inputs and bias that follows connections in innovation
-	// order. Each cycle has at least one; a recurrent run reads some
-	// connections of each cycle from the previous step, but Compile may
-	// pick other connections of a cycle than this search does.
+	// recurrent marks the connections a recurrent network reads from the
+	// previous step (genome.Recurrent): at least one on each cycle of
+	// enabled connections, as Compile picks them.
 	recurrent []bool
 	// backward marks the connections whose target is not right of their
 	// source: recurrent ones, ones into an earlier column (from an output
@@ -75,7 +72,9 @@ type svgLayout struct {
 // layoutSVG places g's nodes in columns: inputs and the bias node in the
 // first, outputs in the last, and each hidden node in the column of its
 // depth, the longest path to it from an input over enabled connections
-// that are not recurrent (so every depth is finite), hidden depths that no
+// that are not recurrent (so every depth is finite; a node no input
+// reaches has depth 0, and a hidden one goes in the first column), hidden
+// depths that no
 // node has being left out. Nodes are spread evenly down each column, in ID
 // order at first, then hidden nodes are reordered by the mean height of
 // their neighbours in the columns to their left, then to their right
@@ -101,45 +100,12 @@ func layoutSVG(g *genome.Genome) *svgLayout {
 		}
 	}
 
-	// Depth-first search, inputs and bias first: its back edges are the
-	// recurrent connections, and its reversed post-order is a topological
-	// order of the rest.
-	const (
-		unvisited = iota
-		onPath
-		done
-	)
-	state := make([]uint8, n)
-	post := make([]int, 0, n)
-	var visit func(v int)
-	visit = func(v int) {
-		state[v] = onPath
-		for _, ci := range out[v] {
-			switch w := l.to[ci]; state[w] {
-			case unvisited:
-				visit(w)
-			case onPath:
-				l.recurrent[ci] = true
-			}
-		}
-		state[v] = done
-		post = append(post, v)
+	// The connections the network reads from the previous step; the rest
+	// form no cycle, so every depth is finite.
+	if rec, err := genome.Recurrent(g); err == nil {
+		l.recurrent = rec
 	}
-	for _, first := range []bool{true, false} {
-		for v, nd := range g.Nodes {
-			if (nd.Kind == genome.Input || nd.Kind == genome.Bias) == first && state[v] == unvisited {
-				visit(v)
-			}
-		}
-	}
-	depth := make([]int, n)
-	for _, v := range slices.Backward(post) {
-		for _, ci := range out[v] {
-			if !l.recurrent[ci] {
-				depth[l.to[ci]] = max(depth[l.to[ci]], depth[v]+1)
-			}
-		}
-	}
+	depth := longestPaths(g, l.recurrent)
 
 	// Columns: hidden depths renumbered 1, 2, ... in order.
 	var depths []int

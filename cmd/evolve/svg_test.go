@@ -382,3 +382,40 @@ func TestWriteSVGOddGenomes(t *testing.T) {
 		checkSVG(t, parseSVG(t, b.String()), g)
 	}
 }
+
+// TestSVGRecurrentIsTheNetworks checks that the picture marks as recurrent
+// the connections the network reads from the previous step, not those a
+// search of its own would pick: here the output 3 feeds hidden 6, which
+// feeds it back, and the network delays 6->3, where a search from the
+// input would have called 3->6 the one closing the cycle.
+func TestSVGRecurrentIsTheNetworks(t *testing.T) {
+	t.Parallel()
+	g := &genome.Genome{
+		Nodes: []genome.Node{{ID: 0, Kind: genome.Input}, {ID: 3, Kind: genome.Output}, {ID: 6, Kind: genome.Hidden}},
+		Conns: []genome.Conn{
+			{Innov: 0, From: 3, To: 6, Weight: 1, Enabled: true},
+			{Innov: 1, From: 0, To: 6, Weight: 1, Enabled: true},
+			{Innov: 2, From: 6, To: 3, Weight: 1, Enabled: true},
+		},
+	}
+	want, err := genome.Recurrent(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := layoutSVG(g)
+	if !slices.Equal(l.recurrent, want) || !slices.Equal(want, []bool{false, false, true}) {
+		t.Errorf("picture's recurrent connections %v; the network's %v; want [false false true]", l.recurrent, want)
+	}
+	for i := range g.Conns {
+		if l.recurrent[i] && !l.backward[i] {
+			t.Errorf("connection %d is recurrent but not drawn as an arc", i)
+		}
+	}
+	// The DOT graph marks the same one.
+	var b bytes.Buffer
+	writeDOT(&b, g)
+	dot := b.String()
+	if !strings.Contains(dot, `n6 -> n3 [label="1 (recurrent)"`) || !strings.Contains(dot, "constraint=false") || strings.Contains(dot, `n3 -> n6 [label="1 (recurrent)"`) {
+		t.Errorf("DOT graph does not mark 6->3 alone as recurrent:\n%s", dot)
+	}
+}
