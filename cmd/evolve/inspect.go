@@ -261,7 +261,7 @@ func headline(s *population.State, file string) string {
 	}
 	line := fmt.Sprintf("%s: task %s, generation %s, population %d, species %d", file, s.Config.Task, gen, len(s.Genomes), len(s.Species.Species))
 	if s.Best != nil {
-		line += fmt.Sprintf(", best ever %.6g (genome %d)", s.Best.Fitness, s.Best.ID)
+		line += fmt.Sprintf(", %s %.6g (genome %d)", strings.TrimPrefix(bestRole(s), "the "), s.Best.Fitness, s.Best.ID)
 	}
 	if s.Solver != nil {
 		line += fmt.Sprintf(", solved in generation %d (genome %d)", s.SolvedGeneration, s.Solver.ID)

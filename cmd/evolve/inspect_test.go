@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -182,7 +183,7 @@ func TestFindGenomeRoles(t *testing.T) {
 		id   int
 		want string
 	}{
-		{11, "genome 0 of generation 0"},
+		{11, "a genome of generation 0, not evaluated yet"},
 		{7, "the best ever"},
 		{3, "the solver"},
 		{5, "the representative of species 2"},
@@ -195,6 +196,22 @@ func TestFindGenomeRoles(t *testing.T) {
 	s.Solver = best
 	if g, role := findGenome(s, 7); g != best || role != "the best ever and the solver" {
 		t.Errorf("findGenome(7) with the best ever also the solver = %v, %q", g, role)
+	}
+	// A generation not evaluated: a copy without a fitness. Evaluated: the
+	// genome itself.
+	s.Genomes[0].Fitness = 4
+	if g, _ := findGenome(s, 11); g == s.Genomes[0] || !math.IsNaN(g.Fitness) || !strings.Contains(fitnessText(g.Fitness), "not evaluated") {
+		t.Errorf("findGenome(11) before evaluation: fitness %v (%s); want a copy with NaN", g.Fitness, fitnessText(g.Fitness))
+	}
+	s.Evaluated = true
+	if g, role := findGenome(s, 11); g != s.Genomes[0] || role != "a genome of generation 0" || fitnessText(g.Fitness) != "fitness 4" {
+		t.Errorf("findGenome(11) evaluated = %v, %q", g, role)
+	}
+	// On a continual stream the stored best is the last generation's
+	// champion, not the best ever.
+	s.Config.Task = "bitflip"
+	if _, role := findGenome(s, 7); role != "the last generation's champion and the solver" {
+		t.Errorf("findGenome(7) on a stream = %q", role)
 	}
 }
 

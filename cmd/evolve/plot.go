@@ -19,7 +19,6 @@ import (
 	"strings"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -121,7 +120,7 @@ func plotCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			if slices.ContainsFunc(stats, func(s population.Stats) bool { return s.TestMetric != 0 }) {
 				testLabel = testMetricLabel(dir)
 			}
-			fig = fitnessFigure(stats, testLabel)
+			fig = fitnessFigure(stats, testLabel, dir)
 		case "species":
 			fig = speciesFigure(stats)
 		case "size":
@@ -443,9 +442,10 @@ func series(stats []population.Stats, value func(s *population.Stats) float64) p
 // fitnessFigure plots the best and mean fitness of each generation, with a
 // band one standard deviation either side of the mean. For a run that
 // measured a test metric (a supervised task), testLabel names it, such as
-// "test accuracy", and a second panel plots the best genome's; for other
-// runs testLabel is empty.
-func fitnessFigure(stats []population.Stats, testLabel string) plotFigure {
+// "test accuracy", and a second panel plots the best genome's (on a
+// continual run, one whose dir holds continual.json, each generation's
+// champion's); for other runs testLabel is empty.
+func fitnessFigure(stats []population.Stats, testLabel, dir string) plotFigure {
 	supervised := testLabel != ""
 	xLabel := "generation"
 	if supervised {
@@ -465,7 +465,11 @@ func fitnessFigure(stats []population.Stats, testLabel string) plotFigure {
 	if !supervised {
 		return plotFigure{cols: 1, panels: []*plot.Plot{p}}
 	}
-	q := newGenerationPanel(capitalize(testLabel)+" of the best genome so far", "generation", testLabel)
+	whose := " of the best genome so far"
+	if _, err := os.Stat(filepath.Join(dir, continualFile)); err == nil {
+		whose = " of each generation's champion" // on a stream, fitness of different phases does not compare
+	}
+	q := newGenerationPanel(capitalize(testLabel)+whose, "generation", testLabel)
 	test := series(stats, func(s *population.Stats) float64 { return s.TestMetric })
 	addLine(q, test, plotGreen, "")
 	if lo, hi := q.Y.Min, q.Y.Max; lo >= 0 && lo <= hi/2 {
@@ -698,9 +702,20 @@ func continualFigure(r *continual.Report) plotFigure {
 		}
 		return "task " + strconv.Itoa(j+1)
 	}
+	// Task names side by side run into each other beyond a few characters
+	// or tasks: the horizontal axes then number the tasks, and R's rows,
+	// one above the other, give each number its name.
+	longest := 0
+	for j := range tasks {
+		longest = max(longest, len(name(j)))
+	}
+	numbered := longest*tasks > 48
 	taskTicks := make(plot.ConstantTicks, tasks)
 	for j := range tasks {
 		taskTicks[j] = plot.Tick{Value: float64(j), Label: name(j)}
+		if numbered {
+			taskTicks[j].Label = strconv.Itoa(j)
+		}
 	}
 
 	left := newPanel(strings.ToUpper(metric[:1])+metric[1:]+" per phase", "phase (task learnt)", metric)
@@ -732,28 +747,21 @@ func continualFigure(r *continual.Report) plotFigure {
 	rowTicks := make(plot.ConstantTicks, n)
 	for i := range n {
 		rowTicks[i] = plot.Tick{Value: float64(n - 1 - i), Label: name(i)}
+		if numbered {
+			rowTicks[i].Label = strconv.Itoa(i) + ": " + name(i)
+		}
 	}
 	right.Y.Tick.Marker = rowTicks
 	right.X.Padding, right.Y.Padding = 0, 0
 	right.X.Min, right.X.Max = -0.5, float64(tasks)-0.5
 	right.Y.Min, right.Y.Max = -0.5, float64(n)-0.5
-	cmap := moreland.Kindlmann()
-	cmap.SetMin(lo)
-	cmap.SetMax(hi)
-	if !r.Higher {
-		// Light for a low error, as for a high accuracy.
-		cmap = reversed{cmap}
-	}
 	var labels plotter.XYLabels
 	var inks []color.Color
 	for i, row := range r.R {
 		y := float64(n - 1 - i)
 		for j, v := range row {
 			x := float64(j)
-			fill, err := cmap.At(v)
-			if err != nil {
-				fill = plotGrey
-			}
+			fill := heatColour(v, lo, hi, r.Higher)
 			cell := plotter.XYs{{X: x - 0.5, Y: y - 0.5}, {X: x + 0.5, Y: y - 0.5}, {X: x + 0.5, Y: y + 0.5}, {X: x - 0.5, Y: y + 0.5}}
 			poly := &plotter.Polygon{XYs: []plotter.XYs{cell}, Color: fill}
 			poly.LineStyle = draw.LineStyle{Color: color.White, Width: vg.Points(0.5)}
@@ -777,13 +785,24 @@ func continualFigure(r *continual.Report) plotFigure {
 	return plotFigure{cols: 2, panels: []*plot.Plot{left, right}}
 }
 
-// reversed is a colour map turned around: its minimum gets the colour of
-// the map's maximum.
-type reversed struct{ palette.ColorMap }
-
-// At implements palette.ColorMap.
-func (m reversed) At(v float64) (color.Color, error) {
-	return m.ColorMap.At(m.Max() + m.Min() - v)
+// heatColour is the colour of a cell of R holding v, for values in [lo,
+// hi] of a metric where higher is better or not: the dark end of a
+// black-to-white map for the worst value, light for the best, but never
+// the white of the background, where a cell would look unmeasured (the map
+// is stretched a little past the best value). A value outside the range
+// is grey.
+func heatColour(v, lo, hi float64, higher bool) color.Color {
+	cmap := moreland.Kindlmann()
+	cmap.SetMin(lo)
+	cmap.SetMax(hi + 0.15*(hi-lo))
+	if !higher {
+		v = lo + hi - v // light for a low error, as for a high accuracy
+	}
+	c, err := cmap.At(v)
+	if err != nil {
+		return plotGrey
+	}
+	return c
 }
 
 // inkOn returns black or white, whichever reads better on background.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/xml"
+	"image/color"
 	"image/png"
 	"io"
 	"math"
@@ -350,5 +351,36 @@ func TestNiceTicks(t *testing.T) {
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("niceTicks(%v).Ticks(%g, %g) labels %q; want %q", tt.whole, tt.lo, tt.hi, got, tt.want)
 		}
+	}
+}
+
+// TestHeatColour checks the heat map's colours: the best value, an
+// accuracy of 1 or an error of 0, is light but not white (the background,
+// which reads as unmeasured), the worst is dark, and out of range is grey.
+func TestHeatColour(t *testing.T) {
+	t.Parallel()
+	lum := func(c color.Color) float64 {
+		r, g, b, _ := c.RGBA()
+		return (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(b)) / 0xffff
+	}
+	for _, tt := range []struct {
+		name         string
+		best, worst  float64
+		lo, hi       float64
+		higherBetter bool
+	}{
+		{"accuracy", 1, 0, 0, 1, true},
+		{"error", 0, 4, 0, 4, false},
+	} {
+		best, worst := heatColour(tt.best, tt.lo, tt.hi, tt.higherBetter), heatColour(tt.worst, tt.lo, tt.hi, tt.higherBetter)
+		if l := lum(best); l > 0.95 || l < 0.6 {
+			t.Errorf("%s: the best value's colour %v has luminance %.3f; want light but not white (0.6 to 0.95)", tt.name, best, l)
+		}
+		if l := lum(worst); l > 0.2 {
+			t.Errorf("%s: the worst value's colour %v has luminance %.3f; want dark", tt.name, worst, l)
+		}
+	}
+	if c := heatColour(2, 0, 1, true); c != plotGrey {
+		t.Errorf("out of range: %v; want grey", c)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/tasks"
 )
 
 // showCmd implements "evolve show": one genome of a checkpoint, whole, as
@@ -53,7 +54,7 @@ func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		if s.Best == nil {
 			return fail("%s has no best genome yet (generation 0 was not evaluated); give --genome ID, %s", file, whereIDs(s, positional[0]))
 		}
-		g, role = s.Best, "the best ever"
+		g, role = s.Best, bestRole(s)
 	} else if g, role = findGenome(s, id); g == nil {
 		return fail("genome %d is not in %s; %s", id, file, whereIDs(s, positional[0]))
 	}
@@ -68,6 +69,11 @@ func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		writeSVG(&b, g)
 	case "json":
 		var j []byte
+		if math.IsNaN(g.Fitness) {
+			c := *g
+			c.Fitness = 0 // JSON has no NaN; the genome as best.json would hold it
+			g = &c
+		}
 		j, err = json.MarshalIndent(g, "", "  ")
 		b.Write(append(j, '\n'))
 	}
@@ -76,18 +82,27 @@ func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 
 // findGenome returns the genome of s with the given ID and its role: one
 // of the current generation, the best ever, the solver or a species'
-// representative, looked for in that order; nil if there is none.
+// representative, looked for in that order; nil if there is none. A
+// genome of a generation not evaluated yet comes as a copy whose fitness
+// is NaN (fitnessText says so).
 func findGenome(s *population.State, id int) (*genome.Genome, string) {
-	for i, g := range s.Genomes {
+	for _, g := range s.Genomes {
 		if g.ID == id {
-			return g, fmt.Sprintf("genome %d of generation %d", i, s.Generation)
+			if !s.Evaluated {
+				// Bred by a run stopped before it evaluated them: whatever
+				// g.Fitness holds is not this generation's.
+				c := *g
+				c.Fitness = math.NaN()
+				return &c, fmt.Sprintf("a genome of generation %d, not evaluated yet", s.Generation)
+			}
+			return g, fmt.Sprintf("a genome of generation %d", s.Generation)
 		}
 	}
 	if s.Best != nil && s.Best.ID == id {
 		if s.Solver != nil && s.Solver.ID == id {
-			return s.Best, "the best ever and the solver"
+			return s.Best, bestRole(s) + " and the solver"
 		}
-		return s.Best, "the best ever"
+		return s.Best, bestRole(s)
 	}
 	if s.Solver != nil && s.Solver.ID == id {
 		return s.Solver, "the solver"
@@ -105,7 +120,7 @@ func whereIDs(s *population.State, arg string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "the IDs there are the current generation's %d genomes (list them with: evolve inspect %s --top 0)", len(s.Genomes), arg)
 	if s.Best != nil {
-		fmt.Fprintf(&b, ", the best ever %d", s.Best.ID)
+		fmt.Fprintf(&b, ", %s %d", bestRole(s), s.Best.ID)
 	}
 	if s.Solver != nil {
 		fmt.Fprintf(&b, ", the solver %d", s.Solver.ID)
@@ -122,6 +137,25 @@ func whereIDs(s *population.State, arg string) string {
 	return b.String()
 }
 
+// bestRole names what s.Best is: the best genome ever, or on a continual
+// stream, whose task changes, the champion of the last generation
+// evaluated (population.Population.Best).
+func bestRole(s *population.State) string {
+	if tasks.DescribeStream(s.Config.Task) != "" {
+		return "the last generation's champion"
+	}
+	return "the best ever"
+}
+
+// fitnessText describes a genome's fitness for show: "fitness F", or, for
+// NaN, that it was not evaluated.
+func fitnessText(f float64) string {
+	if math.IsNaN(f) {
+		return "fitness - (not evaluated yet)"
+	}
+	return fmt.Sprintf("fitness %.6g", f)
+}
+
 // writeGenomeTables writes a line describing g, the role it plays in s,
 // then a table of its neurons and a table of its connections.
 func writeGenomeTables(w io.Writer, s *population.State, g *genome.Genome, role, file string) error {
@@ -131,8 +165,8 @@ func writeGenomeTables(w io.Writer, s *population.State, g *genome.Genome, role,
 			parents = append(parents, p)
 		}
 	}
-	fmt.Fprintf(w, "genome %d, %s, in %s: fitness %.6g, born in generation %d, parents %s, %d hidden neurons, %d of %d connections enabled, depth %d, %d dropins and %d apoptoses in its lineage\n",
-		g.ID, role, file, g.Fitness, g.Born, text(parents), g.HiddenCount(), g.EnabledCount(), len(g.Conns), depth(g), g.Dropins, g.Apoptoses)
+	fmt.Fprintf(w, "genome %d, %s, in %s: %s, born in generation %d, parents %s, %d hidden neurons, %d of %d connections enabled, depth %d, %d dropins and %d apoptoses in its lineage\n",
+		g.ID, role, file, fitnessText(g.Fitness), g.Born, text(parents), g.HiddenCount(), g.EnabledCount(), len(g.Conns), depth(g), g.Dropins, g.Apoptoses)
 
 	neurons := &table{columns: []string{"id", "kind", "activation", "bias", "utility"}}
 	for _, nd := range g.Nodes {
@@ -169,7 +203,7 @@ func writeDOT(w io.Writer, g *genome.Genome) {
 		maxW = max(maxW, math.Abs(c.Weight))
 	}
 	fmt.Fprintf(w, "digraph genome_%d {\n", g.ID)
-	fmt.Fprintf(w, "\tgraph [rankdir=LR, label=\"genome %d: fitness %.6g\", labelloc=t];\n", g.ID, g.Fitness)
+	fmt.Fprintf(w, "\tgraph [rankdir=LR, label=\"genome %d: %s\", labelloc=t];\n", g.ID, fitnessText(g.Fitness))
 	fmt.Fprintln(w, "\tnode [shape=circle, fontsize=10];")
 	fmt.Fprintln(w, "\tedge [fontsize=8, arrowsize=0.6];")
 	node := func(indent string, nd genome.Node) {

@@ -404,8 +404,8 @@ func writeSVG(w io.Writer, g *genome.Genome) {
 	// The whole picture: the drawing's extent plus margins and the title,
 	// wide enough for the title (about 0.5em a character), the drawing
 	// centred.
-	title := fmt.Sprintf("genome %d: fitness %.6g, %d hidden neurons, %d of %d connections enabled",
-		g.ID, g.Fitness, g.HiddenCount(), g.EnabledCount(), len(g.Conns))
+	title := fmt.Sprintf("genome %d: %s, %d hidden neurons, %d of %d connections enabled",
+		g.ID, fitnessText(g.Fitness), g.HiddenCount(), g.EnabledCount(), len(g.Conns))
 	legend := fmt.Sprintf("blue positive, red negative; width by |weight| (largest %.3g); dashed: disabled; arcs, loops: backward", maxW)
 	width := math.Ceil(max(maxX-minX, 15*0.55*float64(len(title)), 11*0.5*float64(len(legend))) + 2*svgMargin)
 	height := math.Ceil(maxY - minY + 2*svgMargin + svgTitleH)
