@@ -172,7 +172,7 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 			tr.batch.SetDropout(net, t.Dropout, rng)
 		}
 		net.ForwardBatch(&tr.batch, tr.x, nil)
-		net.Loss(&tr.batch, loss, tr.y)
+		net.Seed(&tr.batch, loss, tr.y) // the gradient; the loss value is not needed
 		tr.batch.ZeroGrad()
 		net.Backward(&tr.batch)
 

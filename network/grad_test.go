@@ -3,6 +3,7 @@ package network_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -47,6 +48,7 @@ func randomNet(t *rapid.T, outs int) *network.Network {
 
 // TestGradientMatchesFiniteDifferences compares Backward's gradients with
 // central finite differences of Loss, for every loss, on random networks
+// (and checks that Seed seeds the same gradient as Loss)
 // with every activation, with and without dropout. The relative error |analytic - numeric| /
 // max(|analytic|, |numeric|, 1e-4) must stay below 1e-5 (gradients below
 // 1e-4 are thus compared to within 1e-9).
@@ -100,6 +102,15 @@ func TestGradientMatchesFiniteDifferences(t *testing.T) {
 				b.ZeroGrad()
 				lossAt()
 				n.Backward(&b)
+				// Seed, which training calls, gives the very same gradient.
+				gw, gb := slices.Clone(b.GradW), slices.Clone(b.GradB)
+				b.ZeroGrad()
+				n.ForwardBatch(&b, x, nil)
+				n.Seed(&b, loss, y)
+				n.Backward(&b)
+				if !slices.Equal(gw, b.GradW) || !slices.Equal(gb, b.GradB) {
+					t.Fatalf("Seed's gradient differs from Loss's")
+				}
 				at := func(p *float64, v float64) float64 {
 					old := *p
 					*p = v

@@ -53,6 +53,20 @@ func (l *Loss) UnmarshalText(text []byte) error {
 // y, given sample by sample (len(Outputs) values each), and seeds Backward
 // with its gradient. It does not allocate.
 func (n *Network) Loss(b *Batch, l Loss, y []float64) float64 {
+	return n.loss(b, l, y, true)
+}
+
+// Seed seeds Backward with the gradient of the loss of the last
+// ForwardBatch against the targets y, exactly as Loss does, without
+// computing the loss itself: training needs only the gradient, and the
+// softplus of binary cross-entropy costs as much as the rest.
+func (n *Network) Seed(b *Batch, l Loss, y []float64) {
+	n.loss(b, l, y, false)
+}
+
+// loss is Loss, computing the loss value only when value is set (it
+// returns 0 otherwise); the gradient is the same either way.
+func (n *Network) loss(b *Batch, l Loss, y []float64, value bool) float64 {
 	size, outs := b.size, len(n.Outputs)
 	if len(y) != size*outs {
 		panic(fmt.Sprintf("network: %d targets, want %d", len(y), size*outs))
@@ -84,7 +98,9 @@ func (n *Network) Loss(b *Batch, l Loss, y []float64) float64 {
 				seed := b.seedZ[k*size : (k+1)*size]
 				for i, p := range a {
 					u, t := 4.9*z[i], y[i*outs+k]
-					total += softplus(u) - t*u
+					if value {
+						total += softplus(u) - t*u
+					}
 					seed[i] = scale * 4.9 * (p - t)
 				}
 				continue
@@ -93,7 +109,9 @@ func (n *Network) Loss(b *Batch, l Loss, y []float64) float64 {
 			seed := b.seedA[k*size : (k+1)*size]
 			for i, u := range a {
 				t := y[i*outs+k]
-				total += softplus(u) - t*u
+				if value {
+					total += softplus(u) - t*u
+				}
 				seed[i] = scale * (1/(1+math.Exp(-u)) - t)
 			}
 		}
