@@ -277,6 +277,20 @@ func TestResumeRefusesForeignCheckpoint(t *testing.T) {
 	if after := snapshot(t, dir); !maps.Equal(after, before) {
 		t.Errorf("resume with another run's checkpoint changed the run directory")
 	}
+
+	// With config.toml unreadable there is nothing to compare: the run's
+	// own checkpoint resumes, and config.toml is written anew from it.
+	if err := os.Remove(foreign); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, configFile), []byte("garbage ="), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustCall(t, resumeCmd, dir, "--generations", "8", "--quiet")
+	var cfg population.Config
+	if b, err := os.ReadFile(filepath.Join(dir, configFile)); err != nil || decodeConfig(b, configFile, &cfg) != nil || cfg.Seed != 3 {
+		t.Errorf("after resuming past a damaged config.toml: %v, seed %d; want config.toml rewritten with seed 3", err, cfg.Seed)
+	}
 }
 
 // snapshot returns the content of every file under dir by relative path.

@@ -135,7 +135,6 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	var p *population.Population
 	var file string
-	var chosen *population.State
 	for _, f := range files {
 		state, err := checkpoints.Read(f)
 		if err != nil {
@@ -162,13 +161,13 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			fmt.Fprintf(stderr, "evolve resume: warning: skipping checkpoint %s: it reads but cannot be restored: %v\n", f, err)
 			continue
 		}
-		file, chosen = f, state
+		file = f
 		break
 	}
 	if p == nil {
 		return fail(exitUsage, "%s: no valid checkpoint to resume from: all %d in %s are damaged (see the warnings above)", dir, len(files), ckDir)
 	}
-	if err := ofThisRun(dir, file, chosen.Config); err != nil {
+	if err := ofThisRun(dir, file, p.Config()); err != nil {
 		return fail(exitUsage, "%v; nothing was changed", err)
 	}
 	ck := newCheckpointer(p, dir)
@@ -191,19 +190,17 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 // belongs to the run in dir: that it has the task and seed of dir's
 // config.toml. Resuming a checkpoint copied in from another run would
 // otherwise rewrite the run's files and, by the retention of checkpoints,
-// delete its own. Without a config.toml there is nothing to check against.
+// delete its own. Without a readable config.toml there is nothing to check
+// against (resume writes it anew from the checkpoint).
 func ofThisRun(dir, file string, cfg population.Config) error {
 	path := filepath.Join(dir, configFile)
 	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
+	if err != nil {
 		return nil
 	}
-	if err != nil {
-		return err
-	}
 	want := population.DefaultConfig()
-	if err := decodeConfig(data, path, &want); err != nil {
-		return fmt.Errorf("%v\n(%s must describe the run to resume it)", err, path)
+	if decodeConfig(data, path, &want) != nil {
+		return nil
 	}
 	if cfg.Task != want.Task || cfg.Seed != want.Seed {
 		return fmt.Errorf("%s is not of this run: it has task %q and seed %d, but %s says task %q and seed %d (move it out of %s)",
