@@ -143,7 +143,7 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 	tr.replaced = 0 // tr.owed comes from the genome (loadNodeStats)
 	perParam := cbp && t.Optimizer == Adam
 	if perParam {
-		tr.kw, tr.kb = resizeInt32s(tr.kw, weights), resizeInt32s(tr.kb, nodes)
+		tr.kw, tr.kb = resize(tr.kw, weights), resize(tr.kb, nodes)
 		clear(tr.kw)
 		clear(tr.kb)
 		tr.adamScale = resize(tr.adamScale, t.Steps+1)
@@ -154,7 +154,7 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 			tr.adamScale[k] = t.Rate * math.Sqrt(1-p2) / (1 - p1)
 		}
 	}
-	tr.output = resizeBools(tr.output, nodes)
+	tr.output = resize(tr.output, nodes)
 	clear(tr.output)
 	for _, o := range net.Outputs {
 		tr.output[o] = true
@@ -264,11 +264,11 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 // mature hidden units, at t.Replacement units per mature unit per step
 // (Dohare et al. 2024): a unit's input weights are drawn anew from
 // U(-sqrt(3/fan_in), sqrt(3/fan_in)), fan_in and the weights leaving out
-// bias nodes (whose weight, part of the unit's bias, becomes 0), its
-// outgoing weights become 0 after
-// their mean contribution (the weight times the unit's bias-corrected mean
-// activation) is added to the biases they fed, and its age, utility, mean
-// activation, bias and optimizer state start again from zero.
+// bias nodes (whose weight, part of the unit's bias, becomes 0); its
+// outgoing weights become 0 after their mean contribution (the weight times
+// the unit's bias-corrected mean activation) is added to the biases they
+// fed; and its age, utility, mean activation, bias and optimizer state
+// (under Adam, its step count too) start again from zero.
 func (tr *trainer) continualBackprop(net *network.Network, t *Training, rng *rand.Rand, first int) {
 	eta := t.UtilityDecay
 	corrected := func(x float64, age int) float64 {
@@ -349,30 +349,11 @@ func (tr *trainer) resetMoments(c int32) {
 	}
 }
 
-func resizeInt32s(s []int32, n int) []int32 {
+// resize returns s with length n, reusing its storage when it is large
+// enough; the contents are not cleared.
+func resize[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]int32, n)
-	}
-	return s[:n]
-}
-
-func resizeInts(s []int, n int) []int {
-	if cap(s) < n {
-		return make([]int, n)
-	}
-	return s[:n]
-}
-
-func resizeBools(s []bool, n int) []bool {
-	if cap(s) < n {
-		return make([]bool, n)
-	}
-	return s[:n]
-}
-
-func resize(s []float64, n int) []float64 {
-	if cap(s) < n {
-		return make([]float64, n)
+		return make([]T, n)
 	}
 	return s[:n]
 }
@@ -423,7 +404,7 @@ func (p *Pool) Phenotype(g *genome.Genome, task tasks.Supervised, gen int) (*net
 // generation.
 func (w *worker) loadNodeStats(g *genome.Genome) {
 	n := len(w.net.Act)
-	w.tr.util, w.tr.age, w.tr.mean = resize(w.tr.util, n), resizeInts(w.tr.age, n), resize(w.tr.mean, n)
+	w.tr.util, w.tr.age, w.tr.mean = resize(w.tr.util, n), resize(w.tr.age, n), resize(w.tr.mean, n)
 	w.compiler.ReadNodeStats(g, w.tr.util, w.tr.age, w.tr.mean)
 	w.tr.owed = g.Owed
 }
