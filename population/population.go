@@ -257,7 +257,7 @@ func (p *Population) TestScore(g *genome.Genome) (tasks.Result, bool) {
 	if test == nil || test.Len() == 0 {
 		return tasks.Result{}, false
 	}
-	net, err := p.pool.Phenotype(g, sup, p.gen)
+	net, err := p.Phenotype(g)
 	if err != nil {
 		return tasks.Result{}, false
 	}
@@ -409,7 +409,7 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	if i := slices.IndexFunc(p.outcomes[:len(p.genomes)], func(o evaluate.Outcome) bool { return o.Fault == "" }); i < 0 {
+	if !slices.ContainsFunc(p.outcomes[:len(p.genomes)], func(o evaluate.Outcome) bool { return o.Fault == "" }) {
 		// Nothing to select from: the task or its configuration is broken.
 		return Stats{}, fmt.Errorf("population: every genome of generation %d faulted; genome %d: %s", p.gen, p.genomes[0].ID, p.outcomes[0].Fault)
 	}

@@ -284,12 +284,11 @@ func namesIn(doc map[string]any, t reflect.Type, section string, data []byte, fi
 		if !ok {
 			continue
 		}
-		v := doc[key]
+		v, name := doc[key], key
+		if section != "" {
+			name = section + "." + key
+		}
 		if sub, ok := v.(map[string]any); ok && f.Type.Kind() == reflect.Struct {
-			name := key
-			if section != "" {
-				name = section + "." + key
-			}
 			if err := namesIn(sub, f.Type, name, data, file); err != nil {
 				return err
 			}
@@ -312,10 +311,6 @@ func namesIn(doc map[string]any, t reflect.Type, section string, data []byte, fi
 			where := file
 			if line := findKey(data, section, key); line > 0 {
 				where = fmt.Sprintf("%s:%d", file, line)
-			}
-			name := key
-			if section != "" {
-				name = section + "." + key
 			}
 			return fmt.Errorf("%s: %s = %v: want a name, in quotes: %v", where, name, e, err)
 		}
