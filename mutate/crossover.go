@@ -14,9 +14,11 @@ const DisableRate = 0.75
 // storage): matching connection genes (same innovation) are inherited from
 // either parent at random, and disjoint and excess genes from fitter
 // (Stanley & Miikkulainen 2002). The child's nodes are fitter's, each
-// matching node's activation and bias again from either parent. The child
-// takes fitter's lineage counts and utilities; its ID, Born and Fitness are
-// left for the caller to set.
+// matching node's activation, bias and utility again from either parent
+// (the utility only when both parents' utilities were measured, or
+// neither's); a node's age and mean activation, and the child's lineage
+// counts, are fitter's. Its ID, Born and Fitness are left for the caller
+// to set.
 func Crossover(child, fitter, other *genome.Genome, rng *rand.Rand) {
 	crossover(child, fitter, other, rng, false)
 }
@@ -66,7 +68,12 @@ func crossover(child, fitter, other *genome.Genome, rng *rand.Rand, average bool
 			break
 		}
 		if o := &other.Nodes[j]; o.ID == n.ID && coin.flip(rng) {
-			n.Act, n.Bias, n.Utility = o.Act, o.Bias, o.Utility
+			n.Act, n.Bias = o.Act, o.Bias
+			if other.HasUtility == fitter.HasUtility {
+				// Only a measured utility replaces one: an unmeasured 0
+				// would mark the node the least useful.
+				n.Utility = o.Utility
+			}
 		}
 	}
 }

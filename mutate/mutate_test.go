@@ -358,6 +358,36 @@ func TestCrossoverMixes(t *testing.T) {
 	}
 }
 
+// TestCrossoverUtilities checks that a matching node takes the other
+// parent's utility only when both parents' utilities were measured: an
+// unmeasured 0 would make the node the first that apoptosis kills.
+func TestCrossoverUtilities(t *testing.T) {
+	l := genome.Layout{Inputs: 2, Outputs: 1, Bias: true}
+	tr := genome.NewTracker(l)
+	a := genome.New(1, l, tr, true, func() float64 { return 1 })
+	b := genome.New(2, l, tr, true, func() float64 { return -1 })
+	out := len(a.Nodes) - 1
+	a.HasUtility, a.Nodes[out].Utility = true, 5
+	rng := rand.New(rand.NewPCG(3, 4))
+	child := &genome.Genome{}
+	fromB := 0
+	for range 64 {
+		mutate.Crossover(child, a, b, rng)
+		if child.Nodes[out].Utility != 5 {
+			t.Fatalf("child of a measured and an unmeasured parent: utility %v; want the measured 5", child.Nodes[out].Utility)
+		}
+		b.HasUtility, b.Nodes[out].Utility = true, 7
+		mutate.Crossover(child, a, b, rng)
+		if child.Nodes[out].Utility == 7 {
+			fromB++
+		}
+		b.HasUtility, b.Nodes[out].Utility = false, 0
+	}
+	if fromB < 16 || fromB > 48 {
+		t.Errorf("both measured: %d of 64 children took the other parent's utility; want about half", fromB)
+	}
+}
+
 // inputsFor draws input vectors for a network of g's layout.
 func inputsFor(l genome.Layout, rng *rand.Rand, n int) [][]float64 {
 	in := make([][]float64, n)

@@ -61,8 +61,13 @@ func Split(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings) boo
 // existing target with weight zero (a->n->b), so that training or later
 // mutation, not luck, gives it a role. The new paths never close a cycle, so
 // the network's outputs stay exactly the same, step for step in recurrent
-// runs too. It reports false when no place was found in a bounded number of
-// attempts.
+// runs too, with two exceptions: a synchronous network
+// (network.Network.Synchronous) starts computing a node once some path has
+// reached it, and the new path may reach the target sooner; and a weight of
+// 0 does not cancel an infinite or NaN activation (unbounded activations
+// only). It reports false when no place was found in a bounded number of
+// attempts. "Fewer" sources can also mean that its bounded random search
+// missed one.
 func Insert(g *genome.Genome, t *genome.Tracker, rng *rand.Rand, s *Settings) bool {
 	for range attempts {
 		from := g.Nodes[rng.IntN(len(g.Nodes))]
