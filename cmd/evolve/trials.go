@@ -93,12 +93,16 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(exitUsage, "--target %v: want a test accuracy in (0, 1]", *target)
 	}
 	// A run stops at its first solution, except on supervised tasks, where
-	// it runs its generations and is judged on the test split.
+	// it runs its generations and is judged on the test split, and on
+	// continual streams, which it follows to their end as the
+	// configuration says (their defaults never stop early).
 	probe, err := newTask(cfg)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	if _, ok := probe.(tasks.Supervised); !ok {
+	_, supervised := probe.(tasks.Supervised)
+	_, stream := probe.(tasks.Continual)
+	if !supervised && !stream {
 		cfg.StopOnSolve = true
 	}
 

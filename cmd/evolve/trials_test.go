@@ -216,3 +216,23 @@ func TestTrialsFormats(t *testing.T) {
 		t.Errorf("--format yaml: exit %d, stdout %q, stderr %q; want %d, nothing, and the allowed formats", code, out, stderr, exitUsage)
 	}
 }
+
+// TestTrialsFollowStreams checks that trials run a continual stream to its
+// end, as evolve run does, rather than stopping each run at its first
+// solution, which would leave phases unseen: seed 2 of cartpole-drift
+// solves its first phase in generation 8.
+func TestTrialsFollowStreams(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := call(t, trialsCmd, "--task", "cartpole-drift", "--generations", "10", "--runs", "1", "--seed", "2", "--format", "csv", "--quiet")
+	if code != exitOK {
+		t.Fatalf("trials --task cartpole-drift: exit status %d: %s", code, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("trials csv: %v, %d rows:\n%s", err, len(rows), stdout)
+	}
+	solved, gens := slices.Index(rows[0], "solved"), slices.Index(rows[0], "generations")
+	if solved < 0 || gens < 0 || rows[1][solved] != "true" || rows[1][gens] != "10" {
+		t.Errorf("seed 2: %v; want solved, after all 10 generations of the stream", rows[1])
+	}
+}
