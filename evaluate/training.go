@@ -152,13 +152,13 @@ func (t *Training) Validate() error {
 	case t.BatchSize < 1:
 		return fmt.Errorf("evaluate: training.batch_size = %d, want >= 1", t.BatchSize)
 	case !(t.Rate > 0) || t.Rate > 1e300:
-		return fmt.Errorf("evaluate: training.learning_rate = %v, want a finite number > 0", t.Rate)
+		return fmt.Errorf("evaluate: training.learning_rate = %v, want a number > 0, at most 1e300", t.Rate)
 	case !(t.Epsilon > 0) || t.Epsilon > 1e300:
-		return fmt.Errorf("evaluate: training.adam_epsilon = %v, want a finite number > 0", t.Epsilon)
+		return fmt.Errorf("evaluate: training.adam_epsilon = %v, want a number > 0, at most 1e300", t.Epsilon)
 	case !(t.Decay >= 0) || t.Decay > 1e300:
-		return fmt.Errorf("evaluate: training.weight_decay = %v, want a finite number >= 0", t.Decay)
+		return fmt.Errorf("evaluate: training.weight_decay = %v, want a number >= 0, at most 1e300", t.Decay)
 	case !(t.Complexity >= 0) || t.Complexity > 1e300:
-		return fmt.Errorf("evaluate: training.complexity_penalty = %v, want a finite number >= 0", t.Complexity)
+		return fmt.Errorf("evaluate: training.complexity_penalty = %v, want a number >= 0, at most 1e300", t.Complexity)
 	}
 	return nil
 }

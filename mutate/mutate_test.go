@@ -767,7 +767,7 @@ func TestSettingsValidate(t *testing.T) {
 		{"rate above 1", func(s *mutate.Settings) { s.AddConn = 1.5 }, "add_connection_rate = 1.5, want a probability in [0, 1]"},
 		{"negative rate", func(s *mutate.Settings) { s.Dropin = -0.1 }, "dropin_rate = -0.1"},
 		{"NaN rate", func(s *mutate.Settings) { s.Toggle = math.NaN() }, "toggle_enable_rate = NaN"},
-		{"zero power", func(s *mutate.Settings) { s.WeightPower = 0 }, "weight_power = 0, want a finite number > 0"},
+		{"zero power", func(s *mutate.Settings) { s.WeightPower = 0 }, "weight_power = 0, want a number > 0, at most 1e300"},
 		{"infinite max", func(s *mutate.Settings) { s.WeightMax = math.Inf(1) }, "weight_max = +Inf"},
 		{"negative bias init", func(s *mutate.Settings) { s.BiasInit = -1 }, "bias_init_sd = -1"},
 		{"recurrent rate -1", func(s *mutate.Settings) { s.Recurrent = -1 }, ""},

@@ -120,11 +120,11 @@ func (s *Settings) Validate() error {
 	}
 	for _, p := range positive {
 		if !(p.v > 0) || p.v > 1e300 {
-			return fmt.Errorf("mutate: %s = %v, want a finite number > 0", p.name, p.v)
+			return fmt.Errorf("mutate: %s = %v, want a number > 0, at most 1e300", p.name, p.v)
 		}
 	}
 	if !(s.BiasInit >= 0) || s.BiasInit > 1e300 {
-		return fmt.Errorf("mutate: bias_init_sd = %v, want a finite number >= 0", s.BiasInit)
+		return fmt.Errorf("mutate: bias_init_sd = %v, want a number >= 0, at most 1e300", s.BiasInit)
 	}
 	if !(s.Recurrent >= 0 && s.Recurrent <= 1) && s.Recurrent != -1 {
 		return fmt.Errorf("mutate: recurrent_connection_rate = %v, want a probability in [0, 1], or -1 for any pair", s.Recurrent)

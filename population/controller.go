@@ -3,9 +3,11 @@ package population
 import "fmt"
 
 // ControlSettings configure the neuroplasticity controller of the plastic
-// strategy on continual tasks: neurogenesis bursts when performance drops
-// (a new phase of the stream, detected from fitness alone), and apoptosis
-// rises as a phase matures and improvement stalls.
+// strategy: neurogenesis bursts when performance drops (a new phase of a
+// continual stream, detected from fitness alone), and apoptosis rises as a
+// phase matures and improvement stalls. It is on by default on continual
+// tasks, which it is made for; enabled on another task it steers the
+// plastic strategy there too. The other strategies ignore it.
 type ControlSettings struct {
 	Enabled bool `toml:"enabled" comment:"under the plastic strategy, let dropin and apoptosis rates follow the learning signal"`
 	// Drop is the fall of the best fitness, relative to the spread of
@@ -35,17 +37,17 @@ func DefaultControlSettings() ControlSettings {
 func (c *ControlSettings) Validate() error {
 	switch {
 	case !(c.Drop > 0) || c.Drop > 1e300:
-		return fmt.Errorf("population: control.drop = %v, want a finite number > 0", c.Drop)
+		return fmt.Errorf("population: control.drop = %v, want a number > 0, at most 1e300", c.Drop)
 	case c.Window < 2:
 		return fmt.Errorf("population: control.window = %d, want >= 2", c.Window)
 	case !(c.Burst >= 1) || c.Burst > 1e300:
-		return fmt.Errorf("population: control.burst = %v, want a finite number >= 1", c.Burst)
+		return fmt.Errorf("population: control.burst = %v, want a number >= 1, at most 1e300", c.Burst)
 	case c.BurstGenerations < 1:
 		return fmt.Errorf("population: control.burst_generations = %d, want >= 1", c.BurstGenerations)
 	case c.Mature < 1:
 		return fmt.Errorf("population: control.mature = %d, want >= 1", c.Mature)
 	case !(c.Prune >= 1) || c.Prune > 1e300:
-		return fmt.Errorf("population: control.prune = %v, want a finite number >= 1", c.Prune)
+		return fmt.Errorf("population: control.prune = %v, want a number >= 1, at most 1e300", c.Prune)
 	}
 	return nil
 }

@@ -47,14 +47,14 @@ func (s *Settings) Validate() error {
 	}
 	for _, p := range nonneg {
 		if !(p.v >= 0) || p.v > 1e300 {
-			return fmt.Errorf("species: %s = %v, want a finite number >= 0", p.name, p.v)
+			return fmt.Errorf("species: %s = %v, want a number >= 0, at most 1e300", p.name, p.v)
 		}
 	}
 	switch {
 	case !(s.Threshold > 0) || s.Threshold > 1e300:
-		return fmt.Errorf("species: threshold = %v, want a finite number > 0", s.Threshold)
+		return fmt.Errorf("species: threshold = %v, want a number > 0, at most 1e300", s.Threshold)
 	case !(s.MinThreshold > 0) || s.MinThreshold > 1e300:
-		return fmt.Errorf("species: min_threshold = %v, want a finite number > 0", s.MinThreshold)
+		return fmt.Errorf("species: min_threshold = %v, want a number > 0, at most 1e300", s.MinThreshold)
 	case s.SmallGenome < 0:
 		return fmt.Errorf("species: small_genome = %d, want >= 0", s.SmallGenome)
 	case s.Target < 0:
