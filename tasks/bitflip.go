@@ -239,10 +239,13 @@ type bitFlipSource struct {
 // stretch between two flips: phase p is examples p*T to (p+1)*T-1, with T
 // = opt.TrainPerPhase examples between flips (the paper: 10,000), so its
 // slow bits are Slow(p) throughout. Each generation of the phase consumes
-// the next chunk of those examples, seeing each once as the paper's online
-// learner does: generation g = p*G + j (G = opt.GenerationsPerPhase)
-// learns from examples p*T + j*T/G to p*T + (j+1)*T/G - 1 (integer
-// division), and its fitness is the error on that chunk. Generations past
+// the next chunk of those examples, as the paper's online learner moves on
+// through the stream: generation g = p*G + j (G = opt.GenerationsPerPhase)
+// has examples p*T + j*T/G to p*T + (j+1)*T/G - 1 (integer division) as
+// its training split, which evaluation divides and samples as for any
+// supervised task (evaluate.Training: a held-out part for fitness, the
+// rest drawn for minibatches with replacement), so unlike the paper's
+// learner it sees an example more than once. Generations past
 // the last phase go on drawing new examples, with no more flips. Test(p)
 // is the 32 distinct inputs of phase p (its slow bits with every value of
 // the 5 fast bits), whose mean squared error is the phase's expected

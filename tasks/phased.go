@@ -37,7 +37,7 @@ var _ Continual = (*Stream)(nil)
 func (s *Stream) At(generation int) Task { return s.TaskAt(generation) }
 
 // PhaseName implements Continual: "permutation p" (permuted-mnist),
-// "digits 2p/2p+1" (split-mnist) or "flips of phase p" (bitflip).
+// "digits 2p/2p+1" (split-mnist) or "phase p of the flips" (bitflip).
 func (s *Stream) PhaseName(p int) string {
 	s.checkPhase(p)
 	switch s.Name {

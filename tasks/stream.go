@@ -46,7 +46,7 @@ const (
 type ContinualOptions struct {
 	Phases              int `toml:"phases" comment:"for continual tasks, the phases (tasks) of the stream, >= 1; split-mnist has at most 5"`
 	GenerationsPerPhase int `toml:"generations_per_phase" comment:"for continual tasks, the generations spent on each phase before the next begins; the last lasts to the end of the run, >= 1"`
-	TrainPerPhase       int `toml:"train_per_phase" comment:"for continual tasks, the training samples of each phase: MNIST training images drawn for permuted-mnist and split-mnist (the paper: all 60000), or for bitflip the examples between two flips (the paper: 10000), shared out among the phase's generations, >= 1"`
+	TrainPerPhase       int `toml:"train_per_phase" comment:"for continual tasks, the training samples of each phase: MNIST training images drawn for permuted-mnist (the paper: all 60000) and split-mnist (at most the phase's digits), or for bitflip the examples between two flips (the paper: 10000), shared out among the phase's generations, >= 1"`
 	TestPerPhase        int `toml:"test_per_phase" comment:"for permuted-mnist and split-mnist, the MNIST test images drawn for each phase, >= 1; bitflip tests each phase on its 32 distinct inputs"`
 }
 
@@ -361,8 +361,10 @@ type mnistSource struct {
 // image, scaled to [0, 1]. As in the paper, every phase is permuted, the
 // first too. Phase p's data are opt.TrainPerPhase images drawn without
 // replacement from MNIST's training split and opt.TestPerPhase from its
-// test split (streams 1001 and 1002, index p), so each phase sees other
-// images as well as another permutation. The target is the digit,
+// test split (streams 1001 and 1002, index p), drawn afresh for each
+// phase, so phases share a few of their images by chance (about
+// TrainPerPhase/60000 of them; with all 60,000, as in the paper, every
+// phase has the same images under its own permutation). The target is the digit,
 // one-hot over 10 outputs read as logits, learned with softmax
 // cross-entropy.
 func NewPermutedMNIST(train, test *MNIST, seed uint64, opt ContinualOptions) (*Stream, error) {

@@ -172,6 +172,26 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 	return cfg, nil
 }
 
+// phaseMismatch describes, for a continual task, a run length other than
+// its phases times their generations, which is legal but seldom meant:
+// generations beyond them all go to the last phase, and phases beyond the
+// run are never reached. It returns "" when they agree or the task is not
+// a stream.
+func phaseMismatch(cfg population.Config) string {
+	if tasks.DescribeStream(cfg.Task) == "" {
+		return ""
+	}
+	c := cfg.Continual
+	want := c.Phases * c.GenerationsPerPhase
+	switch {
+	case cfg.Generations > want:
+		return fmt.Sprintf("generations = %d, but [continual] has %d phases of %d generations (%d): the last phase runs %d generations", cfg.Generations, c.Phases, c.GenerationsPerPhase, want, cfg.Generations-want+c.GenerationsPerPhase)
+	case cfg.Generations < want:
+		return fmt.Sprintf("generations = %d, but [continual] has %d phases of %d generations (%d): the run reaches phase %d of %d", cfg.Generations, c.Phases, c.GenerationsPerPhase, want, (cfg.Generations-1)/c.GenerationsPerPhase+1, c.Phases)
+	}
+	return ""
+}
+
 // checkTask returns an error naming name and the built-in tasks unless name
 // is one of them or names CSV files (tasks.CSVPrefix).
 func checkTask(name string) error {

@@ -196,3 +196,37 @@ func TestNewTaskUnknown(t *testing.T) {
 		t.Errorf("newTask(%q) = %v; want the unknown task and every allowed name", cfg.Task, err)
 	}
 }
+
+// TestPhaseMismatch checks the warning run gives when a continual run's
+// length is not its phases times their generations, and that no stream's
+// defaults draw it.
+func TestPhaseMismatch(t *testing.T) {
+	for _, name := range tasks.StreamNames() {
+		info, ok := tasks.StreamInfo(name)
+		if !ok {
+			t.Fatalf("no stream %q", name)
+		}
+		cfg := population.DefaultConfig()
+		cfg.ApplyTask(info)
+		if w := phaseMismatch(cfg); w != "" {
+			t.Errorf("%s defaults: %s", name, w)
+		}
+	}
+	cfg := population.DefaultConfig()
+	cfg.Task = "bitflip"
+	cfg.Continual.Phases, cfg.Continual.GenerationsPerPhase = 4, 2
+	for gens, want := range map[int]string{
+		8:  "",
+		50: "generations = 50, but [continual] has 4 phases of 2 generations (8): the last phase runs 44 generations",
+		3:  "generations = 3, but [continual] has 4 phases of 2 generations (8): the run reaches phase 2 of 4",
+	} {
+		cfg.Generations = gens
+		if got := phaseMismatch(cfg); got != want {
+			t.Errorf("generations %d: %q; want %q", gens, got, want)
+		}
+	}
+	cfg.Task, cfg.Generations = "xor", 3
+	if got := phaseMismatch(cfg); got != "" {
+		t.Errorf("xor: %q; want no warning", got)
+	}
+}

@@ -51,6 +51,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
+	if w := phaseMismatch(cfg); w != "" {
+		fmt.Fprintf(stderr, "evolve run: warning: %s\n", w)
+	}
 	task, err := newTask(cfg)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
