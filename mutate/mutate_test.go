@@ -358,6 +358,37 @@ func TestCrossoverMixes(t *testing.T) {
 	}
 }
 
+// TestCrossoverDisableRule checks NEAT's rule for a matching gene disabled
+// in either parent: the child's copy stays disabled with probability
+// DisableRate (75%), whichever parent it is disabled in; a gene enabled in
+// both stays enabled.
+func TestCrossoverDisableRule(t *testing.T) {
+	l := genome.Layout{Inputs: 2, Outputs: 1, Bias: true}
+	tr := genome.NewTracker(l)
+	a := genome.New(1, l, tr, true, func() float64 { return 1 })
+	b := genome.New(2, l, tr, true, func() float64 { return -1 })
+	rng := rand.New(rand.NewPCG(5, 6))
+	child := &genome.Genome{}
+	const n = 4000
+	for _, off := range []*genome.Genome{a, b} {
+		off.Conns[0].Enabled = false
+		disabled := 0
+		for range n {
+			mutate.Crossover(child, a, b, rng)
+			if !child.Conns[0].Enabled {
+				disabled++
+			}
+			if !child.Conns[1].Enabled {
+				t.Fatalf("a gene enabled in both parents came out disabled")
+			}
+		}
+		if f := float64(disabled) / n; math.Abs(f-mutate.DisableRate) > 0.03 {
+			t.Errorf("gene disabled in parent %d: %.3f of children have it disabled; want about %v", off.ID, f, mutate.DisableRate)
+		}
+		off.Conns[0].Enabled = true
+	}
+}
+
 // TestCrossoverUtilities checks that a matching node takes the other
 // parent's utility only when both parents' utilities were measured: an
 // unmeasured 0 would make the node the first that apoptosis kills.

@@ -317,3 +317,51 @@ func BenchmarkForward(b *testing.B) {
 		})
 	}
 }
+
+// TestDropoutScales checks inverted dropout on a hidden node that passes
+// its input through: each sample's hidden value reaches the output either
+// silenced or scaled by 1/(1-rate), at about the rate given, so the
+// expected output is unchanged.
+func TestDropoutScales(t *testing.T) {
+	n := &network.Network{
+		NumInputs: 1, NumBias: 1,
+		Act:     []network.Activation{network.Identity, network.Identity, network.Identity, network.Identity},
+		Bias:    []float64{0, 0, 0, 0},
+		Start:   []int32{0, 0, 0, 1, 2},
+		Src:     []int32{0, 2},
+		W:       []float64{1, 1},
+		Outputs: []int32{3},
+	}
+	if err := n.Check(); err != nil {
+		t.Fatal(err)
+	}
+	const size, rate = 4000, 0.25
+	x := make([]float64, size)
+	for i := range x {
+		x[i] = 1
+	}
+	var b network.Batch
+	b.Resize(n, size)
+	b.SetDropout(n, rate, rand.New(rand.NewPCG(5, 6)))
+	n.ForwardBatch(&b, x, nil)
+	silenced, sum := 0, 0.0
+	for i, v := range b.Activations(3) {
+		switch v {
+		case 0:
+			silenced++
+		case 1 / (1 - rate):
+		default:
+			t.Fatalf("sample %d: output %v; want 0 or %v", i, v, 1/(1-rate))
+		}
+		sum += v
+	}
+	if f := float64(silenced) / size; math.Abs(f-rate) > 0.03 {
+		t.Errorf("%.3f of the samples silenced; want about %v", f, rate)
+	}
+	if mean := sum / size; math.Abs(mean-1) > 0.04 {
+		t.Errorf("mean output %.3f; want about 1, the undropped value", mean)
+	}
+	if h := b.Activations(2); h[0] != 1 {
+		t.Errorf("the hidden node's own activation %v; want 1, dropout applying to what it feeds", h[0])
+	}
+}

@@ -42,6 +42,10 @@ func Example() {
 		log.Fatal(err)
 	}
 	g, gen := p.Solver()
+	if g == nil {
+		fmt.Println("not solved")
+		return
+	}
 	fmt.Printf("solved in generation %d with %d hidden neurons\n", gen, g.HiddenCount())
 	// Output: solved in generation 153 with 1 hidden neurons
 }
