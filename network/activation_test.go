@@ -109,3 +109,20 @@ func TestParseActivationError(t *testing.T) {
 		}
 	}
 }
+
+// TestDerivAtKinks pins the subgradient used where relu and abs have no
+// derivative: 0 at z = 0 (the gradient test avoids the kinks), and the
+// slopes on either side.
+func TestDerivAtKinks(t *testing.T) {
+	for _, tt := range []struct {
+		act     network.Activation
+		z, want float64
+	}{
+		{network.ReLU, 0, 0}, {network.ReLU, -1e-9, 0}, {network.ReLU, 1e-9, 1},
+		{network.Abs, 0, 0}, {network.Abs, -1e-9, -1}, {network.Abs, 1e-9, 1},
+	} {
+		if got := tt.act.Deriv(tt.z); got != tt.want {
+			t.Errorf("%v'(%v) = %v; want %v", tt.act, tt.z, got, tt.want)
+		}
+	}
+}
