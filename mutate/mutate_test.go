@@ -333,13 +333,20 @@ func growFrom(t *rapid.T, g *genome.Genome, tr *genome.Tracker, rng *rand.Rand, 
 	return g
 }
 
+// matchingParents returns two fully connected genomes of one layout, with
+// the same genes: genome 1's weights all 1, genome 2's all -1.
+func matchingParents(inputs, outputs int) (a, b *genome.Genome) {
+	l := genome.Layout{Inputs: inputs, Outputs: outputs, Bias: true}
+	tr := genome.NewTracker(l)
+	a = genome.New(1, l, tr, true, func() float64 { return 1 })
+	b = genome.New(2, l, tr, true, func() float64 { return -1 })
+	return a, b
+}
+
 // TestCrossoverMixes checks that over many children each parent gives some
 // of the matching weights.
 func TestCrossoverMixes(t *testing.T) {
-	l := genome.Layout{Inputs: 3, Outputs: 2, Bias: true}
-	tr := genome.NewTracker(l)
-	a := genome.New(1, l, tr, true, func() float64 { return 1 })
-	b := genome.New(2, l, tr, true, func() float64 { return -1 })
+	a, b := matchingParents(3, 2)
 	rng := rand.New(rand.NewPCG(1, 2))
 	fromA, fromB := 0, 0
 	child := &genome.Genome{}
@@ -363,10 +370,7 @@ func TestCrossoverMixes(t *testing.T) {
 // DisableRate (75%), whichever parent it is disabled in; a gene enabled in
 // both stays enabled.
 func TestCrossoverDisableRule(t *testing.T) {
-	l := genome.Layout{Inputs: 2, Outputs: 1, Bias: true}
-	tr := genome.NewTracker(l)
-	a := genome.New(1, l, tr, true, func() float64 { return 1 })
-	b := genome.New(2, l, tr, true, func() float64 { return -1 })
+	a, b := matchingParents(2, 1)
 	rng := rand.New(rand.NewPCG(5, 6))
 	child := &genome.Genome{}
 	const n = 4000
@@ -393,10 +397,7 @@ func TestCrossoverDisableRule(t *testing.T) {
 // parent's utility only when both parents' utilities were measured: an
 // unmeasured 0 would make the node the first that apoptosis kills.
 func TestCrossoverUtilities(t *testing.T) {
-	l := genome.Layout{Inputs: 2, Outputs: 1, Bias: true}
-	tr := genome.NewTracker(l)
-	a := genome.New(1, l, tr, true, func() float64 { return 1 })
-	b := genome.New(2, l, tr, true, func() float64 { return -1 })
+	a, b := matchingParents(2, 1)
 	out := len(a.Nodes) - 1
 	a.HasUtility, a.Nodes[out].Utility = true, 5
 	rng := rand.New(rand.NewPCG(3, 4))

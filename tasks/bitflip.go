@@ -55,9 +55,8 @@ const bitFlipBias = 1 << BitFlipInputs
 // (lop/nets/fix_ltu_net.py) differs: it gives the bias input the opposite
 // sign in the count, so a unit whose bias weight is -1 fires only when at
 // most 4 weights disagree rather than 6, and its target has an output bias
-// of ±1. The two targets differ on about half the inputs, so this task's
-// errors compare with the paper's in their course over time, not in their
-// absolute level.
+// of ±1. The two targets differ, so this task's errors compare with the
+// paper's in their course over time, not in their absolute level.
 //
 // All randomness comes from the seed: the target network from
 // rngs.New(seed, 0, rngs.Task, 2000), the slow bits at the start from
