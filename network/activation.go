@@ -73,10 +73,7 @@ func (a Activation) Apply(x float64) float64 {
 	case Tanh:
 		return math.Tanh(x)
 	case ReLU:
-		if x > 0 {
-			return x
-		}
-		return 0
+		return max(x, 0) // NaN stays NaN, as in the batched path
 	case Identity:
 		return x
 	case Sin:

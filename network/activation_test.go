@@ -47,6 +47,18 @@ func TestApply(t *testing.T) {
 	}
 }
 
+// TestApplyNaN checks that every activation passes NaN on, as the batched
+// path does (max(NaN, 0) for ReLU), so that a NaN reaches the outputs,
+// where a pole task counts it as failure and evaluation as a fault,
+// rather than one activation hiding it.
+func TestApplyNaN(t *testing.T) {
+	for _, a := range network.Activations() {
+		if got := a.Apply(math.NaN()); !math.IsNaN(got) {
+			t.Errorf("%v.Apply(NaN) = %v; want NaN", a, got)
+		}
+	}
+}
+
 func TestApplyInvalidPanics(t *testing.T) {
 	defer func() {
 		if r := recover(); r == nil || !strings.Contains(r.(string), "invalid activation 99") {
