@@ -11,7 +11,9 @@ import (
 // "Evolving Neural Networks through Augmenting Topologies", section 4.1:
 // two inputs plus a bias input of 1, one output, fitness (4 - sum|error|)^2
 // with a maximum of 16, solved when all four outputs fall on the correct
-// side of 0.5.
+// side of 0.5. With the paper's sigmoid output the sum is at most 4; an
+// output that is not squashed (genome.output_activation) can err further,
+// so 4 - sum is floored at 0, else fitness would grow with the error.
 type XOR struct{}
 
 var xorCases = [4]struct {
@@ -49,6 +51,6 @@ func (XOR) Evaluate(net *network.Network, _ *rand.Rand) Result {
 			correct++
 		}
 	}
-	f := 4 - sum
+	f := max(0, 4-sum) // NaN stays NaN: a fault
 	return Result{Fitness: f * f, Solved: correct == 4, Metric: float64(correct) / 4}
 }

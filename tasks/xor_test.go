@@ -86,6 +86,27 @@ func TestXORFitnessFormula(t *testing.T) {
 	}
 }
 
+// TestXORFitnessFloor checks that an unsquashed output cannot gain by
+// erring: an identity output of 3 everywhere errs by 10 in all, and scores
+// 0, not (4 - 10)^2 = 36.
+func TestXORFitnessFloor(t *testing.T) {
+	n := &network.Network{
+		NumInputs: 2, NumBias: 1,
+		Act:     []network.Activation{network.Identity, network.Identity, network.Identity, network.Identity},
+		Bias:    make([]float64, 4),
+		Start:   []int32{0, 0, 0, 0, 1},
+		Src:     []int32{2},
+		W:       []float64{3},
+		Outputs: []int32{3},
+	}
+	if err := n.Check(); err != nil {
+		t.Fatal(err)
+	}
+	if r := (tasks.XOR{}).Evaluate(n, nil); r.Fitness != 0 || r.Solved {
+		t.Errorf("constant 3: XOR.Evaluate = %+v; want fitness 0, unsolved", r)
+	}
+}
+
 func TestRegistry(t *testing.T) {
 	if got := tasks.Names(); !slices.Contains(got, "xor") || !slices.IsSorted(got) {
 		t.Fatalf("Names() = %v; want a sorted list holding xor", got)
