@@ -96,7 +96,7 @@ type Training struct {
 	// Complexity is c in Backprop NEAT's fitness -loss*(1 + c*sqrt(connections)).
 	Complexity   float64 `toml:"complexity_penalty" comment:"c in fitness = -loss * (1 + c * sqrt(enabled connections)), >= 0"`
 	UtilityDecay float64 `toml:"utility_decay" comment:"eta of the running contribution utility of hidden neurons (Dohare et al. 2024), in [0, 1)"`
-	Prune        float64 `toml:"prune_fraction" comment:"after Lamarckian training, remove this fraction of enabled connections with the smallest |weight|, in [0, 1)"`
+	Prune        float64 `toml:"prune_fraction" comment:"after Lamarckian training, remove this fraction of enabled connections with the smallest |weight| (not under backprop and cbp, whose network is fixed), in [0, 1)"`
 	// Replacement, when positive, turns on continual backprop (Dohare et
 	// al. 2024): each step, Replacement times the number of mature hidden
 	// units (older than Maturity steps) are reinitialised, the least

@@ -54,16 +54,19 @@ func TestBackpropKeepsItsTopology(t *testing.T) {
 }
 
 // TestBaselineIsPlainSGD checks that the baselines train by plain SGD
-// whatever [training] says of momentum and weight decay, which are the
-// plastic strategy's, and that the MNIST streams' defaults give plastic
-// SGD with weight decay.
+// whatever [training] says of momentum, weight decay and pruning, which
+// are the plastic strategy's, and that the MNIST streams' defaults give
+// plastic SGD with weight decay.
 func TestBaselineIsPlainSGD(t *testing.T) {
-	plain := bitflipRun(t, population.Backprop, 4, nil)
-	other := bitflipRun(t, population.Backprop, 4, func(c *population.Config) {
-		c.Training.Decay, c.Training.Momentum, c.Training.Optimizer = 0.01, 0.5, evaluate.Adam
-	})
-	if !reflect.DeepEqual(plain.Genomes(), other.Genomes()) {
-		t.Errorf("backprop's network depends on [training] momentum, weight_decay or optimizer")
+	for _, s := range []population.Strategy{population.Backprop, population.CBP} {
+		plain := bitflipRun(t, s, 4, nil)
+		other := bitflipRun(t, s, 4, func(c *population.Config) {
+			c.Training.Decay, c.Training.Momentum, c.Training.Optimizer = 0.01, 0.5, evaluate.Adam
+			c.Training.Prune = 0.2
+		})
+		if !reflect.DeepEqual(plain.Genomes(), other.Genomes()) {
+			t.Errorf("%v's network depends on [training] momentum, weight_decay, optimizer or prune_fraction", s)
+		}
 	}
 	cfg := population.DefaultConfig()
 	info, _ := tasks.StreamInfo("permuted-mnist")

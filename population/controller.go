@@ -13,8 +13,10 @@ type ControlSettings struct {
 	// Drop is the fall of the best fitness, relative to the spread of
 	// recent fitness, that counts as a new phase.
 	Drop float64 `toml:"drop" comment:"a fall of the best fitness below its recent best by more than this fraction of the recent fitness range starts a burst, > 0"`
-	// Window is how many recent generations the reference is taken over.
-	Window int `toml:"window" comment:"generations of history the recent best and range are taken over, >= 2"`
+	// Window is how many recent generations the reference is taken over;
+	// a drop is looked for only once that many have passed since the start
+	// or the last drop.
+	Window int `toml:"window" comment:"generations of history the recent best and range are taken over; drops are looked for once that many have passed since the start or the last drop, >= 2"`
 	// Burst multiplies the dropin rate for BurstGenerations generations
 	// after a drop.
 	Burst            float64 `toml:"burst" comment:"factor on the dropin rate during a burst of neurogenesis, >= 1"`
@@ -67,9 +69,13 @@ type Controller struct {
 // drop: below the best of the recent window by more than s.Drop times the
 // window's range (or, when the window is flat, by more than s.Drop times
 // the best's magnitude). A drop starts a burst and resets the maturity
-// count.
+// count. Only a full window is a reference: the range of two or three
+// generations understates the noise of the best fitness, and falls within
+// it would count as drops. So the first drop is looked for from
+// generation s.Window on, and each later one s.Window generations after
+// the last.
 func (c *Controller) Observe(best float64, s *ControlSettings) (drop bool) {
-	if len(c.Recent) >= 2 {
+	if len(c.Recent) >= s.Window {
 		hi, lo := c.Recent[0], c.Recent[0]
 		for _, f := range c.Recent {
 			hi, lo = max(hi, f), min(lo, f)

@@ -1,6 +1,9 @@
 package population
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // TestControllerBurstsOnDrop feeds the controller a simulated run: fitness
 // climbs through a phase, falls sharply at a phase boundary, climbs again,
@@ -82,5 +85,37 @@ func TestControlSettingsValidate(t *testing.T) {
 	s := DefaultControlSettings()
 	if err := s.Validate(); err != nil {
 		t.Errorf("defaults: %v", err)
+	}
+}
+
+// TestControllerWaitsForFullWindow feeds the controller the best fitness
+// of the first 32 generations of a plastic bitflip run (seed 1, 5
+// generations a phase; fitness is minus the MSE on each generation's
+// fresh examples, so it is noisy). Judged against the range of two to four
+// generations, the falls at generations 2 and 24, within phases, counted
+// as drops, and the one at 24 hid the phase change at 25 behind a window
+// restarted with one value. Against full windows only the phase changes
+// at 10, 20, 25 and 30 count; those at 5 and 15 came before the network
+// had learned anything the change could undo, so fitness did not fall.
+func TestControllerWaitsForFullWindow(t *testing.T) {
+	s := DefaultControlSettings()
+	fitness := []float64{
+		-0.42522, -0.45050, -0.57263, -0.41282, -0.43702, // phase 0
+		-0.43754, -0.41637, -0.32922, -0.24945, -0.27547,
+		-0.76474, -0.63070, -0.39543, -0.19825, -0.24524,
+		-0.18186, -0.09891, -0.06034, -0.03167, -0.04978,
+		-0.23308, -0.17028, -0.04620, -0.05410, -0.10220,
+		-0.19572, -0.05845, -0.02532, -0.00915, -0.00337,
+		-0.08287, -0.02127,
+	}
+	var c Controller
+	var drops []int
+	for g, f := range fitness {
+		if c.Observe(f, &s) {
+			drops = append(drops, g)
+		}
+	}
+	if want := []int{10, 20, 25, 30}; !slices.Equal(drops, want) {
+		t.Errorf("drops at generations %v; want %v", drops, want)
 	}
 }

@@ -110,7 +110,9 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 			return nil, fmt.Errorf("population: strategy %s trains by gradient descent and needs a supervised or continual task, not %q", strategy, info.Name)
 		}
 		// Plain SGD, as in Dohare et al. 2024; cbp adds the replacement.
+		// Pruning would change the fixed topology, so it is off too.
 		training.Optimizer, training.Momentum, training.Decay = evaluate.SGD, 0, 0
+		training.Prune = 0
 		training.Replacement, training.Maturity = 0, cfg.Baseline.Maturity
 		if strategy == CBP {
 			training.Replacement = cfg.Baseline.Replacement
@@ -434,6 +436,10 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 	if st.Seconds > 0 {
 		st.EvalsPerSec = float64(len(p.genomes)) / st.Seconds
 	}
+	if p.controlled() {
+		st.ControlDrop = p.control.Observe(st.BestFitness, &p.cfg.Control)
+		st.ControlMature = p.control.SinceBetter >= p.cfg.Control.Mature
+	}
 	p.history = append(p.history, st)
 	if p.stream != nil {
 		for _, g := range p.genomes {
@@ -442,9 +448,6 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 				break
 			}
 		}
-	}
-	if p.controlled() {
-		p.control.Observe(st.BestFitness, &p.cfg.Control)
 	}
 	return st, nil
 }

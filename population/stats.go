@@ -42,6 +42,13 @@ type Stats struct {
 	// Restarted is set on the first generation of each fresh start.
 	Restarts  int  `json:"restarts,omitempty"`
 	Restarted bool `json:"restarted,omitempty"`
+	// Under the plastic strategy with the neuroplasticity controller on
+	// (ControlSettings): ControlDrop is set when this generation's best
+	// fitness fell far enough to count as a new phase, so the next
+	// breedings burst with neurogenesis, and ControlMature while the phase
+	// counts as mature, so the next breeding prunes harder.
+	ControlDrop   bool `json:"control_drop,omitempty"`
+	ControlMature bool `json:"control_mature,omitempty"`
 
 	// For supervised tasks: the best genome so far measured on the test
 	// split, for reporting only (selection never sees the test split).

@@ -44,7 +44,28 @@ func TestControllerOnlyUnderPlastic(t *testing.T) {
 	if !reflect.DeepEqual(run(population.NEAT, true), run(population.NEAT, false)) {
 		t.Errorf("the controller changed a neat run")
 	}
-	if reflect.DeepEqual(run(population.Plastic, true), run(population.Plastic, false)) {
+	plastic := run(population.Plastic, true)
+	if reflect.DeepEqual(plastic, run(population.Plastic, false)) {
 		t.Errorf("the controller changed nothing in a plastic run")
+	}
+	// The stats report what the controller decided: replaying the best
+	// fitness through a controller of its own gives the same flags.
+	s := population.DefaultControlSettings()
+	s.Mature = 3
+	var c population.Controller
+	matures := 0
+	for _, st := range plastic {
+		drop := c.Observe(st.BestFitness, &s)
+		mature := c.SinceBetter >= s.Mature
+		if st.ControlDrop != drop || st.ControlMature != mature {
+			t.Errorf("generation %d: control_drop %v, control_mature %v; replayed %v, %v",
+				st.Generation, st.ControlDrop, st.ControlMature, drop, mature)
+		}
+		if mature {
+			matures++
+		}
+	}
+	if matures == 0 {
+		t.Errorf("no generation of the plastic run counted as mature; the check above tested nothing")
 	}
 }
