@@ -547,7 +547,9 @@ func (p *Population) stats() Stats {
 // statistics to rec (which may be nil). It stops early with ctx.Err() when
 // ctx is cancelled, or with rec's error.
 func (p *Population) Run(ctx context.Context, rec Recorder) error {
-	for p.gen+1 < p.cfg.Generations || !p.evaluated {
+	// A population restored from an interrupted generation holds it bred
+	// but not evaluated; it is evaluated only if it is within the count.
+	for p.gen+1 < p.cfg.Generations || (!p.evaluated && p.gen < p.cfg.Generations) {
 		if p.evaluated && p.cfg.StopOnSolve && p.solvedGen >= 0 {
 			return nil
 		}

@@ -69,3 +69,33 @@ func TestControllerOnlyUnderPlastic(t *testing.T) {
 		t.Errorf("no generation of the plastic run counted as mature; the check above tested nothing")
 	}
 }
+
+// TestRunStopsAtGenerations checks that Run never evaluates more than
+// Config.Generations generations, even when it starts from a population
+// interrupted after breeding a generation it had no time to evaluate (as
+// a checkpoint written on Ctrl-C holds it).
+func TestRunStopsAtGenerations(t *testing.T) {
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(tasks.XOR{}.Info())
+	cfg.Seed, cfg.Workers, cfg.Generations, cfg.StopOnSolve = 2, 1, 5, false
+	_, p := runTask(t, cfg, tasks.XOR{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := p.Step(ctx); err == nil {
+		t.Fatal("Step with a cancelled context succeeded")
+	}
+	for _, gens := range []int{5, 6} {
+		s := p.State()
+		s.Config.Generations = gens
+		q, err := population.Restore(s, tasks.XOR{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Run(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(q.History()); got != gens {
+			t.Errorf("generations = %d, from a bred, unevaluated generation 5: Run evaluated %d generations in all", gens, got)
+		}
+	}
+}
