@@ -255,6 +255,9 @@ func (w *worker) evaluate(p *Pool, gen int, g *genome.Genome, ev Evaluator) (o O
 	if math.IsNaN(r.Fitness) || math.IsInf(r.Fitness, 0) {
 		return fault(fmt.Sprintf("fitness is %v", r.Fitness))
 	}
+	if math.IsNaN(r.Metric) || math.IsInf(r.Metric, 0) {
+		return fault(fmt.Sprintf("metric is %v", r.Metric))
+	}
 	return Outcome{Result: r}
 }
 

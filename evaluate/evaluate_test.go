@@ -50,8 +50,9 @@ func id(net *network.Network) int {
 	return int(out[0])
 }
 
-// faulty panics for some genomes, returns NaN or infinities for others, and
-// for the rest a fitness of ID + the mean of ten draws from its stream.
+// faulty panics for some genomes, returns NaN or infinities (as fitness or
+// metric) for others, and for the rest a fitness of ID + the mean of ten
+// draws from its stream.
 var faulty = evaluate.EvaluatorFunc(func(net *network.Network, rng *rand.Rand) tasks.Result {
 	n := id(net)
 	switch n % 7 {
@@ -66,6 +67,11 @@ var faulty = evaluate.EvaluatorFunc(func(net *network.Network, rng *rand.Rand) t
 	case 5:
 		var nodes []int
 		_ = nodes[n] // a runtime error
+	case 6:
+		if n%2 == 0 {
+			return tasks.Result{Fitness: 1, Metric: math.NaN()}
+		}
+		return tasks.Result{Fitness: 1, Metric: math.Inf(-1)}
 	}
 	sum := 0.0
 	for range 10 {
@@ -90,6 +96,11 @@ func want(n, gen int, feedForward bool) (evaluate.Outcome, string) {
 		return evaluate.Outcome{Result: tasks.Result{Fitness: evaluate.FaultFitness}}, "fitness is -Inf"
 	case 5:
 		return evaluate.Outcome{Result: tasks.Result{Fitness: evaluate.FaultFitness}}, "panic: runtime error: index out of range"
+	case 6:
+		if n%2 == 0 {
+			return evaluate.Outcome{Result: tasks.Result{Fitness: evaluate.FaultFitness}}, "metric is NaN"
+		}
+		return evaluate.Outcome{Result: tasks.Result{Fitness: evaluate.FaultFitness}}, "metric is -Inf"
 	}
 	rng := rngs.New(seed, gen, rngs.Evaluate, n)
 	sum := 0.0

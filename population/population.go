@@ -500,14 +500,25 @@ func (p *Population) stats() Stats {
 	st.MeanHidden /= n
 	st.MeanConns /= n
 	if valid > 0 {
-		st.MeanFitness = sum / float64(valid)
-		ss := 0.0
-		for i, g := range p.genomes {
-			if p.outcomes[i].Fault == "" {
-				ss += (g.Fitness - st.MeanFitness) * (g.Fitness - st.MeanFitness)
+		st.MeanFitness, st.StdFitness = p.meanStd(sum, valid, 1)
+		if math.IsInf(st.MeanFitness, 0) || math.IsInf(st.StdFitness, 0) {
+			// Finite fitness so large that its sum or squares overflow:
+			// the same sums over fitness divided by the largest |fitness|.
+			scale := 0.0
+			for i, g := range p.genomes {
+				if p.outcomes[i].Fault == "" {
+					scale = max(scale, math.Abs(g.Fitness))
+				}
 			}
+			sum = 0
+			for i, g := range p.genomes {
+				if p.outcomes[i].Fault == "" {
+					sum += g.Fitness / scale
+				}
+			}
+			mean, std := p.meanStd(sum, valid, scale)
+			st.MeanFitness, st.StdFitness = mean*scale, std*scale
 		}
-		st.StdFitness = math.Sqrt(ss / float64(valid))
 	}
 	if bestI < 0 {
 		bestI = 0
@@ -536,10 +547,28 @@ func (p *Population) stats() Stats {
 		}
 	}
 	st.Dropins, st.Apoptoses = p.dropins, p.apoptoses
-	if r, ok := p.TestScore(p.best); ok {
+	if r, ok := p.TestScore(p.best); ok && finite(r.Fitness) && finite(r.Metric) {
+		// (A test loss that overflows is left out: JSON has no infinity.)
 		st.TestFitness, st.TestMetric = r.Fitness, r.Metric
 	}
 	return st
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// meanStd returns the mean and population standard deviation of the
+// fitness, divided by scale, of the genomes without a fault, given the sum
+// of those quotients.
+func (p *Population) meanStd(sum float64, valid int, scale float64) (mean, std float64) {
+	mean = sum / float64(valid)
+	ss := 0.0
+	for i, g := range p.genomes {
+		if p.outcomes[i].Fault == "" {
+			d := g.Fitness/scale - mean
+			ss += d * d
+		}
+	}
+	return mean, math.Sqrt(ss / float64(valid))
 }
 
 // Run steps until cfg.Generations generations have been evaluated, or until

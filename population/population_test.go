@@ -2,8 +2,11 @@ package population_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -140,6 +143,86 @@ func TestStepAllFaulted(t *testing.T) {
 	st := population.Stats{Faults: 3, Fault: "genome 7: fitness is NaN"}
 	if err := (population.Printer{W: &b}).Record(st); err != nil || !strings.Contains(b.String(), "faults 3 (first: genome 7: fitness is NaN)") {
 		t.Errorf("Printer wrote %q, %v; want the faults shown", b.String(), err)
+	}
+}
+
+// TestStatsHugeFitness checks that finite fitness so large that its sum
+// and squares overflow still gives a finite mean and standard deviation,
+// equal to those computed exactly, and stats that encode as JSON: before,
+// std_fitness was +Inf and writing stats.jsonl stopped the run.
+func TestStatsHugeFitness(t *testing.T) {
+	info := tasks.Info{Name: "huge", Inputs: 2, Outputs: 1, Bias: true, FeedForward: true}
+	huge := tasks.Func(info, func(net *network.Network, _ *rand.Rand) tasks.Result {
+		var out [1]float64
+		net.Forward([]float64{1, 0}, out[:])
+		return tasks.Result{Fitness: 1e307 * (0.5 + out[0])} // (5e306, 1.5e307)
+	})
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(info)
+	cfg.Seed = 3
+	p, err := population.New(cfg, huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		st, err := p.Step(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum, ss big.Float
+		n := big.NewFloat(float64(len(p.Genomes())))
+		for _, g := range p.Genomes() {
+			sum.Add(&sum, big.NewFloat(g.Fitness))
+		}
+		mean := new(big.Float).Quo(&sum, n)
+		for _, g := range p.Genomes() {
+			d := new(big.Float).Sub(big.NewFloat(g.Fitness), mean)
+			ss.Add(&ss, d.Mul(d, d))
+		}
+		ss.Quo(&ss, n)
+		wantMean, _ := mean.Float64()
+		wantStd, _ := new(big.Float).Sqrt(&ss).Float64()
+		if math.Abs(st.MeanFitness-wantMean) > 1e-12*wantMean || math.Abs(st.StdFitness-wantStd) > 1e-9*wantMean {
+			t.Errorf("generation %d: mean %v, std %v; want %v, %v", st.Generation, st.MeanFitness, st.StdFitness, wantMean, wantStd)
+		}
+		if err := (population.JSONL{W: io.Discard}).Record(st); err != nil {
+			t.Errorf("generation %d: %v", st.Generation, err)
+		}
+	}
+}
+
+// TestStatsJSONZeros checks that stats.jsonl writes a group's zeros where
+// the group applies (genome 0 as champion, a test accuracy of 0) and leaves
+// the group out where it does not.
+func TestStatsJSONZeros(t *testing.T) {
+	tests := []struct {
+		st         population.Stats
+		want, none []string
+	}{
+		{population.Stats{ChampionSteps: 57, Generalization: -1}, []string{`"champion_id":0`, `"champion_steps":57`, `"generalization":-1`}, []string{"test_"}},
+		{population.Stats{ChampionID: 9, ChampionSteps: 100000}, []string{`"champion_id":9`, `"generalization":0`}, nil},
+		{population.Stats{TestFitness: -0.7}, []string{`"test_fitness":-0.7`, `"test_metric":0`}, []string{"champion"}},
+		{population.Stats{BestID: 4}, []string{`"best_id":4`}, []string{"champion", "generalization", "test_"}},
+	}
+	for _, tt := range tests {
+		var b strings.Builder
+		if err := (population.JSONL{W: &b}).Record(tt.st); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%+v encodes as %s; want %s in it", tt.st, b.String(), w)
+			}
+		}
+		for _, n := range tt.none {
+			if strings.Contains(b.String(), n) {
+				t.Errorf("%+v encodes as %s; want no %s", tt.st, b.String(), n)
+			}
+		}
+		var back population.Stats
+		if err := json.Unmarshal([]byte(b.String()), &back); err != nil || !reflect.DeepEqual(back, tt.st) {
+			t.Errorf("%s decodes as %+v, %v; want %+v", b.String(), back, err, tt.st)
+		}
 	}
 }
 

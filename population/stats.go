@@ -59,6 +59,30 @@ type Stats struct {
 	EvalsPerSec float64 `json:"evals_per_sec"` // genomes evaluated per second of wall time
 }
 
+// MarshalJSON writes the fields of each group that applies to the
+// generation, zeros included: the champion test's three when it ran (it
+// always leaves one of them nonzero, generalization being -1 until that
+// part runs), and the test split's two when the task has one. So genome 0
+// as champion, or a test accuracy of 0, is written, not left out.
+func (s Stats) MarshalJSON() ([]byte, error) {
+	type plain Stats // without this method
+	out := struct {
+		plain
+		ChampionID     *int     `json:"champion_id,omitempty"`
+		ChampionSteps  *int     `json:"champion_steps,omitempty"`
+		Generalization *int     `json:"generalization,omitempty"`
+		TestFitness    *float64 `json:"test_fitness,omitempty"`
+		TestMetric     *float64 `json:"test_metric,omitempty"`
+	}{plain: plain(s)}
+	if s.ChampionID != 0 || s.ChampionSteps != 0 || s.Generalization != 0 {
+		out.ChampionID, out.ChampionSteps, out.Generalization = &s.ChampionID, &s.ChampionSteps, &s.Generalization
+	}
+	if s.TestFitness != 0 || s.TestMetric != 0 {
+		out.TestFitness, out.TestMetric = &s.TestFitness, &s.TestMetric
+	}
+	return json.Marshal(out)
+}
+
 // Recorder receives each generation's statistics, as gonum's
 // optimize.Recorder receives each iteration's.
 type Recorder interface {

@@ -117,7 +117,7 @@ func plotCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		switch k {
 		case "fitness":
 			testLabel := ""
-			if slices.ContainsFunc(stats, func(s population.Stats) bool { return s.TestMetric != 0 }) {
+			if slices.ContainsFunc(stats, func(s population.Stats) bool { return s.TestMetric != 0 || s.TestFitness != 0 }) {
 				testLabel = testMetricLabel(dir)
 			}
 			fig = fitnessFigure(stats, testLabel, dir)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -231,7 +232,7 @@ func summarize(p *population.Population) summary {
 			s.Generalization = &c.Generalization
 		}
 	}
-	if r, ok := p.TestScore(p.Best()); ok {
+	if r, ok := p.TestScore(p.Best()); ok && !math.IsInf(r.Metric, 0) && !math.IsNaN(r.Metric) {
 		if p.Task().Info().Metric != "mse" {
 			s.TestAccuracy = &r.Metric
 		} else {
