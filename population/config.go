@@ -24,7 +24,7 @@ type Config struct {
 	// Synchronous updates every neuron from the previous step's values,
 	// as the NEAT code activates its networks (network.Network.Synchronous).
 	Synchronous bool `toml:"synchronous" comment:"recurrent runs of tasks that step a network through time (the pole tasks): every neuron reads the previous step's values, as the NEAT code activates networks, so each hidden neuron delays its signal a step; false: one sweep in evaluation order, only backward connections read the previous step"`
-	StopOnSolve bool `toml:"stop_on_solve" comment:"stop at the first generation with a genome that solves the task"`
+	StopOnSolve bool `toml:"stop_on_solve" comment:"stop at the first generation with a genome that solves the task (not on continual streams, which run through all their phases)"`
 	// RestartAfter, when positive, starts a run that has not solved its
 	// task again from a fresh population every RestartAfter generations
 	// (see Population.Step); evaluations keep counting.

@@ -102,6 +102,11 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 	}
 	p.pool.SetSynchronous(cfg.Synchronous)
 	strategy, learning := cfg.Resolve(supervised)
+	if !supervised && learning != evaluate.None && !strategy.Baseline() {
+		// Nothing would be trained, yet elites would lose their outcomes
+		// and the continual report would count gradient steps.
+		return nil, fmt.Errorf("population: training.learning = %s needs a supervised task (training data and a loss); %q has none: use auto or none", learning, info.Name)
+	}
 	p.strategy = strategy
 	training := cfg.Training
 	training.Learning = learning
@@ -572,14 +577,15 @@ func (p *Population) meanStd(sum float64, valid int, scale float64) (mean, std f
 }
 
 // Run steps until cfg.Generations generations have been evaluated, or until
-// the task is solved when cfg.StopOnSolve is set, passing each generation's
+// the task is solved when cfg.StopOnSolve is set (a continual stream runs
+// through all its phases, solved or not), passing each generation's
 // statistics to rec (which may be nil). It stops early with ctx.Err() when
 // ctx is cancelled, or with rec's error.
 func (p *Population) Run(ctx context.Context, rec Recorder) error {
 	// A population restored from an interrupted generation holds it bred
 	// but not evaluated; it is evaluated only if it is within the count.
 	for p.gen+1 < p.cfg.Generations || (!p.evaluated && p.gen < p.cfg.Generations) {
-		if p.evaluated && p.cfg.StopOnSolve && p.solvedGen >= 0 {
+		if p.evaluated && p.cfg.StopOnSolve && p.solvedGen >= 0 && p.stream == nil {
 			return nil
 		}
 		st, err := p.Step(ctx)

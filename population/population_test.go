@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/network"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
@@ -114,6 +115,25 @@ func TestNewRefusesMisuse(t *testing.T) {
 	_, err := population.New(population.DefaultConfig(), mine)
 	if err == nil || !strings.Contains(err.Error(), `configuration is for task "xor", not "mine"`) || !strings.Contains(err.Error(), "ApplyTask") {
 		t.Errorf("New with another task's configuration = %v; want an error naming both and ApplyTask", err)
+	}
+}
+
+// TestNewRefusesLearningWithoutGradients checks that Lamarckian or
+// Baldwinian learning on a task without training data is refused, as the
+// command line refuses --learning there: nothing would be trained.
+func TestNewRefusesLearningWithoutGradients(t *testing.T) {
+	for _, l := range []evaluate.Learning{evaluate.Lamarckian, evaluate.Baldwinian} {
+		cfg := xorConfig(1, 1)
+		cfg.Training.Learning = l
+		_, err := population.New(cfg, tasks.XOR{})
+		if err == nil || !strings.Contains(err.Error(), "training.learning = "+l.String()) || !strings.Contains(err.Error(), `"xor"`) {
+			t.Errorf("New with learning %v on xor = %v; want an error naming both", l, err)
+		}
+	}
+	cfg := xorConfig(1, 1)
+	cfg.Training.Learning = evaluate.None
+	if _, err := population.New(cfg, tasks.XOR{}); err != nil {
+		t.Errorf("New with learning none on xor = %v; want nil", err)
 	}
 }
 

@@ -2,9 +2,12 @@ package population_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 
+	"github.com/neuroplast/neuroplast/network"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
 )
@@ -97,5 +100,49 @@ func TestRunStopsAtGenerations(t *testing.T) {
 		if got := len(q.History()); got != gens {
 			t.Errorf("generations = %d, from a bred, unevaluated generation 5: Run evaluated %d generations in all", gens, got)
 		}
+	}
+}
+
+// highStream is a continual task of the user's own: three phases of five
+// generations, each solved by a network whose output for (1, 1) is above
+// 0.5, as half of the first generation's are.
+type highStream struct{}
+
+func (highStream) Info() tasks.Info {
+	return tasks.Info{Name: "high", Inputs: 2, Outputs: 1, Bias: true, FeedForward: true, MaxFitness: 1, Metric: "accuracy"}
+}
+func (highStream) Evaluate(net *network.Network, _ *rand.Rand) tasks.Result {
+	var out [1]float64
+	net.Forward([]float64{1, 1}, out[:])
+	r := tasks.Result{Fitness: out[0], Solved: out[0] > 0.5}
+	if r.Solved {
+		r.Metric = 1
+	}
+	return r
+}
+func (highStream) Phases() int            { return 3 }
+func (highStream) PhaseAt(gen int) int    { return min(gen/5, 2) }
+func (s highStream) At(int) tasks.Task    { return s }
+func (highStream) PhaseName(p int) string { return fmt.Sprintf("high %d", p) }
+func (s highStream) Measure(net *network.Network, _ int, _ *network.Batch) float64 {
+	return s.Evaluate(net, nil).Metric
+}
+
+// TestStreamIgnoresStopOnSolve checks that a continual stream of the
+// user's own runs through all its phases under the default configuration,
+// whose stop_on_solve would otherwise end it at the first solution.
+func TestStreamIgnoresStopOnSolve(t *testing.T) {
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(highStream{}.Info())
+	cfg.Seed, cfg.Generations = 1, 15
+	if !cfg.StopOnSolve {
+		t.Fatal("the default configuration does not stop on solve; the test tests nothing")
+	}
+	stats, p := runTask(t, cfg, highStream{})
+	if len(stats) != 15 || !stats[len(stats)-1].Solved {
+		t.Errorf("ran %d generations, last solved %v; want all 15 of the three phases, solved", len(stats), len(stats) > 0 && stats[len(stats)-1].Solved)
+	}
+	if r, err := p.Continual(); err != nil || r == nil || len(r.R) != 3 {
+		t.Errorf("Continual() = %v, %v; want a report of 3 phases", r, err)
 	}
 }
