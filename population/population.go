@@ -241,13 +241,27 @@ func baselineGenome(l genome.Layout, t *genome.Tracker, b *BaselineConfig, rng *
 
 // Phenotype returns the network g stands for on the current task: g
 // compiled, and under Baldwinian learning, whose genes keep the untrained
-// weights, trained first as this generation's evaluation trains it
-// (evaluate.Pool.Phenotype), so that for a genome of this generation it is
-// the network whose score selected it. Compiling g yourself
+// weights, trained first as its evaluation trained it
+// (evaluate.Pool.Phenotype): that of the generation whose best genome it
+// was (Best, from an earlier generation) or else of this generation, so
+// that it is the network whose score selected it. Compiling g yourself
 // (genome.Compile) gives the untrained network.
 func (p *Population) Phenotype(g *genome.Genome) (*network.Network, error) {
 	sup, _ := p.evaluator().(tasks.Supervised)
-	return p.pool.Phenotype(g, sup, p.gen)
+	return p.pool.Phenotype(g, sup, p.evaluatedIn(g))
+}
+
+// evaluatedIn returns the generation g was evaluated in: the last one
+// whose best genome had g's ID and fitness (an elite keeps its parent's ID,
+// and under learning is evaluated again, on other minibatches), or else
+// the current one.
+func (p *Population) evaluatedIn(g *genome.Genome) int {
+	for i := len(p.history) - 1; i >= 0; i-- {
+		if st := &p.history[i]; st.BestID == g.ID && st.BestFitness == g.Fitness {
+			return st.Generation
+		}
+	}
+	return p.gen
 }
 
 // TestScore measures g on the task's test split, when the task is

@@ -257,3 +257,39 @@ func TestNoTestSplit(t *testing.T) {
 		t.Errorf("TestScore without a test split = %v, true; want false", r)
 	}
 }
+
+// TestBaldwinianBestKeepsItsNetwork checks that under Baldwinian learning
+// the best genome of an earlier generation is reported as the network its
+// own evaluation trained: while it stays the best, its test score does not
+// change from generation to generation. Before, it was trained on each
+// later generation's minibatches.
+func TestBaldwinianBestKeepsItsNetwork(t *testing.T) {
+	p := supervisedRun(t, "circle", 3, func(c *population.Config) {
+		c.PopulationSize, c.Generations = 40, 30
+		c.Training.Learning = evaluate.Baldwinian
+	})
+	h := p.History()
+	kept := 0
+	for i := 1; i < len(h); i++ {
+		if h[i-1].TestMetric != 0 && sameBest(h, i) {
+			kept++
+			if h[i].TestMetric != h[i-1].TestMetric || h[i].TestFitness != h[i-1].TestFitness {
+				t.Errorf("generations %d and %d keep the same best genome, but its test score goes from %v, %v to %v, %v",
+					h[i-1].Generation, h[i].Generation, h[i-1].TestMetric, h[i-1].TestFitness, h[i].TestMetric, h[i].TestFitness)
+			}
+		}
+	}
+	if kept == 0 {
+		t.Fatal("the best genome changed every generation; the test tests nothing")
+	}
+}
+
+// sameBest reports whether the best genome so far is the same after
+// generation i as after generation i-1: no generation up to i beat it.
+func sameBest(h []population.Stats, i int) bool {
+	best := h[0].BestFitness
+	for _, st := range h[1:i] {
+		best = max(best, st.BestFitness)
+	}
+	return h[i].BestFitness <= best
+}
