@@ -84,7 +84,10 @@ type trainer struct {
 
 // supervised fine-tunes the worker's compiled network for g on task (when
 // learning is on), writes back what the learning mode keeps, and measures
-// fitness on the held-out samples.
+// fitness on the held-out samples. Under Baldwinian learning the genes keep
+// only the utilities: continual backprop's unit ages, mean activations and
+// replacements belong to the trained network, as its weights do, so that
+// Phenotype, starting from the same genes, trains the same network again.
 func (w *worker) supervised(p *Pool, g *genome.Genome, task tasks.Supervised, rng *rand.Rand) (tasks.Result, error) {
 	s := p.split
 	net := &w.net
@@ -100,13 +103,13 @@ func (w *worker) supervised(p *Pool, g *genome.Genome, task tasks.Supervised, rn
 		start := time.Now()
 		w.tr.fit(net, s, task.Loss(), t, rng)
 		w.training += time.Since(start)
-		if cbp {
-			w.compiler.WriteNodeStats(g, w.tr.age, w.tr.mean)
-			g.Owed = w.tr.owed
-			g.Dropins += w.tr.replaced
-			g.Apoptoses += w.tr.replaced
-		}
 		if t.Learning == Lamarckian {
+			if cbp {
+				w.compiler.WriteNodeStats(g, w.tr.age, w.tr.mean)
+				g.Owed = w.tr.owed
+				g.Dropins += w.tr.replaced
+				g.Apoptoses += w.tr.replaced
+			}
 			w.compiler.WriteBack(g, net, w.tr.util)
 			if t.Prune > 0 && mutate.Prune(g, t.Prune) > 0 {
 				if err := w.compiler.Compile(g, p.feedForward, net); err != nil {

@@ -87,6 +87,23 @@ func TestCBPReplacesUnits(t *testing.T) {
 	if g.Dropins == 0 || g.Dropins != g.Apoptoses {
 		t.Fatalf("cbp: %d dropins and %d apoptoses; want replacements counted as one of each", g.Dropins, g.Apoptoses)
 	}
+	// The stats, and from them continual.json's phases, count them too.
+	dropins, apoptoses := 0, 0
+	for _, st := range p.History() {
+		dropins, apoptoses = dropins+st.Dropins, apoptoses+st.Apoptoses
+	}
+	r, err := p.Continual()
+	if err != nil {
+		t.Fatal(err)
+	}
+	phased := 0
+	for _, ph := range r.Phases {
+		phased += ph.Dropins
+	}
+	if dropins != g.Dropins || apoptoses != g.Apoptoses || phased != g.Dropins {
+		t.Errorf("cbp: the stats count %d dropins and %d apoptoses, the phases %d dropins; want the network's %d replacements",
+			dropins, apoptoses, phased, g.Dropins)
+	}
 	young := 0
 	for _, n := range g.Nodes {
 		if n.Age < 12*50 && n.Age > 0 {

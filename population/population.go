@@ -46,6 +46,7 @@ type Population struct {
 	solvedEvs int            // evaluations up to and including solvedGen
 
 	dropins, apoptoses int // made while breeding the current generation
+	replaced           int // units continual backprop replaced in its evaluation
 
 	stream  tasks.Continual // the task, when it is a continual one
 	record  ContinualRecord // what a continual run has measured
@@ -425,7 +426,11 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 		p.record.B = p.measureAll(p.genomes[0], true)
 	}
 	t := time.Now()
+	// Lamarckian continual backprop counts the units it replaces in the
+	// genes, as one dropin and one apoptosis each.
+	before := p.geneDropins()
 	err := p.pool.EvaluateExcept(ctx, p.gen, p.genomes, p.evaluator(), p.outcomes, p.known)
+	p.replaced = p.geneDropins() - before
 	p.times.Evaluate, p.times.FineTune = time.Since(t), p.pool.TrainingTime()
 	if err != nil {
 		return Stats{}, err
@@ -565,12 +570,21 @@ func (p *Population) stats() Stats {
 			p.solver = p.genomes[solverI].Clone()
 		}
 	}
-	st.Dropins, st.Apoptoses = p.dropins, p.apoptoses
+	st.Dropins, st.Apoptoses = p.dropins+p.replaced, p.apoptoses+p.replaced
 	if r, ok := p.TestScore(p.best); ok && finite(r.Fitness) && finite(r.Metric) {
 		// (A test loss that overflows is left out: JSON has no infinity.)
 		st.TestFitness, st.TestMetric = r.Fitness, r.Metric
 	}
 	return st
+}
+
+// geneDropins returns the dropins the genomes' genes have counted.
+func (p *Population) geneDropins() int {
+	n := 0
+	for _, g := range p.genomes {
+		n += g.Dropins
+	}
+	return n
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

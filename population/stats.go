@@ -23,11 +23,15 @@ type Stats struct {
 	Threshold    float64  `json:"threshold"` // compatibility threshold in force
 	MeanHidden   float64  `json:"mean_hidden"`
 	MeanConns    float64  `json:"mean_connections"` // enabled connections
-	Dropins      int      `json:"dropins"`          // made while breeding this generation
-	Apoptoses    int      `json:"apoptoses"`
-	Faults       int      `json:"faults"`          // evaluations that failed: a panic, NaN or Inf fitness, no compile
-	Fault        string   `json:"fault,omitempty"` // the first failure's genome and reason
-	Solved       bool     `json:"solved"`
+	// Dropins and Apoptoses count the neurons added and removed while
+	// breeding this generation, and in its evaluation the units continual
+	// backprop replaced in the genes (one of each per unit; under
+	// Lamarckian learning and the baselines, whose genes keep them).
+	Dropins   int    `json:"dropins"`
+	Apoptoses int    `json:"apoptoses"`
+	Faults    int    `json:"faults"`          // evaluations that failed: a panic, NaN or Inf fitness, no compile
+	Fault     string `json:"fault,omitempty"` // the first failure's genome and reason
+	Solved    bool   `json:"solved"`
 	// For tasks that test one genome a generation (tasks.ChampionTester),
 	// such as pole balancing: the ID of the genome tested (the fittest, or
 	// a species' champion, as Config.ChampionTest says), the steps it

@@ -131,22 +131,31 @@ func TestBaldwinianTestScoreTrains(t *testing.T) {
 // genome: with no held-out samples and no complexity penalty, fitness is
 // the score on the training split, so scoring the phenotype there must
 // reproduce every genome's fitness of the last generation (the second, so
-// that the generation's own random streams matter).
+// that the generation's own random streams matter). With continual
+// backprop replacing units, evaluation must leave the genes as they were
+// (unit ages, mean activations, replacements), or the phenotype starts
+// from another state.
 func TestPhenotypeIsTheEvaluatedNetwork(t *testing.T) {
-	p := supervisedRun(t, "circle", 5, func(c *population.Config) {
-		c.Generations = 2
-		c.Training.Learning = evaluate.Baldwinian
-		c.Training.Validation, c.Training.Complexity = 0, 0
-	})
-	task := p.Task().(tasks.Supervised)
-	var b network.Batch
-	for _, g := range p.Genomes()[:5] {
-		net, err := p.Phenotype(g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := task.Score(net, task.Train(), &b).Fitness; got != g.Fitness {
-			t.Errorf("genome %d: its phenotype scores %v on the training split; its fitness is %v", g.ID, got, g.Fitness)
+	for _, replacement := range []float64{0, 0.05} {
+		p := supervisedRun(t, "circle", 5, func(c *population.Config) {
+			c.Generations = 2
+			c.Training.Learning = evaluate.Baldwinian
+			c.Training.Validation, c.Training.Complexity = 0, 0
+			c.Training.Replacement, c.Training.Maturity = replacement, 5
+		})
+		task := p.Task().(tasks.Supervised)
+		var b network.Batch
+		for _, g := range p.Genomes()[:20] {
+			net, err := p.Phenotype(g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := task.Score(net, task.Train(), &b).Fitness; got != g.Fitness {
+				t.Errorf("replacement %v: genome %d: its phenotype scores %v on the training split; its fitness is %v", replacement, g.ID, got, g.Fitness)
+			}
+			if g.Owed != 0 {
+				t.Errorf("replacement %v: genome %d owes %v replacements after Baldwinian evaluation; want its genes unchanged", replacement, g.ID, g.Owed)
+			}
 		}
 	}
 }
