@@ -104,6 +104,11 @@ func (w *worker) supervised(p *Pool, g *genome.Genome, task tasks.Supervised, rn
 		w.tr.fit(net, s, task.Loss(), t, rng)
 		w.training += time.Since(start)
 		if t.Learning == Lamarckian {
+			if !allFinite(net.W) || !allFinite(net.Bias) {
+				// Kept, such weights would spread by crossover and make
+				// compatibility distances NaN: a fault, genes unchanged.
+				return tasks.Result{}, fmt.Errorf("evaluate: fine-tuning genome %d diverged: a weight is not finite (lower training.learning_rate)", g.ID)
+			}
 			if cbp {
 				w.compiler.WriteNodeStats(g, w.tr.age, w.tr.mean)
 				g.Owed = w.tr.owed
@@ -123,6 +128,16 @@ func (w *worker) supervised(p *Pool, g *genome.Genome, task tasks.Supervised, rn
 	r := task.Score(net, s.valid, &w.tr.score)
 	r.Fitness *= 1 + t.Complexity*math.Sqrt(float64(len(net.W)))
 	return r, nil
+}
+
+// allFinite reports whether every value of s is finite.
+func allFinite(s []float64) bool {
+	for _, v := range s {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // fit runs t.Steps steps of minibatch gradient descent on net over the

@@ -3,6 +3,7 @@ package population_test
 import (
 	"context"
 	"errors"
+	"math"
 	"reflect"
 	"sync/atomic"
 	"testing"
@@ -301,4 +302,36 @@ func sameBest(h []population.Stats, i int) bool {
 		best = max(best, st.BestFitness)
 	}
 	return h[i].BestFitness <= best
+}
+
+// TestDivergedTrainingKeepsGenesFinite trains with a learning rate far too
+// large, so that some networks' weights overflow: those genomes fault, and
+// Lamarckian learning must not write the non-finite weights into their
+// genes, whence crossover would spread them and compatibility distances
+// would turn NaN.
+func TestDivergedTrainingKeepsGenesFinite(t *testing.T) {
+	p := supervisedRun(t, "sine", 1, func(c *population.Config) {
+		c.Generations = 6
+		c.Training.Optimizer, c.Training.Rate, c.Training.Momentum, c.Training.Steps = evaluate.SGD, 3, 0.9, 50
+		c.Mutate.WeightInit = 3
+	})
+	faults := 0
+	for _, st := range p.History() {
+		faults += st.Faults
+	}
+	if faults == 0 {
+		t.Fatal("no genome faulted; the test tests nothing")
+	}
+	for _, g := range p.Genomes() {
+		for _, c := range g.Conns {
+			if math.IsNaN(c.Weight) || math.IsInf(c.Weight, 0) {
+				t.Fatalf("genome %d has weight %v after Lamarckian training", g.ID, c.Weight)
+			}
+		}
+		for _, n := range g.Nodes {
+			if math.IsNaN(n.Bias) || math.IsInf(n.Bias, 0) {
+				t.Fatalf("genome %d has bias %v after Lamarckian training", g.ID, n.Bias)
+			}
+		}
+	}
 }
