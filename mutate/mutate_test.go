@@ -807,6 +807,8 @@ func TestSettingsValidate(t *testing.T) {
 		{"recurrent rate -0.5", func(s *mutate.Settings) { s.Recurrent = -0.5 }, "recurrent_connection_rate = -0.5, want a probability in [0, 1], or -1"},
 		{"recurrent rate NaN", func(s *mutate.Settings) { s.Recurrent = math.NaN() }, "recurrent_connection_rate = NaN"},
 		{"bad hidden activation", func(s *mutate.Settings) { s.HiddenAct = 42 }, "hidden_activation"},
+		{"bad activation to choose", func(s *mutate.Settings) { s.Activations = []network.Activation{network.Tanh, 9} },
+			`activations[1]: network: unknown activation "Activation(9)" (allowed: sigmoid, tanh,`},
 		{"no activations to choose", func(s *mutate.Settings) { s.Activation, s.Activations = 0.1, nil }, "activations = [] with activation_rate = 0.1, want at least one activation"},
 	}
 	for _, tt := range tests {

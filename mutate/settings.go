@@ -92,7 +92,8 @@ func DefaultSettings() Settings {
 	}
 }
 
-// Validate returns an error naming the first setting out of range.
+// Validate returns an error naming the first setting out of range, or an
+// entry of Activations that is no activation function.
 func (s *Settings) Validate() error {
 	unit := []struct {
 		name string
@@ -134,6 +135,11 @@ func (s *Settings) Validate() error {
 	}
 	if _, err := network.ParseActivation(s.HiddenAct.String()); err != nil {
 		return fmt.Errorf("mutate: hidden_activation: %v", err)
+	}
+	for i, a := range s.Activations {
+		if _, err := network.ParseActivation(a.String()); err != nil {
+			return fmt.Errorf("mutate: activations[%d]: %v", i, err)
+		}
 	}
 	if s.Activation > 0 && len(s.Activations) == 0 {
 		return fmt.Errorf("mutate: activations = [] with activation_rate = %v, want at least one activation to choose from", s.Activation)
