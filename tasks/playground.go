@@ -105,9 +105,9 @@ func NewPlayground(name string, seed uint64, train, test int, noise float64) (*P
 	}, nil
 }
 
-// playgroundFactory returns the registry's Factory for the named
+// playgroundFactory returns the registry's factory for the named
 // Playground task, with the default sizes and noise.
-func playgroundFactory(name string) Factory {
+func playgroundFactory(name string) factory {
 	return func(seed uint64) Task {
 		t, err := NewPlayground(name, seed, PlaygroundSize, PlaygroundSize, PlaygroundNoise)
 		if err != nil {

@@ -95,12 +95,12 @@ type ChampionTest struct {
 	Starts         int `json:"starts"`
 }
 
-// Factory makes a task; seed fixes any data the task generates.
-type Factory func(seed uint64) Task
+// factory makes a built-in task; seed fixes any data the task generates.
+type factory func(seed uint64) Task
 
 var registry = map[string]struct {
 	description string
-	make        Factory
+	make        factory
 }{
 	"xor": {"XOR with a bias input, as in the NEAT paper (Stanley & Miikkulainen 2002)", func(uint64) Task { return XOR{} }},
 
