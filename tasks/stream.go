@@ -63,7 +63,8 @@ func DefaultContinualOptions() ContinualOptions {
 
 // StreamDefaults returns the defaults for the named stream:
 // DefaultContinualOptions, with SplitMNISTPhases (5) phases for
-// split-mnist.
+// split-mnist, and DriftPhases (6) phases of DriftGenerationsPerPhase (30)
+// generations for cartpole-drift.
 func StreamDefaults(name string) ContinualOptions {
 	o := DefaultContinualOptions()
 	switch name {
