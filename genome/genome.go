@@ -1,6 +1,7 @@
 package genome
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -90,6 +91,22 @@ type Genome struct {
 	// as Dohare et al. (2024) accumulate the count over the whole run, so
 	// that a small network at a low rate still replaces units.
 	Owed float64 `json:"cbp_owed,omitempty"`
+}
+
+// MarshalJSON implements json.Marshaler. Nodes and connections are always
+// lists, [] when there are none, never null: equal genomes encode to equal
+// bytes, however their storage came about (New, Clone, CopyFrom, a
+// checkpoint).
+func (g Genome) MarshalJSON() ([]byte, error) {
+	type plain Genome // the fields alone, without this method
+	p := plain(g)
+	if p.Nodes == nil {
+		p.Nodes = []Node{}
+	}
+	if p.Conns == nil {
+		p.Conns = []Conn{}
+	}
+	return json.Marshal(p)
 }
 
 // Layout describes the fixed nodes every genome of a run shares: its inputs,

@@ -52,6 +52,38 @@ func TestGenomeJSONRoundTrip(t *testing.T) {
 	}
 }
 
+// TestGenomeJSONCanonical checks that a genome's JSON does not depend on
+// whether its empty lists are nil: a genome without connections copied
+// into reused storage (as a resumed run's genomes are) encodes as the
+// original does, with "connections":[].
+func TestGenomeJSONCanonical(t *testing.T) {
+	l := genome.Layout{Inputs: 2, Outputs: 1, Bias: true, OutputAct: network.Sigmoid}
+	g := genome.New(3, l, genome.NewTracker(l), false, nil)
+	g.Conns = []genome.Conn{}
+	reused := &genome.Genome{}
+	reused.CopyFrom(g) // appends nothing to nil storage: Conns is nil
+	want, err := json.Marshal(g)
+	if err != nil {
+		t.Fatalf("json.Marshal = %v", err)
+	}
+	if !strings.Contains(string(want), `"connections":[]`) {
+		t.Errorf("JSON %s; want \"connections\":[]", want)
+	}
+	for _, c := range []struct {
+		name string
+		v    any
+	}{{"nil lists", &genome.Genome{ID: 3, Nodes: g.Nodes, Parents: g.Parents}}, {"CopyFrom", reused}, {"value", *reused}} {
+		got, err := json.Marshal(c.v)
+		if err != nil || string(got) != string(want) {
+			t.Errorf("%s: json.Marshal = %s, %v; want %s", c.name, got, err, want)
+		}
+	}
+	none, err := json.Marshal(&genome.Genome{})
+	if err != nil || !strings.Contains(string(none), `"nodes":[],"connections":[]`) {
+		t.Errorf("json.Marshal(empty genome) = %s, %v; want \"nodes\":[],\"connections\":[]", none, err)
+	}
+}
+
 func TestCloneAndCopyFrom(t *testing.T) {
 	g := validGenome()
 	c := g.Clone()
