@@ -1,6 +1,7 @@
 package population
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -101,6 +102,12 @@ func cloneSet(set *species.Set) *species.Set {
 // the state was saved with in Workers and Generations only, which do not
 // change results; callers set them on s.Config before calling Restore.
 func Restore(s *State, task tasks.Task) (*Population, error) {
+	switch {
+	case s == nil:
+		return nil, errors.New("population: no state")
+	case task == nil:
+		return nil, errors.New("population: no task")
+	}
 	cfg := s.Config
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -161,6 +168,9 @@ func Restore(s *State, task tasks.Task) (*Population, error) {
 		return nil
 	}
 	for i, g := range s.Genomes {
+		if g == nil {
+			return nil, fmt.Errorf("population: state has no genome at index %d", i)
+		}
 		if err := check(fmt.Sprintf("genome %d (index %d)", g.ID, i), g); err != nil {
 			return nil, err
 		}
