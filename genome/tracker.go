@@ -105,7 +105,11 @@ func (t *Tracker) State() TrackerState {
 	return s
 }
 
-// RestoreTracker rebuilds a tracker from its state.
+// RestoreTracker rebuilds a tracker from its state, after checking that
+// every connection's nodes are below NextNode and its innovation number
+// below NextInnov, and that no connection and no innovation number is
+// listed twice: one innovation for two connections would later give a
+// genome two genes of one innovation number.
 func RestoreTracker(s TrackerState) (*Tracker, error) {
 	t := &Tracker{
 		nextNode:  s.NextNode,
@@ -114,15 +118,23 @@ func RestoreTracker(s TrackerState) (*Tracker, error) {
 		splits:    make(map[int]int),
 		inserts:   make(map[[2]int]int),
 	}
+	pairs := make(map[int][2]int, len(s.Innovations)) // innovation -> connection
 	for _, e := range s.Innovations {
 		if e[2] < 0 || e[2] >= s.NextInnov {
 			return nil, fmt.Errorf("genome: tracker innovation %d outside [0, %d)", e[2], s.NextInnov)
+		}
+		if min(e[0], e[1]) < 0 || max(e[0], e[1]) >= s.NextNode {
+			return nil, fmt.Errorf("genome: tracker connection %d->%d has a node outside [0, %d)", e[0], e[1], s.NextNode)
 		}
 		key := [2]int{e[0], e[1]}
 		if _, dup := t.innov[key]; dup {
 			return nil, fmt.Errorf("genome: tracker lists connection %d->%d twice", e[0], e[1])
 		}
+		if p, dup := pairs[e[2]]; dup {
+			return nil, fmt.Errorf("genome: tracker gives innovation %d to connections %d->%d and %d->%d", e[2], p[0], p[1], e[0], e[1])
+		}
 		t.innov[key] = e[2]
+		pairs[e[2]] = key
 	}
 	return t, nil
 }

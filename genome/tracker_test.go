@@ -118,6 +118,9 @@ func TestRestoreTrackerErrors(t *testing.T) {
 		{"innovation too high", genome.TrackerState{NextNode: 4, NextInnov: 2, Innovations: [][3]int{{0, 3, 0}, {1, 3, 2}}}, "tracker innovation 2 outside [0, 2)"},
 		{"negative innovation", genome.TrackerState{NextNode: 4, NextInnov: 2, Innovations: [][3]int{{0, 3, -1}}}, "tracker innovation -1 outside [0, 2)"},
 		{"pair twice", genome.TrackerState{NextNode: 4, NextInnov: 2, Innovations: [][3]int{{0, 3, 0}, {0, 3, 1}}}, "tracker lists connection 0->3 twice"},
+		{"innovation twice", genome.TrackerState{NextNode: 4, NextInnov: 2, Innovations: [][3]int{{0, 3, 0}, {1, 3, 0}}}, "tracker gives innovation 0 to connections 0->3 and 1->3"},
+		{"node too high", genome.TrackerState{NextNode: 4, NextInnov: 2, Innovations: [][3]int{{0, 3, 0}, {1, 4, 1}}}, "tracker connection 1->4 has a node outside [0, 4)"},
+		{"negative node", genome.TrackerState{NextNode: 4, NextInnov: 1, Innovations: [][3]int{{-1, 3, 0}}}, "tracker connection -1->3 has a node outside [0, 4)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -97,8 +97,9 @@ func cloneSet(set *species.Set) *species.Set {
 // Restore rebuilds a population from s to run on task, after checking that
 // s is whole and consistent: a valid configuration, genomes that validate
 // and fit the task's inputs and outputs, species whose members cover the
-// evaluated generation exactly once, and a tracker ahead of every ID in
-// use. It takes ownership of s. The configuration may differ from the one
+// evaluated generation exactly once, a tracker ahead of every ID in use,
+// and one innovation number for each connection (from, to), the same in
+// the tracker and in every genome. It takes ownership of s. The configuration may differ from the one
 // the state was saved with in Workers and Generations only, which do not
 // change results; callers set them on s.Config before calling Restore.
 func Restore(s *State, task tasks.Task) (*Population, error) {
@@ -142,6 +143,7 @@ func Restore(s *State, task tasks.Task) (*Population, error) {
 	if err != nil {
 		return nil, err
 	}
+	hist := newHistory(s.Tracker)
 	check := func(what string, g *genome.Genome) error {
 		if g == nil {
 			return nil
@@ -165,7 +167,7 @@ func Restore(s *State, task tasks.Task) (*Population, error) {
 				return fmt.Errorf("population: %s has innovation %d, not below the tracker's next %d", what, c.Innov, s.Tracker.NextInnov)
 			}
 		}
-		return nil
+		return hist.agree(what, g)
 	}
 	for i, g := range s.Genomes {
 		if g == nil {
@@ -226,6 +228,52 @@ func Restore(s *State, task tasks.Task) (*Population, error) {
 	}
 	p.record = s.Continual
 	return p, nil
+}
+
+// history is the innovation number of each connection (from, to) known so
+// far, from the tracker and the genomes checked, and the other way round.
+type history struct {
+	innov map[[2]int]int
+	conn  map[int]claim
+}
+
+// claim is a connection an innovation number was given to, and who gave it.
+type claim struct {
+	pair [2]int
+	by   string
+}
+
+// newHistory returns the history the tracker state records, which
+// genome.RestoreTracker has checked: one innovation number for each
+// connection and one connection for each number.
+func newHistory(t genome.TrackerState) *history {
+	h := &history{innov: make(map[[2]int]int, len(t.Innovations)), conn: make(map[int]claim, len(t.Innovations))}
+	for _, e := range t.Innovations {
+		pair := [2]int{e[0], e[1]}
+		h.innov[pair], h.conn[e[2]] = e[2], claim{pair, "the innovation tracker"}
+	}
+	return h
+}
+
+// agree checks that g's connections (g described by what) agree with the
+// history: a connection (from, to) has the innovation number it had
+// before, and an innovation number names the connection it named before.
+// It adds those that are new. Mutation would otherwise give a genome a
+// second gene of an innovation number it has.
+func (h *history) agree(what string, g *genome.Genome) error {
+	for _, c := range g.Conns {
+		pair := [2]int{c.From, c.To}
+		if k, ok := h.conn[c.Innov]; ok && k.pair != pair {
+			return fmt.Errorf("population: %s has connection %d->%d as innovation %d, but %s has %d->%d as that innovation", what, c.From, c.To, c.Innov, k.by, k.pair[0], k.pair[1])
+		}
+		if n, ok := h.innov[pair]; ok && n != c.Innov {
+			return fmt.Errorf("population: %s has connection %d->%d as innovation %d, but %s has it as innovation %d", what, c.From, c.To, c.Innov, h.conn[n].by, n)
+		}
+		if _, ok := h.innov[pair]; !ok {
+			h.innov[pair], h.conn[c.Innov] = c.Innov, claim{pair, what}
+		}
+	}
+	return nil
 }
 
 // fits reports whether g has exactly the fixed nodes of l, with their IDs.
