@@ -36,6 +36,13 @@ type Compiler struct {
 // Only connections that lie on a cycle of enabled connections are ever
 // recurrent, and cycle breaking inside one strongly connected component does
 // not depend on the rest of the genome. g must be valid (see Validate).
+//
+// The network is neither synchronous nor trained. For a genome of a run
+// with synchronous networks (population.Config.Synchronous) set the
+// network's Synchronous, then Reset it, before use, or it computes
+// otherwise than the network the run scored; population.Population.Phenotype gives that
+// network as the run evaluates it, synchronous where the run is and, under
+// Baldwinian learning, trained.
 func Compile(g *Genome, feedForward bool) (*network.Network, error) {
 	var c Compiler
 	net := new(network.Network)
