@@ -365,7 +365,7 @@ func (t *CSV) Info() Info {
 	}
 	switch len(t.labels) {
 	case 0:
-		info.Metric = "mse"
+		info.Metric, info.LowerIsBetter = "mse", true
 	case 2:
 		info.OutputAct = network.Sigmoid
 	}

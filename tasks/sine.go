@@ -75,7 +75,7 @@ func (t *Sine) Info() Info {
 		Name: "sine", Description: Describe("sine"),
 		Inputs: 1, Outputs: 1, Bias: true,
 		OutputAct: network.Identity, FeedForward: true,
-		MaxFitness: 0, Metric: "mse",
+		MaxFitness: 0, Metric: "mse", LowerIsBetter: true,
 		Supervised: true,
 	}
 }

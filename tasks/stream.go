@@ -264,7 +264,8 @@ func (s *Stream) checkPhase(p int) {
 
 // Info describes the networks the stream needs: a bias input, identity
 // outputs (logits for the MNIST streams' softmax cross-entropy),
-// feed-forward, and Metric "accuracy" or, for bitflip, "mse".
+// feed-forward, and Metric "accuracy" or, for bitflip, "mse" (lower is
+// better).
 func (s *Stream) Info() Info {
 	info := Info{
 		Name: s.Name, Description: DescribeStream(s.Name),
@@ -274,7 +275,7 @@ func (s *Stream) Info() Info {
 		Supervised: true,
 	}
 	if s.Classes == 0 {
-		info.Metric = "mse"
+		info.Metric, info.LowerIsBetter = "mse", true
 	}
 	return info
 }

@@ -23,8 +23,13 @@ type Info struct {
 	FeedForward bool
 	// MaxFitness is the best fitness possible, or 0 where there is none.
 	MaxFitness float64
-	// Metric names Result.Metric ("accuracy", "steps"), or is empty.
+	// Metric names Result.Metric ("accuracy", "mse", "steps"), or is
+	// empty. A Continual task must name it: a population's continual
+	// report (population.Population.Continual) refuses an empty one.
 	Metric string
+	// LowerIsBetter marks a Metric whose lower values are better, such as
+	// "mse"; otherwise higher values are. Continual reports record it.
+	LowerIsBetter bool
 	// Supervised marks a task that implements Supervised, so that settings
 	// can be chosen for it before the task itself is at hand.
 	Supervised bool
