@@ -30,7 +30,9 @@
 // FWT keep their formulas on the metric as it is, so for an error their
 // signs turn over: a positive BWT on "mse" means the error on old tasks
 // rose (forgetting), a negative FWT that earlier tasks lowered the error
-// on the next one. Report.Higher says which reading applies.
+// on the next one. A task may name a metric of its own too, such as
+// "reward", with its direction (tasks.Info.LowerIsBetter). Report.Higher
+// says which reading applies.
 //
 // # What a run records
 //

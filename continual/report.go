@@ -14,7 +14,10 @@ import (
 	"github.com/neuroplast/neuroplast/internal/jsonerr"
 )
 
-// The metrics a Report may hold, named as tasks.Info.Metric names them.
+// The built-in tasks' metrics, named as tasks.Info.Metric names them. A
+// Report may hold any other metric a task names too, with the direction
+// the task gives it (tasks.Info.LowerIsBetter); these three have a known
+// direction, and a known range that Check enforces.
 const (
 	Accuracy = "accuracy" // the fraction of test examples classified right, 0 to 1; higher is better
 	MSE      = "mse"      // the mean squared error on the test examples, >= 0; lower is better
@@ -22,7 +25,9 @@ const (
 )
 
 // HigherIsBetter reports whether higher values of metric are better, and
-// whether metric is one a Report may hold (Accuracy, MSE or Balanced).
+// whether metric is one whose direction is known (Accuracy, MSE or
+// Balanced). For another metric the direction is the task's, which a
+// Report records in Higher.
 func HigherIsBetter(metric string) (higher, known bool) {
 	switch metric {
 	case Accuracy, Balanced:
@@ -70,10 +75,12 @@ type Report struct {
 	Task string `json:"task"`
 	// Strategy names the learner, such as "plastic", "neat" or a baseline.
 	Strategy string `json:"strategy"`
-	// Metric names what R holds: Accuracy, MSE or Balanced.
+	// Metric names what R holds: Accuracy, MSE, Balanced or the task's
+	// own metric, such as "reward".
 	Metric string `json:"metric"`
-	// Higher is true when higher values of Metric are better, as
-	// HigherIsBetter says.
+	// Higher is true when higher values of Metric are better: as
+	// HigherIsBetter says for Accuracy, MSE and Balanced, as the task
+	// says for another metric.
 	Higher bool `json:"higher_is_better"`
 	// ACC, BWT and FWT are the metrics of the package doc. FWT is nil
 	// when R and B do not define it (see FWT).
@@ -140,8 +147,8 @@ func (r *Report) Quarters() (first, last float64) {
 	return mean(r.Phases[:k]), mean(r.Phases[n-k:])
 }
 
-// Check reports what is wrong with r, or nil: an unknown metric or a
-// Higher that disagrees with it; no rows; a row R[i] shorter than i+1; a
+// Check reports what is wrong with r, or nil: no metric, or a Higher
+// that disagrees with a metric of known direction (HigherIsBetter); no rows; a row R[i] shorter than i+1; a
 // value that is not finite or, for Accuracy, outside 0 to 1 (for MSE,
 // negative); B shorter than the phases; Phases not one per row, with
 // indices in order and NewTask equal to R[i][i]; negative counts or
@@ -151,10 +158,8 @@ func (r *Report) Check() error {
 	higher, known := HigherIsBetter(r.Metric)
 	switch {
 	case r.Metric == "":
-		return invalid("no metric (want %q or %q)", Accuracy, MSE)
-	case !known:
-		return invalid("unknown metric %q (want %q, %q or %q)", r.Metric, Accuracy, MSE, Balanced)
-	case r.Higher != higher:
+		return invalid("no metric (want the name of what R holds, such as %q or %q)", Accuracy, MSE)
+	case known && r.Higher != higher:
 		return invalid("higher_is_better is %v, but for %s it is %v", r.Higher, r.Metric, higher)
 	case len(r.R) == 0:
 		return invalid("no matrix R (want one row per phase)")
@@ -337,8 +342,10 @@ type file struct {
 	Phases   []Phase      `json:"phases"`
 }
 
-// Read reads and checks the report at path. A missing higher_is_better,
-// ACC, BWT or FWT is computed; a missing phases list is made of the indices
+// Read reads and checks the report at path. A missing higher_is_better
+// is HigherIsBetter's for Accuracy, MSE and Balanced (an older file's
+// metrics), and required for any other metric; a missing ACC, BWT or FWT
+// is computed; a missing phases list is made of the indices
 // and new-task metrics alone. The error wraps fs.ErrNotExist when there is
 // no file; for a file that is not a valid report it is a *ReportError
 // naming the file and the problem (see Report.Check).
@@ -387,9 +394,13 @@ func decode(data []byte) (*Report, *ReportError) {
 			r.B[j] = *v
 		}
 	}
-	r.Higher, _ = HigherIsBetter(r.Metric)
-	if f.Higher != nil {
+	higher, known := HigherIsBetter(r.Metric)
+	r.Higher = higher
+	switch {
+	case f.Higher != nil:
 		r.Higher = *f.Higher
+	case r.Metric != "" && !known:
+		return nil, invalid("no higher_is_better for metric %q (want true or false; only %q, %q and %q have a known direction)", r.Metric, Accuracy, MSE, Balanced)
 	}
 	if len(r.R) > 0 && !tooShort(r.R) {
 		// Fill in what is missing; Check reports the problems otherwise.
@@ -429,14 +440,19 @@ func tooShort(R [][]float64) bool {
 }
 
 // Tracker collects the rows of R and the phases of a continual run as it
-// goes, and makes a Report of them. Set Task, Strategy, Metric and, when
-// the run measures the tasks at initialisation, B; then call AddPhase at
-// the end of every phase. A Tracker is not safe for concurrent use.
+// goes, and makes a Report of them. Set Task, Strategy, Metric,
+// LowerIsBetter and, when the run measures the tasks at initialisation, B;
+// then call AddPhase at the end of every phase. A Tracker is not safe for
+// concurrent use.
 type Tracker struct {
 	Task     string
 	Strategy string
-	Metric   string    // Accuracy, MSE or Balanced
-	B        []float64 // the metric on each task at initialisation, or nil
+	Metric   string // Accuracy, MSE, Balanced or the task's own, not empty
+	// LowerIsBetter says that lower values of Metric are better, as
+	// tasks.Info.LowerIsBetter does. MSE is lower-is-better whether it is
+	// set or not; for Accuracy and Balanced it must not be set.
+	LowerIsBetter bool
+	B             []float64 // the metric on each task at initialisation, or nil
 
 	rows   [][]float64
 	phases []Phase
@@ -463,13 +479,17 @@ func (t *Tracker) AddPhase(row []float64, p Phase) {
 func (t *Tracker) Phases() int { return len(t.rows) }
 
 // Report returns the report of the phases added so far, with its metrics
-// computed. The error, a *ReportError, reports no phases, an unknown
-// metric, or a value Check refuses (a NaN, an accuracy above 1).
+// computed. The error, a *ReportError, reports no phases, no metric, a
+// direction that disagrees with the metric's, or a value Check refuses (a
+// NaN, an accuracy above 1).
 func (t *Tracker) Report() (*Report, error) {
 	if len(t.rows) == 0 {
 		return nil, invalid("no phases yet")
 	}
-	higher, _ := HigherIsBetter(t.Metric)
+	higher := !t.LowerIsBetter
+	if h, known := HigherIsBetter(t.Metric); known && !h {
+		higher = false
+	}
 	r := &Report{
 		Task: t.Task, Strategy: t.Strategy, Metric: t.Metric, Higher: higher,
 		R:      make([][]float64, len(t.rows)),

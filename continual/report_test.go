@@ -76,7 +76,7 @@ func TestTrackerErrors(t *testing.T) {
 	}{
 		{&Tracker{Metric: Accuracy}, nil, "continual: no phases yet"},
 		{&Tracker{}, [][]float64{{0.5}}, "no metric"},
-		{&Tracker{Metric: "f1"}, [][]float64{{0.5}}, `unknown metric "f1"`},
+		{&Tracker{Metric: Accuracy, LowerIsBetter: true}, [][]float64{{0.5}}, "higher_is_better is false, but for accuracy it is true"},
 		{&Tracker{Metric: Accuracy}, [][]float64{{0.5}, {0.5, math.NaN()}}, "R[1][1] (task 2 after phase 2) is NaN, want a finite number"},
 		{&Tracker{Metric: MSE}, [][]float64{{math.Inf(1)}}, "is +Inf, want a finite number"},
 		{&Tracker{Metric: Accuracy}, [][]float64{{1.5}}, "R[0][0] (task 1 after phase 1) is 1.5, not an accuracy (want 0 to 1)"},
@@ -162,6 +162,38 @@ func TestWriteRead(t *testing.T) {
 	}
 }
 
+// TestCustomMetric checks that a report may hold a task's own metric, in
+// the direction the tracker is given, and that the file records it.
+func TestCustomMetric(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		tr     *Tracker
+		higher bool
+	}{
+		{&Tracker{Task: "walker", Metric: "reward"}, true},
+		{&Tracker{Task: "maze", Metric: "steps", LowerIsBetter: true}, false},
+	} {
+		tt.tr.AddPhase([]float64{-3, 7}, Phase{}) // a task's own metric has no range
+		tt.tr.AddPhase([]float64{-2, 9}, Phase{})
+		r, err := tt.tr.Report()
+		if err != nil || r.Higher != tt.higher || r.Metric != tt.tr.Metric {
+			t.Fatalf("Report() of metric %q = %+v, %v; want higher_is_better %v", tt.tr.Metric, r, err, tt.higher)
+		}
+		path := filepath.Join(dir, tt.tr.Task+".json")
+		if err := tt.tr.Write(path); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(path); !strings.Contains(string(b), fmt.Sprintf(`"higher_is_better": %v,`, tt.higher)) {
+			t.Errorf("%s does not record higher_is_better %v:\n%s", path, tt.higher, b)
+		}
+		got, err := Read(path)
+		if err != nil || !reflect.DeepEqual(got, r) {
+			t.Errorf("Read(%s) = %+v, %v; want %+v", path, got, err, r)
+		}
+	}
+}
+
 func TestReadMinimal(t *testing.T) {
 	t.Parallel()
 	// A file of R and b alone: the metrics and phases are filled in.
@@ -202,8 +234,9 @@ func TestReadErrors(t *testing.T) {
 		{`{"metric": "accuracy", "R": [[0.5]], "phases": [{"neurons": 1.5}]}`, `field "phases.neurons" is a JSON number 1.5, want an integer`},
 		{`{"metric": "accuracy"}`, "no matrix R (want one row per phase)"},
 		{`{"metric": "accuracy", "R": []}`, "no matrix R"},
-		{`{"R": [[0.5]]}`, `no metric (want "accuracy" or "mse")`},
-		{`{"metric": "f1", "R": [[0.5]]}`, `unknown metric "f1"`},
+		{`{"R": [[0.5]]}`, `no metric (want the name of what R holds, such as "accuracy" or "mse")`},
+		{`{"metric": "f1", "R": [[0.5]]}`, `no higher_is_better for metric "f1" (want true or false; only "accuracy", "mse" and "balanced" have a known direction)`},
+		{`{"metric": "mse", "higher_is_better": true, "R": [[0.5]]}`, "higher_is_better is true, but for mse it is false"},
 		{`{"metric": "accuracy", "higher_is_better": false, "R": [[0.5]]}`, "higher_is_better is false, but for accuracy it is true"},
 		{`{"metric": "accuracy", "R": [[0.5], [0.5]]}`, "R[1] has 1 entries, want at least 2 (the metric on tasks 1 to 2 after phase 2)"},
 		{`{"metric": "accuracy", "R": [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]]}`, "R[2] has 2 entries, want at least 3"},

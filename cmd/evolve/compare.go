@@ -131,7 +131,8 @@ func (c *comparedRun) readSummary() error {
 }
 
 // metricColumn names a column of metric values for the runs' metric:
-// "accuracy" or "mse" when they share one, otherwise "metric".
+// its name, such as "accuracy", "mse" or a task's own, when they share
+// one, otherwise "metric".
 func metricColumn(reports []*continual.Report) string {
 	name := ""
 	for _, r := range reports {
