@@ -22,7 +22,7 @@ func (p *Population) Continual() (*continual.Report, error) {
 	if p.stream == nil || len(p.record.Rows) == 0 {
 		return nil, nil
 	}
-	t := &continual.Tracker{Task: p.stream.Info().Name, Strategy: p.strategy.String(), Metric: p.stream.Info().Metric, B: p.record.B}
+	t := &continual.Tracker{Task: p.stream.Info().Name, Strategy: p.strategy.String(), Metric: p.stream.Info().Metric, LowerIsBetter: p.stream.Info().LowerIsBetter, B: p.record.B}
 	for i, row := range p.record.Rows {
 		t.AddPhase(row, p.record.Phases[i])
 	}
