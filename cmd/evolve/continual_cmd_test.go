@@ -141,6 +141,7 @@ func TestInspectContinual(t *testing.T) {
 
 	// JSON: the report, with the file.
 	out, _ = mustCall(t, inspectCmd, dir, "--continual", "--format", "json")
+	uniqueKeys(t, "inspect --continual --format json", []byte(out))
 	var doc struct {
 		File   string            `json:"file"`
 		ACC    float64           `json:"ACC"`

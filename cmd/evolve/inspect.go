@@ -270,6 +270,8 @@ func headline(s *population.State, file string) string {
 }
 
 // describe returns the headline's facts as the fields of a JSON object.
+// The number of species is "species_count", so that it never clashes with
+// the rows of --species, listed under "species".
 func describe(s *population.State, file string) object {
 	o := object{
 		{"file", file},
@@ -277,7 +279,7 @@ func describe(s *population.State, file string) object {
 		{"generation", s.Generation},
 		{"evaluated", s.Evaluated},
 		{"population", len(s.Genomes)},
-		{"species", len(s.Species.Species)},
+		{"species_count", len(s.Species.Species)},
 	}
 	if s.Best != nil {
 		o = append(o, field{"best_fitness", s.Best.Fitness}, field{"best_genome", s.Best.ID})

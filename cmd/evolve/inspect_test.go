@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -64,6 +65,51 @@ func column(t *testing.T, rows []map[string]string, name string) []float64 {
 		xs[i] = x
 	}
 	return xs
+}
+
+// uniqueKeys fails the test unless data is JSON in which no object has a
+// key twice: decoders keep one of the two silently.
+func uniqueKeys(t *testing.T, what string, data []byte) {
+	t.Helper()
+	if err := checkKeys(json.NewDecoder(bytes.NewReader(data))); err != nil {
+		t.Errorf("%s: %v:\n%s", what, err, data)
+	}
+}
+
+// checkKeys reads one JSON value from dec and returns an error naming the
+// first key that an object of it holds twice.
+func checkKeys(dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch tok {
+	case json.Delim('{'):
+		seen := make(map[string]bool)
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			if seen[k.(string)] {
+				return fmt.Errorf("key %q twice in one object", k)
+			}
+			seen[k.(string)] = true
+			if err := checkKeys(dec); err != nil {
+				return err
+			}
+		}
+	case json.Delim('['):
+		for dec.More() {
+			if err := checkKeys(dec); err != nil {
+				return err
+			}
+		}
+	default:
+		return nil
+	}
+	_, err = dec.Token() // the closing delimiter
+	return err
 }
 
 var genomeColumns = []string{"rank", "genome", "species", "fitness", "accuracy", "hidden", "connections", "depth", "age", "dropins", "apoptoses", "parents"}
@@ -129,12 +175,13 @@ func TestInspect(t *testing.T) {
 		Task       string           `json:"task"`
 		Generation int              `json:"generation"`
 		Population int              `json:"population"`
-		Species    int              `json:"species"`
+		Species    int              `json:"species_count"`
 		Genomes    []map[string]any `json:"genomes"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("inspect --format json: %v\n%s", err, out)
 	}
+	uniqueKeys(t, "inspect --format json", []byte(out))
 	if doc.File != newest || doc.Task != "xor" || doc.Generation != 11 || doc.Population != 150 || len(doc.Genomes) != 10 {
 		t.Errorf("inspect --format json: file %q, task %q, generation %d, population %d, %d genomes; want %s, xor, 11, 150, 10",
 			doc.File, doc.Task, doc.Generation, doc.Population, len(doc.Genomes), newest)
@@ -157,6 +204,20 @@ func TestInspect(t *testing.T) {
 	}
 	if total != 150 {
 		t.Errorf("inspect --species: sizes add up to %v, want 150", total)
+	}
+	// JSON: the species under "species", their number under
+	// "species_count", each key once.
+	out, _ = mustCall(t, inspectCmd, dir, "--species", "--top", "0", "--format", "json")
+	uniqueKeys(t, "inspect --species --format json", []byte(out))
+	var sdoc struct {
+		Count   int              `json:"species_count"`
+		Species []map[string]any `json:"species"`
+	}
+	if err := json.Unmarshal([]byte(out), &sdoc); err != nil {
+		t.Fatalf("inspect --species --format json: %v\n%s", err, out)
+	}
+	if sdoc.Count != doc.Species || len(sdoc.Species) != doc.Species {
+		t.Errorf("inspect --species --format json: species_count %d and %d rows; want %d of each", sdoc.Count, len(sdoc.Species), doc.Species)
 	}
 	out, _ = mustCall(t, inspectCmd, dir, "--species")
 	if !strings.Contains(out, "SINCE IMPROVEMENT") {
@@ -228,6 +289,7 @@ func TestShow(t *testing.T) {
 	}
 
 	out, _ := mustCall(t, showCmd, dir, "--format", "json")
+	uniqueKeys(t, "show --format json", []byte(out))
 	if out != string(best) {
 		t.Errorf("show --format json differs from best.json:\n%s\n---\n%s", out, best)
 	}

@@ -190,6 +190,7 @@ func TestTrialsFormats(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("trials --format json: exit status %d: %s", code, stderr)
 	}
+	uniqueKeys(t, "trials --format json", []byte(out))
 	var doc struct {
 		Task       string `json:"task"`
 		Population int    `json:"population"`
