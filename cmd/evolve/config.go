@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"math"
 	"os"
@@ -237,6 +238,64 @@ func newTask(cfg population.Config) (tasks.Task, error) {
 		return t, nil
 	}
 	return tasks.New(cfg.Task, cfg.Seed)
+}
+
+// anchorPaths makes the paths in cfg that are relative to the working
+// directory absolute: the files of a CSV task (csv:FILE or csv:TRAIN,TEST)
+// and data_dir. A run records them so, in config.toml and its checkpoints,
+// so that evolve resume finds them from any directory. A spec that does
+// not parse is left for newTask to report, and so is a path that would
+// hold a comma once absolute (a working directory named so), which
+// csv:TRAIN,TEST could not name.
+func anchorPaths(cfg *population.Config) error {
+	if spec, ok := strings.CutPrefix(cfg.Task, tasks.CSVPrefix); ok {
+		files := strings.Split(spec, ",")
+		if len(files) <= 2 && !slices.Contains(files, "") {
+			for i, f := range files {
+				abs, err := filepath.Abs(f)
+				if err != nil {
+					return fmt.Errorf("task %q: %v", cfg.Task, err)
+				}
+				if !strings.Contains(abs, ",") {
+					files[i] = abs
+				}
+			}
+			cfg.Task = tasks.CSVPrefix + strings.Join(files, ",")
+		}
+	}
+	if cfg.DataDir != "" {
+		abs, err := filepath.Abs(cfg.DataDir)
+		if err != nil {
+			return fmt.Errorf("data_dir %q: %v", cfg.DataDir, err)
+		}
+		cfg.DataDir = abs
+	}
+	return nil
+}
+
+// relativePaths returns a hint for a task of cfg that cannot be built,
+// err, when cfg names its data by a relative path (as runs did before
+// anchorPaths) that is missing: such a path is relative to the directory
+// the run was started in. Otherwise it returns "".
+func relativePaths(cfg population.Config, err error) string {
+	if !errors.Is(err, fs.ErrNotExist) {
+		return ""
+	}
+	var rel []string
+	if spec, ok := strings.CutPrefix(cfg.Task, tasks.CSVPrefix); ok {
+		for f := range strings.SplitSeq(spec, ",") {
+			if f != "" && !filepath.IsAbs(f) {
+				rel = append(rel, f)
+			}
+		}
+	}
+	if cfg.DataDir != "" && !filepath.IsAbs(cfg.DataDir) {
+		rel = append(rel, cfg.DataDir)
+	}
+	if len(rel) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (the run names %s relative to the directory it was started in: resume it from there)", strings.Join(rel, " and "))
 }
 
 // taskDirName returns the task's name as part of a directory name: a

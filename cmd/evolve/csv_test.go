@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/neuroplast/neuroplast/checkpoints"
+	"github.com/neuroplast/neuroplast/population"
 )
 
 // blobsCSV writes 200 rows of two noisy Gaussian blobs, labelled "yes"
@@ -180,4 +184,64 @@ func TestTaskDirName(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "csv:FILE") {
 		t.Errorf("evolve tasks: exit status %d, stdout %q; want a line for csv:FILE", code, stdout)
 	}
+}
+
+// TestResumeCSVFromElsewhere starts a run on a CSV file named relative to
+// the working directory and resumes it from another: the run records the
+// file's absolute path. A run that recorded a relative path (as runs did
+// before) still resumes from the directory it was started in, and from
+// elsewhere the message says so. It changes the working directory, so it
+// does not run in parallel.
+func TestResumeCSVFromElsewhere(t *testing.T) {
+	base := t.TempDir()
+	data := filepath.Join(base, "csvdir")
+	if err := os.Mkdir(data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := blobsCSV(t, data, 1)
+	t.Chdir(data)
+	mustCall(t, runCmd, "--task", "csv:blobs.csv", "--data-dir", "mnist", "--generations", "2", "--population", "20", "--quiet", "--out", "cr")
+	if cfg := readConfig(t, "cr"); cfg.Task != "csv:"+file || cfg.DataDir != filepath.Join(data, "mnist") {
+		t.Errorf("config.toml: task %q, data_dir %q; want csv:%s and %s", cfg.Task, cfg.DataDir, file, filepath.Join(data, "mnist"))
+	}
+	t.Chdir(base)
+	mustCall(t, resumeCmd, filepath.Join("csvdir", "cr"), "--generations", "3", "--quiet")
+	if s := readJSON(t, filepath.Join(data, "cr", summaryFile)); s["generations"] != 3.0 || s["task"] != "csv:"+file {
+		t.Errorf("resumed from %s: summary generations %v, task %v; want 3 and csv:%s", base, s["generations"], s["task"], file)
+	}
+
+	// A run directory that names the file relative to where it started.
+	t.Chdir(data)
+	old := filepath.Join(data, "old")
+	cfg := population.DefaultConfig()
+	cfg.Task, cfg.Generations, cfg.PopulationSize = "csv:blobs.csv", 3, 20
+	task, err := newTask(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ApplyTask(task.Info())
+	p, err := population.New(cfg, task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Step(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := checkpoints.Save(filepath.Join(old, checkpointsDir), p.State(), 3); err != nil {
+		t.Fatal(err)
+	}
+	b, err := encodeConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(old, configFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(base)
+	code, _, stderr := call(t, resumeCmd, old, "--quiet")
+	if code != exitUsage || !strings.Contains(stderr, "blobs.csv: no such file or directory") || !strings.Contains(stderr, "relative to the directory it was started in") {
+		t.Errorf("resume of a run naming its file relatively, from elsewhere: exit status %d, stderr %q; want 2 and where to resume it from", code, stderr)
+	}
+	t.Chdir(data)
+	mustCall(t, resumeCmd, old, "--quiet")
 }

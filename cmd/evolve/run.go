@@ -51,6 +51,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
+	if err := anchorPaths(&cfg); err != nil {
+		return fail(exitUsage, "%v", err)
+	}
 	if w := phaseMismatch(cfg); w != "" {
 		fmt.Fprintf(stderr, "evolve run: warning: %s\n", w)
 	}
@@ -157,7 +160,7 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if err != nil {
 			// The checkpoints of a run share its task, so older ones would
 			// fail alike (a CSV task whose file has moved, for one).
-			return fail(exitUsage, "%s: %v", f, err)
+			return fail(exitUsage, "%s: %v%s", f, err, relativePaths(state.Config, err))
 		}
 		p, err = population.Restore(state, task)
 		if err != nil {
