@@ -251,6 +251,38 @@ func TestResumeRefuses(t *testing.T) {
 	}
 }
 
+// TestResumeBeforeFirstCheckpoint checks the advice resume gives for a run
+// stopped before its first checkpoint (killed, so it left config.toml,
+// stats.jsonl and best.json but no checkpoint or summary): it names the
+// directory and a command that repeats the run elsewhere, and that command
+// works; the directory is left as it was.
+func TestResumeBeforeFirstCheckpoint(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	whole, killed := filepath.Join(base, "whole"), filepath.Join(base, "killed")
+	args := append([]string{"--generations", "4", "--checkpoint-every", "0"}, runArgs...)
+	mustCall(t, runCmd, append(args, "--out", whole)...)
+	mustCall(t, runCmd, append(args, "--out", killed)...)
+	for _, name := range []string{checkpointsDir, summaryFile} {
+		if err := os.RemoveAll(filepath.Join(killed, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := snapshot(t, killed)
+	config := filepath.Join(killed, configFile)
+	code, _, stderr := call(t, resumeCmd, killed, "--quiet")
+	want := "evolve run --config " + config + " --out NEWDIR repeats it, or remove " + killed + " first"
+	if code != exitUsage || !strings.Contains(stderr, want) {
+		t.Errorf("resume of a run without checkpoints: exit status %d, stderr %q; want 2 and %q", code, stderr, want)
+	}
+	if after := snapshot(t, killed); !maps.Equal(after, before) {
+		t.Errorf("resume of a run without checkpoints changed it")
+	}
+	again := filepath.Join(base, "again")
+	mustCall(t, runCmd, "--config", config, "--out", again, "--quiet")
+	sameRun(t, whole, again)
+}
+
 // TestResumeRefusesForeignCheckpoint copies the newest checkpoint of a run
 // with another seed into a run directory: resume must refuse it, exit 2,
 // and leave every file as it was, rather than rewrite the run as the other

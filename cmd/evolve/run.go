@@ -137,7 +137,7 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(exitUsage, "%s: cannot list the checkpoints: %v", dir, err)
 	}
 	if len(files) == 0 {
-		return fail(exitUsage, "%s: no checkpoint to resume from in %s (a run stopped before its first checkpoint must be started again with evolve run)", dir, ckDir)
+		return fail(exitUsage, "%s: no checkpoint to resume from in %s; %s", dir, ckDir, startAgain(dir))
 	}
 	var p *population.Population
 	var file string
@@ -190,6 +190,18 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(exitFailure, "closing %s: %v", statsFile, err)
 	}
 	return code
+}
+
+// startAgain advises how to start again the run in dir, which stopped
+// before its first checkpoint: in a new directory, from its config.toml if
+// it has one, or in dir once the user has removed it. evolve run never
+// writes over a run directory, so nothing of dir is lost by either.
+func startAgain(dir string) string {
+	config := filepath.Join(dir, configFile)
+	if _, err := os.Stat(config); err != nil {
+		return fmt.Sprintf("a run stopped before its first checkpoint must start again: evolve run ... --out NEWDIR, or remove %s first to use it as --out again", dir)
+	}
+	return fmt.Sprintf("a run stopped before its first checkpoint must start again: evolve run --config %s --out NEWDIR repeats it, or remove %s first to use it as --out again", config, dir)
 }
 
 // ofThisRun checks that the checkpoint file, whose configuration is cfg,
