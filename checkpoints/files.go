@@ -2,9 +2,14 @@ package checkpoints
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
+	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -140,13 +145,17 @@ func Read(path string) (*population.State, error) {
 }
 
 // Save writes s into dir (created if missing) as Name(s.Generation), then
-// removes all but the newest keep checkpoints in dir, and any temporary
-// files an interrupted Write left there.
+// removes all but the newest keep checkpoints of s's run in dir, and any
+// temporary files an interrupted Write left there.
 //
 // The new checkpoint is complete and renamed into place before anything is
 // removed, and only checkpoints of generations before s.Generation are
 // removed (the new one counts as the newest kept), so a damaged file of a
-// later generation never causes the last valid checkpoint to go. If the
+// later generation never causes the last valid checkpoint to go. Of the
+// older files, only checkpoints of s's run (ofRun: intact, holding the
+// generation their name says, of s's task and seed) count toward keep or
+// are removed: a damaged file, or one copied in from another run, is left
+// as it is, and never takes the place of a valid checkpoint. If the
 // checkpoint was written but pruning failed, Save returns its path with
 // the error.
 func Save(dir string, s *population.State, keep int) (path string, err error) {
@@ -172,7 +181,7 @@ func Save(dir string, s *population.State, keep int) (path string, err error) {
 	var errs []error
 	kept := 1
 	for _, c := range ckpts {
-		if c.gen >= s.Generation {
+		if c.gen >= s.Generation || !ofRun(c, s) {
 			continue
 		}
 		if kept < keep {
@@ -192,6 +201,44 @@ func Save(dir string, s *population.State, keep int) (path string, err error) {
 		return path, fmt.Errorf("checkpoints: pruning: %w", errors.Join(errs...))
 	}
 	return path, nil
+}
+
+// ofRun reports whether c is a checkpoint of the run s belongs to: its
+// header is a checkpoint's, its payload has the length and CRC-32C the
+// header gives, and it holds generation c.gen of s's task and seed. Only
+// the start of the payload (the configuration and the generation) is
+// decompressed, so this costs little beside Read.
+func ofRun(c entry, s *population.State) bool {
+	b, err := os.ReadFile(c.path)
+	if err != nil || len(b) < headerSize || string(b[:len(magic)]) != magic {
+		return false
+	}
+	version := binary.BigEndian.Uint32(b[8:])
+	payload := b[headerSize:]
+	if version < MinVersion || version > Version ||
+		binary.BigEndian.Uint64(b[12:]) != uint64(len(payload)) ||
+		binary.BigEndian.Uint32(b[28:]) != crc32.Checksum(payload, castagnoli) {
+		return false
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(payload))
+	if err != nil {
+		return false
+	}
+	r := bufio.NewReader(zr)
+	n, err := binary.ReadUvarint(r)
+	if err != nil || n > uint64(len(payload))*maxRatio {
+		return false
+	}
+	config, err := io.ReadAll(io.LimitReader(r, int64(n)))
+	if err != nil || uint64(len(config)) != n {
+		return false
+	}
+	cfg := population.DefaultConfig()
+	if decodeConfig(config, &cfg) != nil {
+		return false
+	}
+	gen, err := binary.ReadVarint(r)
+	return err == nil && gen == int64(c.gen) && cfg.Task == s.Config.Task && cfg.Seed == s.Config.Seed
 }
 
 // List returns the paths of the checkpoint files in dir, newest (highest

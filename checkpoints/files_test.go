@@ -166,6 +166,50 @@ func TestSaveKeepsNewest(t *testing.T) {
 	}
 }
 
+// TestSaveCountsOnlyItsRun puts files that are not checkpoints of the run
+// among its checkpoints: a damaged one, one with a flipped payload byte,
+// one misnamed (a copy of another generation's) and one of a run with
+// another seed. Save must neither count them toward keep, which would
+// remove the run's valid checkpoints, nor remove them.
+func TestSaveCountsOnlyItsRun(t *testing.T) {
+	s := xorPopulation(t, 10, 2).State()
+	dir := t.TempDir()
+	for _, gen := range []int{10, 20} {
+		if _, err := Save(dir, atGeneration(s, gen), 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	valid, err := os.ReadFile(filepath.Join(dir, Name(20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := slices.Clone(valid)
+	flipped[len(flipped)-100] ^= 1
+	foreign := atGeneration(s, 27)
+	foreign.Config.Seed++
+	if err := Write(filepath.Join(dir, Name(27)), foreign); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{Name(30): []byte("NPLCKPT\x00 cut short"), Name(29): flipped, Name(25): valid} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	others := []string{Name(30), Name(29), Name(27), Name(25)}
+	if _, err := Save(dir, atGeneration(s, 40), 3); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := listNames(t, dir), append(append([]string{Name(40)}, others...), Name(20), Name(10)); !slices.Equal(got, want) {
+		t.Errorf("after saving generation 40 with keep 3: List = %v; want %v", got, want)
+	}
+	if _, err := Save(dir, atGeneration(s, 50), 2); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := listNames(t, dir), append([]string{Name(50), Name(40)}, others...); !slices.Equal(got, want) {
+		t.Errorf("after saving generation 50 with keep 2: List = %v; want %v", got, want)
+	}
+}
+
 // TestLatestFallsBack damages the newest checkpoints and checks that
 // Latest reports them and loads the newest valid one, and that Save never
 // removes the last valid checkpoint.
