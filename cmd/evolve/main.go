@@ -22,6 +22,7 @@
 //	           [--format text|csv|json] [--quiet]
 //	evolve tasks
 //	evolve config [--task NAME]
+//	evolve help [COMMAND]
 //
 // The exit status is 0 on success, 1 when a run fails, 2 for bad usage or
 // bad input (an unknown task, a bad flag value, an invalid configuration
@@ -133,19 +134,54 @@ func evolve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	name := args[0]
 	switch name {
-	case "help", "-h", "-help", "--help":
+	case "help":
+		if len(args) > 1 {
+			return help(ctx, args[1:], stdout, stderr)
+		}
+		usage(stdout)
+		return exitOK
+	case "-h", "-help", "--help":
 		usage(stdout)
 		return exitOK
 	}
+	c, err := findCommand(name)
+	if err != nil {
+		fmt.Fprintf(stderr, "evolve: %v\n", err)
+		return exitUsage
+	}
+	return c.run(ctx, args[1:], stdout, stderr)
+}
+
+// findCommand returns the subcommand called name, or an error naming it
+// and the allowed ones.
+func findCommand(name string) (command, error) {
 	var names []string
 	for _, c := range commands() {
 		if c.name == name {
-			return c.run(ctx, args[1:], stdout, stderr)
+			return c, nil
 		}
 		names = append(names, c.name)
 	}
-	fmt.Fprintf(stderr, "evolve: unknown command %q (allowed: %s, help)\n", name, strings.Join(names, ", "))
-	return exitUsage
+	return command{}, fmt.Errorf("unknown command %q (allowed: %s, help)", name, strings.Join(names, ", "))
+}
+
+// help implements "evolve help COMMAND": it writes the command's help, as
+// "evolve COMMAND -h" does, but on stdout.
+func help(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintf(stderr, "evolve help: want one command, got %d arguments %q\n", len(args), args)
+		return exitUsage
+	}
+	if args[0] == "help" {
+		usage(stdout)
+		return exitOK
+	}
+	c, err := findCommand(args[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "evolve help: %v\n", err)
+		return exitUsage
+	}
+	return c.run(ctx, []string{"-h"}, stdout, stdout)
 }
 
 // usage writes the list of subcommands to w.
@@ -157,7 +193,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, `run "evolve COMMAND -h" for a command's flags`)
+	fmt.Fprintln(w, `run "evolve help COMMAND" or "evolve COMMAND -h" for a command's flags`)
 }
 
 // newFlagSet returns a FlagSet for the named subcommand that reports errors

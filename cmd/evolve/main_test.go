@@ -72,6 +72,41 @@ func TestEvolveDispatch(t *testing.T) {
 	}
 }
 
+// TestHelp checks that "evolve help COMMAND" prints the command's own help,
+// as "evolve COMMAND -h" does, and that run's help does not give XOR's
+// defaults for the settings each task decides.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	for _, c := range commands() {
+		code, _, want := call(t, evolve, c.name, "-h")
+		if code != exitOK {
+			t.Errorf("evolve %s -h: exit status %d", c.name, code)
+		}
+		code, stdout, stderr := call(t, evolve, "help", c.name)
+		if code != exitOK || stdout != want || stderr != "" || !strings.HasPrefix(stdout, "usage: evolve "+c.name+" ") {
+			t.Errorf("evolve help %s: exit status %d, stdout %q, stderr %q; want 0 and the help of evolve %s -h on stdout", c.name, code, stdout, stderr, c.name)
+		}
+	}
+	for _, args := range [][]string{{"help", "nope"}, {"help", "run", "trials"}} {
+		if code, _, stderr := call(t, evolve, args...); code != exitUsage || !strings.Contains(stderr, "evolve help: ") {
+			t.Errorf("evolve %q: exit status %d, stderr %q; want 2 and a message", args, code, stderr)
+		}
+	}
+	for _, cmd := range []string{"run", "trials"} {
+		_, out, _ := call(t, evolve, "help", cmd)
+		for _, flag := range []string{"generations", "population", "stop-on-solve"} {
+			if cmd == "trials" && flag == "stop-on-solve" {
+				continue
+			}
+			_, text, _ := strings.Cut(out, "\n  -"+flag)
+			text, _, _ = strings.Cut(text, "\n  -")
+			if !strings.Contains(text, "(default: the task's") || strings.Contains(text, "(default 300)") || strings.Contains(text, "(default 150)") || strings.Contains(text, "(default true)") {
+				t.Errorf("evolve help %s: -%s says %q; want the task's default, not XOR's", cmd, flag, text)
+			}
+		}
+	}
+}
+
 func TestParseFlags(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
