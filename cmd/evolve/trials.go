@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -100,8 +101,20 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	_, supervised := probe.(tasks.Supervised)
+	sup, supervised := probe.(tasks.Supervised)
 	_, stream := probe.(tasks.Continual)
+	targetSet := false
+	fs.Visit(func(f *flag.Flag) { targetSet = targetSet || f.Name == "target" })
+	if targetSet && !(supervised && sup.Classes() > 0) {
+		what := "is solved by its own test, not judged by test accuracy"
+		switch {
+		case supervised:
+			what = "is a regression, judged by its test MSE"
+		case stream:
+			what = "is a continual stream, measured by the continual metrics"
+		}
+		return fail(exitUsage, "--target applies to supervised classification tasks, which it judges by test accuracy; task %q %s", cfg.Task, what)
+	}
 	if !supervised && !stream {
 		cfg.StopOnSolve = true
 	}

@@ -123,6 +123,23 @@ func TestTrialsSupervised(t *testing.T) {
 	}
 }
 
+// TestTrialsTargetApplies checks that --target, which only a supervised
+// classification task uses, is refused elsewhere rather than ignored.
+func TestTrialsTargetApplies(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ task, want string }{
+		{"sine", `task "sine" is a regression`},
+		{"xor", `task "xor" is solved by its own test`},
+		{"bitflip", `task "bitflip" is a continual stream`},
+	} {
+		code, stdout, stderr := call(t, trialsCmd, "--task", tt.task, "--target", "0.5", "--runs", "1", "--generations", "1", "--population", "10")
+		if code != exitUsage || stdout != "" || !strings.Contains(stderr, "--target applies to supervised classification tasks") || !strings.Contains(stderr, tt.want) {
+			t.Errorf("trials --task %s --target 0.5: exit status %d, stdout %q, stderr %q; want 2 and %q", tt.task, code, stdout, stderr, tt.want)
+		}
+	}
+	mustCall(t, trialsCmd, "--task", "gaussian", "--target", "0.5", "--runs", "1", "--generations", "1", "--population", "10")
+}
+
 // TestTrialsFormats checks that --format csv and json list every run, in
 // seed order, agreeing with the text summary of the same trials, and that
 // an unknown format is refused before any run.
