@@ -492,6 +492,52 @@ func tomlName(f reflect.StructField) string {
 	return name
 }
 
+// keyDiff is a setting whose value differs between two configurations.
+type keyDiff struct {
+	key      string // the TOML key, with its table: "mutate.weight_power"
+	was, now string // the values, as TOML writes them
+}
+
+// configDiff returns the settings whose values differ from a to b, as a
+// TOML document would list them: the keys of a table, sorted, before its
+// subtables. It returns none if either does not encode.
+func configDiff(a, b population.Config) []keyDiff {
+	var docs [2]map[string]any
+	for i, cfg := range []population.Config{a, b} {
+		data, err := toml.Marshal(cfg)
+		if err != nil || toml.Unmarshal(data, &docs[i]) != nil {
+			return nil
+		}
+	}
+	var diffs []keyDiff
+	var walk func(prefix string, x, y map[string]any)
+	walk = func(prefix string, x, y map[string]any) {
+		keys := slices.Sorted(maps.Keys(x))
+		for _, k := range keys {
+			if _, isTable := x[k].(map[string]any); !isTable && !reflect.DeepEqual(x[k], y[k]) {
+				diffs = append(diffs, keyDiff{prefix + k, tomlValue(x[k]), tomlValue(y[k])})
+			}
+		}
+		for _, k := range keys {
+			if xs, isTable := x[k].(map[string]any); isTable {
+				ys, _ := y[k].(map[string]any)
+				walk(prefix+k+".", xs, ys)
+			}
+		}
+	}
+	walk("", docs[0], docs[1])
+	return diffs
+}
+
+// tomlValue writes v, a value decoded from TOML, as TOML would.
+func tomlValue(v any) string {
+	b, err := toml.Marshal(map[string]any{"v": v})
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return strings.TrimSpace(strings.TrimPrefix(string(b), "v = "))
+}
+
 // encodeConfig returns cfg as a TOML document, each key with its comment,
 // after the given header lines (written as comments).
 func encodeConfig(cfg population.Config, header ...string) ([]byte, error) {

@@ -78,11 +78,15 @@ func TestResumeExact(t *testing.T) {
 
 	// Run 20 generations, then resume to 40, with the same or other workers.
 	run("half", "--generations", "20", "--checkpoint-every", "5")
-	mustCall(t, resumeCmd, dir("half"), "--generations", "40", "--quiet")
+	if _, stderr := mustCall(t, resumeCmd, dir("half"), "--generations", "40", "--quiet"); stderr != "" {
+		t.Errorf("resume --generations 40 --quiet: stderr %q; want nothing", stderr)
+	}
 	sameRun(t, dir("whole"), dir("half"))
 
 	run("workers", "--generations", "20", "--checkpoint-every", "5", "--workers", "1")
-	mustCall(t, resumeCmd, dir("workers"), "--generations", "40", "--workers", "3", "--quiet")
+	if _, stderr := mustCall(t, resumeCmd, dir("workers"), "--generations", "40", "--workers", "3", "--quiet"); stderr != "" {
+		t.Errorf("resume --generations 40 --workers 3 --quiet: stderr %q; want nothing", stderr)
+	}
 	sameRun(t, dir("whole"), dir("workers"))
 	if cfg := readConfig(t, dir("workers")); cfg.Workers != 3 || cfg.Generations != 40 {
 		t.Errorf("config.toml after resume --workers 3 --generations 40: workers %d, generations %d", cfg.Workers, cfg.Generations)
@@ -322,6 +326,76 @@ func TestResumeRefusesForeignCheckpoint(t *testing.T) {
 	var cfg population.Config
 	if b, err := os.ReadFile(filepath.Join(dir, configFile)); err != nil || decodeConfig(b, configFile, &cfg) != nil || cfg.Seed != 3 {
 		t.Errorf("after resuming past a damaged config.toml: %v, seed %d; want config.toml rewritten with seed 3", err, cfg.Seed)
+	}
+}
+
+// TestResumeEditedConfig edits a run's config.toml before resuming it:
+// resume goes on with the checkpoint's configuration, as it must to
+// continue the run exactly, but warns naming each edited key and the
+// flags that can change a run on resume. An edited seed is refused with a
+// message that names both possible causes.
+func TestResumeEditedConfig(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	dir, whole := filepath.Join(base, "run"), filepath.Join(base, "whole")
+	mustCall(t, runCmd, append([]string{"--out", dir, "--generations", "6", "--checkpoint-every", "3"}, runArgs...)...)
+	mustCall(t, runCmd, append([]string{"--out", whole, "--generations", "8", "--checkpoint-every", "3"}, runArgs...)...)
+	config := filepath.Join(dir, configFile)
+	original, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(from, to string) {
+		t.Helper()
+		b := strings.Replace(string(original), from, to, 1)
+		if b == string(original) {
+			t.Fatalf("config.toml lacks %q", from)
+		}
+		if err := os.WriteFile(config, []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	edit("seed = 3\n", "seed = 4\n")
+	before := snapshot(t, dir)
+	code, _, stderr := call(t, resumeCmd, dir, "--generations", "8", "--quiet")
+	for _, want := range []string{"disagree", "seed 3", "seed 4", "config.toml was edited", "put back task \"xor\" and seed 3", "from another run"} {
+		if code != exitUsage || !strings.Contains(stderr, want) {
+			t.Errorf("resume with seed edited in config.toml: exit status %d, stderr %q; want 2 and %q", code, stderr, want)
+		}
+	}
+	if after := snapshot(t, dir); !maps.Equal(after, before) {
+		t.Errorf("refused resume changed the run directory")
+	}
+
+	edit("population_size = 150\n", "population_size = 99\n")
+	b, _ := os.ReadFile(config)
+	b = []byte(strings.Replace(string(b), "weight_power = 5.0\n", "weight_power = 2.0\n", 1))
+	if err := os.WriteFile(config, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr = mustCall(t, resumeCmd, dir, "--generations", "8", "--quiet")
+	kept := filepath.Join(dir, editedConfigFile)
+	for _, want := range []string{"warning: " + config + " differs from checkpoint", "population_size = 99 (the checkpoint has 150), ",
+		"mutate.weight_power = 2.0 (the checkpoint has 5.0)", "The checkpoint's configuration wins", "only --generations and --workers",
+		"The edited file is kept as " + kept + ": evolve run --config " + kept + " --out NEWDIR"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("resume with config.toml edited: stderr %q; want %q", stderr, want)
+		}
+	}
+	if strings.Contains(stderr, "generations =") {
+		t.Errorf("resume --generations 8 with config.toml's generations 6: stderr %q; want no warning about generations, which the flag sets", stderr)
+	}
+	sameRun(t, whole, dir)
+	if cfg := readConfig(t, dir); cfg.PopulationSize != 150 || cfg.Mutate.WeightPower != 5 {
+		t.Errorf("config.toml after resume: population_size %d, weight_power %v; want the checkpoint's 150 and 5", cfg.PopulationSize, cfg.Mutate.WeightPower)
+	}
+	if got, err := os.ReadFile(kept); err != nil || !bytes.Equal(got, b) {
+		t.Errorf("%s after resume: %v; want the edited config.toml", kept, err)
+	}
+	// Resuming again, with config.toml as the checkpoint's: no warning.
+	if _, stderr := mustCall(t, resumeCmd, dir, "--generations", "8", "--quiet"); stderr != "" {
+		t.Errorf("resume with config.toml unedited: stderr %q; want nothing", stderr)
 	}
 }
 

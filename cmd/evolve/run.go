@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/neuroplast/neuroplast/checkpoints"
@@ -173,8 +174,22 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if p == nil {
 		return fail(exitUsage, "%s: no valid checkpoint to resume from: all %d in %s are damaged (see the warnings above)", dir, len(files), ckDir)
 	}
-	if err := ofThisRun(dir, file, p.Config()); err != nil {
-		return fail(exitUsage, "%v; nothing was changed", err)
+	recorded, data, hasRecord := recordedConfig(dir)
+	if hasRecord {
+		if err := ofThisRun(dir, file, p.Config(), recorded); err != nil {
+			return fail(exitUsage, "%v; nothing was changed", err)
+		}
+		if diffs := edits(recorded, p.Config(), set); diffs != "" {
+			// config.toml is rewritten from the checkpoint below; the
+			// edited file is kept beside it.
+			keep := filepath.Join(dir, editedConfigFile)
+			if err := writeFileAtomic(keep, data); err != nil {
+				return fail(exitFailure, "%s was edited (%s); keeping a copy of it: %v; nothing was changed", filepath.Join(dir, configFile), diffs, err)
+			}
+			fmt.Fprintf(stderr, "evolve resume: warning: %s differs from checkpoint %s: %s. The checkpoint's configuration wins, as it must to continue the run, and %s is rewritten from it; "+
+				"on resume only --generations and --workers change a run. The edited file is kept as %s: evolve run --config %s --out NEWDIR starts a new run with it\n",
+				filepath.Join(dir, configFile), file, diffs, configFile, keep, keep)
+		}
 	}
 	ck := newCheckpointer(p, dir)
 	ck.saved(file)
@@ -204,27 +219,55 @@ func startAgain(dir string) string {
 	return fmt.Sprintf("a run stopped before its first checkpoint must start again: evolve run --config %s --out NEWDIR repeats it, or remove %s first to use it as --out again", config, dir)
 }
 
-// ofThisRun checks that the checkpoint file, whose configuration is cfg,
-// belongs to the run in dir: that it has the task and seed of dir's
-// config.toml. Resuming a checkpoint copied in from another run would
-// otherwise rewrite the run's files and, by the retention of checkpoints,
-// delete its own. Without a readable config.toml there is nothing to check
-// against (resume writes it anew from the checkpoint).
-func ofThisRun(dir, file string, cfg population.Config) error {
+// recordedConfig returns the configuration in dir's config.toml, read
+// over population.DefaultConfig as evolve run --config would, and the
+// file's content; ok is false
+// when there is none that decodes. resume then has nothing to check the
+// checkpoint against, and writes config.toml anew from it.
+func recordedConfig(dir string) (cfg population.Config, data []byte, ok bool) {
 	path := filepath.Join(dir, configFile)
 	data, err := os.ReadFile(path)
 	if err != nil {
+		return population.Config{}, nil, false
+	}
+	cfg = population.DefaultConfig()
+	if decodeConfig(data, path, &cfg) != nil {
+		return population.Config{}, nil, false
+	}
+	return cfg, data, true
+}
+
+// ofThisRun checks that the checkpoint file, whose configuration is cfg,
+// belongs to the run in dir: that it has the task and seed of dir's
+// config.toml, recorded. Resuming a checkpoint copied in from another run
+// would otherwise rewrite the run's files. When they differ, either
+// config.toml was edited or the checkpoint is another run's, and the
+// error says what to do in either case.
+func ofThisRun(dir, file string, cfg, recorded population.Config) error {
+	if cfg.Task == recorded.Task && cfg.Seed == recorded.Seed {
 		return nil
 	}
-	want := population.DefaultConfig()
-	if decodeConfig(data, path, &want) != nil {
-		return nil
+	path := filepath.Join(dir, configFile)
+	return fmt.Errorf("%s and %s disagree: the checkpoint has task %q and seed %d, config.toml task %q and seed %d. "+
+		"Either config.toml was edited, and a run's task and seed cannot change on resume (put back task %q and seed %d, or start a new run: evolve run --config %s --out NEWDIR), "+
+		"or the checkpoint came from another run (move it out of %s)",
+		file, path, cfg.Task, cfg.Seed, recorded.Task, recorded.Seed, cfg.Task, cfg.Seed, path, filepath.Dir(file))
+}
+
+// edits describes the settings in which dir's config.toml, recorded,
+// differs from cfg, the configuration resume goes on with (that of the
+// checkpoint, with the flags in set applied), as "key = VALUE (the
+// checkpoint has VALUE), ...", or returns "" when they agree. Keys that
+// a flag given to resume sets are not compared.
+func edits(recorded, cfg population.Config, set map[string]bool) string {
+	flagged := map[string]bool{"generations": set["generations"], "workers": set["workers"]}
+	var diffs []string
+	for _, d := range configDiff(recorded, cfg) {
+		if !flagged[d.key] {
+			diffs = append(diffs, fmt.Sprintf("%s = %s (the checkpoint has %s)", d.key, d.was, d.now))
+		}
 	}
-	if cfg.Task != want.Task || cfg.Seed != want.Seed {
-		return fmt.Errorf("%s is not of this run: it has task %q and seed %d, but %s says task %q and seed %d (move it out of %s)",
-			file, cfg.Task, cfg.Seed, path, want.Task, want.Seed, filepath.Dir(file))
-	}
-	return nil
+	return strings.Join(diffs, ", ")
 }
 
 // warnSkipped writes a warning on stderr for each damaged checkpoint that
