@@ -168,8 +168,8 @@ var _ Supervised = (*CSV)(nil)
 // a file that cannot be read, one with no header or no data rows, a row
 // whose number of fields is not the header's, a feature (or numeric
 // target) that is empty, not a number, NaN or infinite, a target column
-// with a single class or a single value, and a TEST header that is not
-// TRAIN's.
+// with a single class or a single value, a split of FILE whose training
+// rows hold a single class, and a TEST header that is not TRAIN's.
 func NewCSV(spec string, seed uint64, opt CSVOptions) (*CSV, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
@@ -277,6 +277,13 @@ func NewCSV(spec string, seed uint64, opt CSVOptions) (*CSV, error) {
 			return r
 		}
 		train, test = pick(trainRows), pick(testRows)
+		// The file has two classes or more, but the split may leave
+		// training one.
+		if inTrain := t.classesOf(train.y); len(inTrain) == 1 {
+			return nil, &CSVError{File: trainName, Err: fmt.Errorf("the training split (%s) has only one class, %s, and the test split (%s) %s; classification needs at least 2 in training: "+
+				"change [data] test_fraction or the seed, add rows of the other classes, or split the file yourself (csv:TRAIN,TEST)",
+				rowCount(len(train.y)), inTrain[0], rowCount(len(test.y)), strings.Join(t.classesOf(test.y), ", "))}
+		}
 	}
 
 	// Standardisation by the training split's statistics.
@@ -297,6 +304,33 @@ func NewCSV(spec string, seed uint64, opt CSVOptions) (*CSV, error) {
 	t.description = fmt.Sprintf("%s: %s from %d features; %d training and %d test rows",
 		strings.ReplaceAll(spec, ",", ", "), kind, nf, t.train.Len(), t.test.Len())
 	return t, nil
+}
+
+// rowCount returns "1 row" or "N rows".
+func rowCount(n int) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return fmt.Sprintf("%d rows", n)
+}
+
+// classesOf returns the labels of the classes in y, class indices, in
+// class order and quoted; none for regression.
+func (t *CSV) classesOf(y []float64) []string {
+	if t.labels == nil {
+		return nil
+	}
+	seen := make([]bool, len(t.labels))
+	for _, c := range y {
+		seen[int(c)] = true
+	}
+	var q []string
+	for i, l := range t.labels {
+		if seen[i] {
+			q = append(q, strconv.Quote(l))
+		}
+	}
+	return q
 }
 
 // dataset standardises raw features x and turns targets y (class indices

@@ -261,20 +261,53 @@ func TestCSVSplitBySeed(t *testing.T) {
 	if sameData(a.Test(), other.Test()) {
 		t.Error("seeds 7 and 8 hold out the same rows; want different")
 	}
+	// The sizes of the splits, on a regression, where a single training
+	// row is allowed.
+	var rows []csvRow
+	for i := range 200 {
+		rows = append(rows, csvRow{[]float64{float64(i), float64(i % 7)}, strconv.FormatFloat(float64(i)+0.5, 'g', -1, 64)})
+	}
+	numbers := writeCSV(t, t.TempDir(), "numbers.csv", csvText("x1,x2,y", rows))
 	for _, tt := range []struct {
 		fraction    float64
 		train, test int
 	}{{0.1, 180, 20}, {0.5, 100, 100}, {0.001, 199, 1}, {0.999, 1, 199}} {
 		opt.TestFraction = tt.fraction
-		task := newCSV(t, path, 7, opt)
+		task := newCSV(t, numbers, 7, opt)
 		if task.Train().Len() != tt.train || task.Test().Len() != tt.test {
 			t.Errorf("test fraction %v: %d training and %d test rows; want %d and %d", tt.fraction, task.Train().Len(), task.Test().Len(), tt.train, tt.test)
 		}
 	}
 	// Two rows make one of each.
-	two := writeCSV(t, t.TempDir(), "two.csv", "x,y\n1,a\n2,b\n")
+	two := writeCSV(t, t.TempDir(), "two.csv", "x,y\n1,0.5\n2,1.5\n")
 	if task := newCSV(t, two, 1, tasks.DefaultCSVOptions()); task.Train().Len() != 1 || task.Test().Len() != 1 {
 		t.Errorf("two rows: %d training and %d test rows; want 1 and 1", task.Train().Len(), task.Test().Len())
+	}
+}
+
+// TestCSVTrainingSplitClasses checks that a classification whose file has
+// two classes or more, but whose training split has one, is refused with
+// an error naming the file and the classes of each split, rather than run
+// on a training set that a constant output fits.
+func TestCSVTrainingSplitClasses(t *testing.T) {
+	dir := t.TempDir()
+	blobs := writeCSV(t, dir, "blobs.csv", csvText("x1,x2,label", twoBlobs(2)))
+	two := writeCSV(t, dir, "two.csv", "x1,x2,label\n1,2,a\n3,4,b\n")
+	opt := tasks.DefaultCSVOptions()
+	opt.TestFraction = 0.999
+	for _, tt := range []struct {
+		path string
+		opt  tasks.CSVOptions
+		want string
+	}{
+		{blobs, opt, `the training split (1 row) has only one class, "pos", and the test split (199 rows) "neg", "pos"; classification needs at least 2 in training`},
+		{two, tasks.DefaultCSVOptions(), `the training split (1 row) has only one class, "a", and the test split (1 row) "b"; classification needs at least 2 in training`},
+	} {
+		_, err := tasks.NewCSV(tt.path, 7, tt.opt)
+		var ce *tasks.CSVError
+		if !errors.As(err, &ce) || ce.File != tt.path || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("NewCSV(%s) = %v; want a *tasks.CSVError naming the file and %q", tt.path, err, tt.want)
+		}
 	}
 }
 

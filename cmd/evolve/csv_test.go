@@ -162,7 +162,13 @@ func TestRunCSVErrors(t *testing.T) {
 			t.Errorf("run --task %s created %s", tt.task, out)
 		}
 	}
-	code, _, stderr := call(t, trialsCmd, "--task", "csv:"+abc, "--runs", "1")
+	// Two classes in the file, one in the training split.
+	two := write("two.csv", "x1,x2,label\n1,2,a\n3,4,b\n")
+	code, _, stderr := call(t, runCmd, "--task", "csv:"+two, "--seed", "7", "--quiet", "--out", filepath.Join(dir, "run"))
+	if want := "evolve run: tasks: " + two + `: the training split (1 row) has only one class, "a", and the test split (1 row) "b"; classification needs at least 2 in training`; code != exitUsage || !strings.HasPrefix(stderr, want) {
+		t.Errorf("run --task csv:two.csv: exit status %d, stderr %q; want 2 and %q", code, stderr, want)
+	}
+	code, _, stderr = call(t, trialsCmd, "--task", "csv:"+abc, "--runs", "1")
 	if code != exitUsage || !strings.Contains(stderr, `"abc" is not a number`) {
 		t.Errorf("trials --task csv:abc.csv: exit status %d, stderr %q; want 2 and the bad cell", code, stderr)
 	}
