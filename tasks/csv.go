@@ -43,6 +43,10 @@ const (
 	CSVSolvedVariance = 0.01
 )
 
+// csvMaxTargetSD bounds the standard deviation of a numeric target: its
+// square, the scale of the mean squared error, is then at most 1e300.
+const csvMaxTargetSD = 1e150
+
 // csvStream is the id of the stream that splits a single CSV file into
 // training and test rows: rngs.New(seed, 0, rngs.Task, 2*csvStream), after
 // the sine task's 5. Never renumber it: it fixes the split each seed gives.
@@ -294,6 +298,13 @@ func NewCSV(spec string, seed uint64, opt CSVOptions) (*CSV, error) {
 	t.yMean, t.ySD = 0, 1
 	if !classify {
 		t.yMean, t.ySD = meanSD(train.y, 0, 1)
+		// Metric, the mean squared error in the target's units, is the
+		// variance for a network that has learned nothing: it must not
+		// overflow even when a network errs far more.
+		if t.ySD > csvMaxTargetSD {
+			return nil, &CSVError{File: trainName, Column: nf + 1, Header: t.target, Err: fmt.Errorf(
+				"the target's standard deviation over the training rows is %.3g; want at most %g, so that mean squared errors in the target's units stay finite: rescale the column", t.ySD, csvMaxTargetSD)}
+		}
 	}
 	t.train, t.test = t.dataset(train.x, train.y), t.dataset(test.x, test.y)
 
@@ -340,7 +351,7 @@ func (t *CSV) dataset(x, y []float64) Dataset {
 	d := Dataset{Inputs: nf, Outputs: t.outputs(), X: make([]float64, len(x))}
 	for i, v := range x {
 		j := i % nf
-		d.X[i] = (v - t.mean[j]) / t.sd[j]
+		d.X[i] = standardise(v, t.mean[j], t.sd[j])
 	}
 	switch k := len(t.labels); {
 	case k > 2:
@@ -353,7 +364,7 @@ func (t *CSV) dataset(x, y []float64) Dataset {
 	default:
 		d.Y = make([]float64, len(y))
 		for i, v := range y {
-			d.Y[i] = (v - t.yMean) / t.ySD
+			d.Y[i] = standardise(v, t.yMean, t.ySD)
 		}
 	}
 	return d
@@ -369,22 +380,41 @@ func (t *CSV) outputs() int {
 
 // meanSD returns the mean and standard deviation (over n, not n-1) of
 // v[j], v[j+stride], ..., or the mean and 1 when they are all the same.
+// It sums the values divided by a power of two above the largest |value|,
+// which is exact, so that no sum or square overflows however large the
+// values are (near 1e308 the sum would, and from about 1e154 the squares).
 func meanSD(v []float64, j, stride int) (mean, sd float64) {
-	n := 0
+	n, largest := 0, 0.0
 	for i := j; i < len(v); i += stride {
-		mean += v[i]
+		largest = max(largest, math.Abs(v[i]))
 		n++
+	}
+	_, exp := math.Frexp(largest)          // largest < 2^exp
+	scale := math.Ldexp(1, min(exp, 1023)) // 2^1024 is not a float64
+	for i := j; i < len(v); i += stride {
+		mean += v[i] / scale
 	}
 	mean /= float64(n)
 	for i := j; i < len(v); i += stride {
-		d := v[i] - mean
+		d := v[i]/scale - mean
 		sd += d * d
 	}
-	sd = math.Sqrt(sd / float64(n))
+	// Neither is above the largest |value| once scaled back.
+	mean, sd = mean*scale, math.Sqrt(sd/float64(n))*scale
 	if !(sd > 0) {
 		sd = 1
 	}
 	return mean, sd
+}
+
+// standardise returns (v - mean) / sd, halving v and mean first where
+// their difference would overflow (values of opposite signs near the
+// largest float64).
+func standardise(v, mean, sd float64) float64 {
+	if d := v - mean; !math.IsInf(d, 0) {
+		return d / sd
+	}
+	return (v/2 - mean/2) / sd * 2
 }
 
 // Info implements Task. Name is the task's name as given, CSVPrefix and

@@ -285,6 +285,51 @@ func TestCSVSplitBySeed(t *testing.T) {
 	}
 }
 
+// TestCSVHugeValues checks that features near the largest float64
+// standardise as smaller ones do: a column of ±1e160, whose squares
+// overflow, one of ±1e308, whose sum overflows, one of ±MaxFloat64, and
+// one whose test value lies so far from the training mean that their
+// difference overflows.
+func TestCSVHugeValues(t *testing.T) {
+	dir := t.TempDir()
+	const m = math.MaxFloat64
+	train := writeCSV(t, dir, "train.csv", csvText("a,b,c,d,label", []csvRow{
+		{[]float64{1e160, 1e308, m, 1.7e308}, "x"},
+		{[]float64{-1e160, -1e308, m, 1.7e308}, "y"},
+		{[]float64{1e160, 1e308, -m, 1.7e308}, "x"},
+		{[]float64{-1e160, -1e308, -m, 1.6e308}, "y"},
+	}))
+	test := writeCSV(t, dir, "test.csv", csvText("a,b,c,d,label", []csvRow{{[]float64{3e160, -1e308, m, -1.7e308}, "x"}}))
+	task := newCSV(t, train+","+test, 1, tasks.DefaultCSVOptions())
+	mean, sd := task.FeatureScale()
+	// The statistics, exactly: d has mean 1.675e308 and sd sqrt(3)/4 *
+	// 0.1e308.
+	dMean, dSD := 1.675e308, math.Sqrt(3)/4*0.1e308
+	for j, want := range [][2]float64{{0, 1e160}, {0, 1e308}, {0, m}, {dMean, dSD}} {
+		if !near(mean[j], want[0], 1e-12*want[1]) || !near(sd[j], want[1], 1e-12*want[1]) {
+			t.Errorf("feature %d: mean %v, sd %v; want %v and %v", j, mean[j], sd[j], want[0], want[1])
+		}
+	}
+	wantTrain := [][]float64{{1, 1, 1}, {-1, -1, 1}, {1, 1, -1}, {-1, -1, -1}}
+	for i, row := range wantTrain {
+		for j, want := range row {
+			if got := task.Train().X[i*4+j]; !near(got, want, 1e-12) {
+				t.Errorf("training row %d, feature %d: %v; want %v", i, j, got, want)
+			}
+		}
+	}
+	// d's test value, -1.7e308, lies (1.7e308 + 1.675e308) / sd from the mean.
+	wantTest := []float64{3, -1, 1, -(1.7 + 1.675) / 1.675 * dMean / dSD}
+	for j, want := range wantTest {
+		if got := task.Test().X[j]; !near(got, want, 1e-9*math.Abs(want)) {
+			t.Errorf("test feature %d: %v; want %v", j, got, want)
+		}
+	}
+}
+
+// near reports whether a and b differ by at most tol.
+func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
+
 // TestCSVTrainingSplitClasses checks that a classification whose file has
 // two classes or more, but whose training split has one, is refused with
 // an error naming the file and the classes of each split, rather than run
@@ -527,6 +572,8 @@ func TestCSVErrors(t *testing.T) {
 		{"one row", file("row.csv", "x1,x2,y\n1,2,3\n"), func(o *tasks.CSVOptions) { o.Target = "number" }, "row.csv", 0, 0, "1 data row; splitting it into training and test rows needs at least 2 (or name a test file: csv:TRAIN,TEST)"},
 		{"header mismatch", good + "," + file("other.csv", "x1,x3,label\n1,2,a\n"), nil, "other.csv", 1, 0, `header ("x1", "x3", "label") differs from ` + good + `'s ("x1", "x2", "label"); want the same columns`},
 		{"test file error", good + "," + file("badtest.csv", "x1,x2,label\n1,2,a\n1,x,b\n"), nil, "badtest.csv", 3, 2, `"x" is not a number`},
+		{"huge target", file("hugey.csv", "x,y\n1,1e160\n2,-1e160\n") + "," + file("hugeytest.csv", "x,y\n1,0\n"), func(o *tasks.CSVOptions) { o.Target = "number" }, "hugey.csv", 0, 2,
+			`column 2 ("y"): the target's standard deviation over the training rows is 1e+160; want at most 1e+150, so that mean squared errors in the target's units stay finite: rescale the column`},
 		{"one class in TRAIN", file("train1.csv", "x1,x2,label\n1,2,a\n") + "," + good, nil, "train1.csv", 0, 0, `the target column "label" has only one class, "a"; classification needs at least 2`},
 	}
 	for _, tt := range tests {
