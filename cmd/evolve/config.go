@@ -118,7 +118,7 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 		return population.Config{}, err
 	}
 	if set["seed"] && s.seed > math.MaxInt64 {
-		return population.Config{}, fmt.Errorf("--seed %d is too large: want 0 to %d (seeds are stored as TOML integers)", s.seed, int64(math.MaxInt64))
+		return population.Config{}, fmt.Errorf("--seed %d is too large: want %s", s.seed, seedRange)
 	}
 
 	cfg := population.DefaultConfig()
@@ -342,12 +342,35 @@ func decodeConfig(data []byte, file string, cfg *population.Config) error {
 	case errors.As(err, &decode):
 		row, col := decode.Position()
 		msg := plainDecodeError(strings.TrimPrefix(decode.Error(), "toml: "))
-		if key := decode.Key(); len(key) > 0 {
+		key := decode.Key()
+		switch {
+		case slices.Equal(key, []string{"seed"}) && !typeMismatch.MatchString(strings.TrimPrefix(decode.Error(), "toml: ")):
+			// An integer out of range: negative, or beyond TOML's int64.
+			msg = fmt.Sprintf("seed = %s: want %s", tokenAt(data, row, col), seedRange)
+		case len(key) > 0:
 			msg = fmt.Sprintf("%s: %s", strings.Join(key, "."), msg)
 		}
 		return fmt.Errorf("%s:%d:%d: %s\n%s", file, row, col, msg, strings.TrimRight(decode.String(), "\n"))
 	}
 	return fmt.Errorf("%s: %v", file, err)
+}
+
+// seedRange is what a seed may be: a TOML integer that is not negative.
+var seedRange = fmt.Sprintf("0 to %d (seeds are stored as TOML integers)", int64(math.MaxInt64))
+
+// tokenAt returns the value that starts at line row, column col (both
+// from 1) of the TOML document data: the text up to the next space,
+// comma or comment.
+func tokenAt(data []byte, row, col int) string {
+	lines := strings.Split(string(data), "\n")
+	if row < 1 || row > len(lines) || col < 1 || col > len(lines[row-1]) {
+		return "?"
+	}
+	tok := lines[row-1][col-1:]
+	if i := strings.IndexAny(tok, " \t\r,#"); i >= 0 {
+		tok = tok[:i]
+	}
+	return tok
 }
 
 // namesOnly checks that every key of data whose setting is a named choice
@@ -423,8 +446,8 @@ func plainDecodeError(msg string) string {
 	switch t := m[2]; {
 	case t == "int":
 		want = "an integer"
-	case t == "uint64":
-		want = "an integer >= 0"
+	case t == "uint64": // the seed
+		want = "an integer " + seedRange
 	case t == "float64":
 		want = "a number"
 	case t == "bool":

@@ -103,7 +103,9 @@ func TestConfigBadValues(t *testing.T) {
 		want    []string
 	}{
 		{"task = \"xor\"\n[mutate]\nhidden_activation = \"swish\"\n", []string{":3:", "mutate.hidden_activation", `"swish"`, "allowed: sigmoid"}},
-		{"task = \"xor\"\nseed = \"one\"\n", []string{":2:", "seed: want an integer >= 0, not a TOML string"}},
+		{"task = \"xor\"\nseed = \"one\"\n", []string{":2:", "seed: want an integer 0 to 9223372036854775807 (seeds are stored as TOML integers), not a TOML string"}},
+		{"task = \"xor\"\nseed = -1\n", []string{"c.toml:2:8: seed = -1: want 0 to 9223372036854775807 (seeds are stored as TOML integers)"}},
+		{"task = \"xor\"\nseed = 9223372036854775808 # too large\n", []string{"c.toml:2:8: seed = 9223372036854775808: want 0 to 9223372036854775807 (seeds are stored as TOML integers)"}},
 		{"task = \"xor\"\npopulation_size = 1.5\n", []string{":2:", "population_size: want an integer, not a TOML float"}},
 		{"task = \"xor\"\n[mutate]\nactivations = \"tanh\"\n", []string{":3:", "mutate.activations: want an array, not a TOML string"}},
 		// A named choice given as a number is refused, not taken as an index.
