@@ -213,11 +213,9 @@ func ofRun(c entry, s *population.State) bool {
 	if err != nil || len(b) < headerSize || string(b[:len(magic)]) != magic {
 		return false
 	}
-	version := binary.BigEndian.Uint32(b[8:])
-	payload := b[headerSize:]
-	if version < MinVersion || version > Version ||
-		binary.BigEndian.Uint64(b[12:]) != uint64(len(payload)) ||
-		binary.BigEndian.Uint32(b[28:]) != crc32.Checksum(payload, castagnoli) {
+	h, payload := parseHeader(b), b[headerSize:]
+	if h.version < MinVersion || h.version > Version || h.payloadLen != uint64(len(payload)) ||
+		h.crc != crc32.Checksum(payload, castagnoli) {
 		return false
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(payload))

@@ -148,6 +148,17 @@ func Decode(r io.Reader) (*population.State, error) {
 	return s, err
 }
 
+// parseHeader reads the fields of a header from its headerSize bytes,
+// after the magic.
+func parseHeader(hb []byte) header {
+	return header{
+		version:    binary.BigEndian.Uint32(hb[8:]),
+		payloadLen: binary.BigEndian.Uint64(hb[12:]),
+		rawLen:     binary.BigEndian.Uint64(hb[20:]),
+		crc:        binary.BigEndian.Uint32(hb[28:]),
+	}
+}
+
 // decode returns a *CorruptError, or r's error unwrapped. size is the
 // length of r's content if known (a file's), or -1.
 func decode(r io.Reader, size int64) (*population.State, error) {
@@ -165,12 +176,7 @@ func decode(r io.Reader, size int64) (*population.State, error) {
 	if n < headerSize {
 		return nil, corrupt("truncated: %d bytes, shorter than the %d-byte header", n, headerSize)
 	}
-	h := header{
-		version:    binary.BigEndian.Uint32(hb[8:]),
-		payloadLen: binary.BigEndian.Uint64(hb[12:]),
-		rawLen:     binary.BigEndian.Uint64(hb[20:]),
-		crc:        binary.BigEndian.Uint32(hb[28:]),
-	}
+	h := parseHeader(hb[:])
 	if h.version < MinVersion || h.version > Version {
 		return nil, corrupt("format version %d; this program reads versions %d to %d", h.version, MinVersion, Version)
 	}
