@@ -61,8 +61,8 @@ type Phase struct {
 	// GradientSteps counts the minibatch steps taken during the phase, by
 	// every network trained.
 	GradientSteps int64 `json:"gradient_steps"`
-	// Generations counts the generations evaluated during the phase; 0
-	// for a baseline network.
+	// Generations counts the generations evaluated during the phase (for
+	// a baseline network, the generations it was trained in).
 	Generations int `json:"generations"`
 	// WallSeconds is the phase's wall-clock time, measurements included.
 	WallSeconds float64 `json:"wall_seconds"`

@@ -79,7 +79,8 @@ type Genome struct {
 	Parents [2]int  `json:"parents"` // parent genome IDs; -1 where there is none
 
 	// Lineage counts: the dropin and apoptosis mutations along the line of
-	// descent (through the fitter parent at each crossover).
+	// descent (through the fitter parent at each crossover), and the units
+	// Lamarckian continual backprop replaced (one of each per unit).
 	Dropins   int `json:"dropins"`
 	Apoptoses int `json:"apoptoses"`
 

@@ -377,8 +377,10 @@ func (p *Population) Species() *species.Set { return p.species }
 // evaluation.
 func (p *Population) Best() *genome.Genome { return p.best }
 
-// Solver returns the fittest genome of the first generation that solved the
-// task, and that generation; nil and -1 while unsolved.
+// Solver returns the genome that first solved the task, and its
+// generation; nil and -1 while unsolved. It is that generation's fittest
+// solving genome, or, on a task with a champion test (pole balancing), the
+// champion that passed it, which need not be the fittest.
 func (p *Population) Solver() (*genome.Genome, int) { return p.solver, p.solvedGen }
 
 // History returns the statistics of every evaluated generation, in order.

@@ -23,7 +23,7 @@ type Info struct {
 	FeedForward bool
 	// MaxFitness is the best fitness possible, or 0 where there is none.
 	MaxFitness float64
-	// Metric names Result.Metric ("accuracy", "mse", "steps"), or is
+	// Metric names Result.Metric ("accuracy", "mse", "balanced"), or is
 	// empty. A Continual task must name it: a population's continual
 	// report (population.Population.Continual) refuses an empty one.
 	Metric string

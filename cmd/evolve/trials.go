@@ -32,7 +32,7 @@ type trial struct {
 	restarts       int // fresh starts of the population (restart_after) before the run ended
 
 	// Supervised tasks: the best genome at the end, measured on the test
-	// split, and the first generation whose best genome reached the target
+	// split, and the first generation whose best genome so far reached the target
 	// test accuracy (-1 if none).
 	supervised  bool
 	classify    bool // a classification task (test metric is accuracy)
@@ -159,7 +159,7 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 // whether it solved, the evaluations it took, the generations it ran, its
 // solver's size and generalization score (empty where it has none), and
 // its restarts; a run of a supervised task gives its best genome's test
-// metric, the first generation whose best reached the target accuracy,
+// metric, the first generation whose best so far reached the target accuracy,
 // the best genome's size and the run's wall time.
 func trialsTable(results []trial) *table {
 	t := &table{name: "runs"}
@@ -400,34 +400,36 @@ func printTrials(w io.Writer, cfg population.Config, results []trial, target flo
 }
 
 // printSupervisedTrials writes one row per run of a supervised task (the
-// best genome's test accuracy or MSE at the end, the first generation whose
-// best genome reached the target accuracy, its size, and the run's wall
-// time) and a summary line.
+// best genome's test accuracy or MSE at the end, for classification the
+// first generation whose best genome so far reached the target accuracy, its
+// size, and the run's wall time) and a summary line.
 func printSupervisedTrials(w io.Writer, cfg population.Config, results []trial, target float64) {
 	strategy, learning := cfg.Resolve(true)
 	fmt.Fprintf(w, "task %s, strategy %s (learning %s), population %d, %d generations\n",
 		cfg.Task, strategy, learning, cfg.PopulationSize, cfg.Generations)
-	metric := "test accuracy"
-	if !results[0].classify {
-		metric = "test MSE"
+	classify := results[0].classify
+	if classify {
+		fmt.Fprintf(w, "%6s  %13s  %16s  %6s  %11s  %8s\n", "seed", "test accuracy", "reached target", "hidden", "connections", "wall s")
+	} else {
+		fmt.Fprintf(w, "%6s  %13s  %6s  %11s  %8s\n", "seed", "test MSE", "hidden", "connections", "wall s")
 	}
-	fmt.Fprintf(w, "%6s  %13s  %16s  %6s  %11s  %8s\n", "seed", metric, "reached target", "hidden", "connections", "wall s")
 	reached, sum, wall := 0, 0.0, 0.0
 	for _, t := range results {
-		at := "-"
-		if t.reached >= 0 {
-			at = fmt.Sprintf("generation %d", t.reached)
-			reached++
+		if classify {
+			at := "-"
+			if t.reached >= 0 {
+				at = fmt.Sprintf("generation %d", t.reached)
+				reached++
+			}
+			fmt.Fprintf(w, "%6d  %13.3f  %16s  %6d  %11d  %8.1f\n", t.seed, t.testMetric, at, t.bestHidden, t.bestConns, t.wallSeconds)
+		} else {
+			fmt.Fprintf(w, "%6d  %13.3f  %6d  %11d  %8.1f\n", t.seed, t.testMetric, t.bestHidden, t.bestConns, t.wallSeconds)
 		}
-		if !t.classify {
-			at = "-"
-		}
-		fmt.Fprintf(w, "%6d  %13.3f  %16s  %6d  %11d  %8.1f\n", t.seed, t.testMetric, at, t.bestHidden, t.bestConns, t.wallSeconds)
 		sum += t.testMetric
 		wall += t.wallSeconds
 	}
 	n := float64(len(results))
-	if results[0].classify {
+	if classify {
 		fmt.Fprintf(w, "reached test accuracy >= %.2f within %d generations: %d of %d runs; mean final test accuracy %.3f; mean wall %.1fs\n",
 			target, cfg.Generations, reached, len(results), sum/n, wall/n)
 	} else {

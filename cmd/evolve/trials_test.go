@@ -123,6 +123,19 @@ func TestTrialsSupervised(t *testing.T) {
 	}
 }
 
+// TestTrialsRegressionColumns checks that a regression's table has no
+// "reached target" column, which only classification can fill.
+func TestTrialsRegressionColumns(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := call(t, trialsCmd, "--task", "sine", "--runs", "2", "--population", "20", "--generations", "2")
+	if code != exitOK {
+		t.Fatalf("trials: exit status %d: %s", code, errOut)
+	}
+	if strings.Contains(out, "reached target") || !strings.Contains(out, "test MSE") || !strings.Contains(out, "mean final test MSE") {
+		t.Errorf("trials on sine printed %q; want test MSE columns and no reached-target column", out)
+	}
+}
+
 // TestTrialsTargetApplies checks that --target, which only a supervised
 // classification task uses, is refused elsewhere rather than ignored.
 func TestTrialsTargetApplies(t *testing.T) {
