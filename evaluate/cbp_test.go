@@ -121,3 +121,46 @@ func filled(n int, v float64) []float64 {
 	}
 	return s
 }
+
+// TestContinualBackpropMaturity checks the maturity rule: a unit is
+// mature once it has trained more than Maturity steps, not at Maturity.
+// Of two hidden units aged Maturity and Maturity+1, only the older adds to
+// the replacements owed, and it is the one replaced, although the younger
+// has the lower utility.
+func TestContinualBackpropMaturity(t *testing.T) {
+	// Nodes: inputs 0-2, bias 3, hidden 4 and 5 (fed by 0-3), output 6
+	// (fed by 4 and 5), as in TestContinualBackpropReplacement.
+	net := &network.Network{NumInputs: 3, NumBias: 1, Outputs: []int32{6}}
+	net.Act = []network.Activation{network.Identity, network.Identity, network.Identity, network.Identity, network.ReLU, network.ReLU, network.Identity}
+	net.Bias = []float64{0, 0, 0, 0, 0.3, 0.4, 0.5}
+	net.Start = []int32{0, 0, 0, 0, 0, 4, 8, 10}
+	net.Src = []int32{0, 1, 2, 3, 0, 1, 2, 3, 4, 5}
+	net.W = []float64{9, 9, 9, 9, 9, 9, 9, 9, 2, 3}
+	if err := net.Check(); err != nil {
+		t.Fatal(err)
+	}
+	const maturity = 10
+	n, w := len(net.Act), len(net.W)
+	tr := &trainer{
+		mw: filled(w, 1), vw: filled(w, 1), mb: filled(n, 1), vb: filled(n, 1),
+		util:   []float64{0, 0, 0, 0, 0.01, 0.9, 0}, // unit 4, the younger, is the less useful
+		age:    []int{0, 0, 0, 0, maturity, maturity + 1, 0},
+		mean:   []float64{0, 0, 0, 0, 0.8, 0.6, 0},
+		output: []bool{false, false, false, false, false, false, true},
+		owed:   0.5,
+	}
+	tcfg := &Training{Replacement: 0.6, Maturity: maturity, UtilityDecay: 0.99}
+	tr.continualBackprop(net, tcfg, rand.New(rand.NewPCG(1, 2)), 4)
+
+	// 0.5 + 0.6 * 1 mature unit = 1.1: one replacement, 0.1 left owed
+	// (counting both units would leave 0.7).
+	if tr.replaced != 1 || math.Abs(tr.owed-0.1) > 1e-12 {
+		t.Fatalf("replaced %d with %v owed; want 1 and 0.1 (one mature unit)", tr.replaced, tr.owed)
+	}
+	if tr.age[5] != 0 || net.W[9] != 0 {
+		t.Errorf("unit aged %d: age %d, outgoing weight %v after the replacement; want it replaced (0, 0)", maturity+1, tr.age[5], net.W[9])
+	}
+	if tr.age[4] != maturity || tr.util[4] != 0.01 || net.W[8] != 2 || !slices.Equal(net.W[:4], []float64{9, 9, 9, 9}) {
+		t.Errorf("unit aged %d (the least useful): age %d, utility %v, weights %v, %v; want it untouched", maturity, tr.age[4], tr.util[4], net.W[:4], net.W[8])
+	}
+}
