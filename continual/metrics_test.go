@@ -31,6 +31,8 @@ var (
 	fullB = []float64{0.1, 0.1, 0.1}
 )
 
+// TestMetrics checks ACC, BWT and FWT against values worked out by hand
+// for runs of one to three phases, and when FWT is undefined.
 func TestMetrics(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -57,6 +59,10 @@ func TestMetrics(t *testing.T) {
 		// An error: forgetting raises the error on task 1, BWT > 0.
 		// ACC = (0.3 + 0.05) / 2; BWT = 0.3 - 0.1; FWT = 0.4 - 0.5.
 		{"mse", [][]float64{{0.1, 0.4}, {0.3, 0.05}}, []float64{0.5, 0.5}, 0.175, 0.2, -0.1, true},
+		// A b that differs per task: each task's R[j-1][j] less its own
+		// b[j]. FWT = ((0.6 - 0.2) + (0.7 - 0.3)) / 2 = 0.4 (b[j-1] would
+		// give 0.5, b[0] 0.55).
+		{"b per task", [][]float64{{0.9, 0.6, 0.2}, {0.7, 0.8, 0.7}, {0.6, 0.5, 0.95}}, []float64{0.1, 0.2, 0.3}, 2.05 / 3, -0.3, 0.4, true},
 	}
 	for _, tt := range tests {
 		if got := ACC(tt.R); math.Abs(got-tt.acc) > tol {
