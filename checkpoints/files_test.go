@@ -210,6 +210,44 @@ func TestSaveCountsOnlyItsRun(t *testing.T) {
 	}
 }
 
+// TestSaveSkipsChecksumMismatch damages a checkpoint of the run under its
+// own name, flipping the last byte of its payload (the gzip trailer, which
+// the partial decoding of Save's check never reaches), so that only the
+// CRC-32C of the header tells it from an intact one. Save must not count
+// it toward keep: with keep 2, the run's last valid checkpoint before the
+// new one stays, and the damaged file is left as it is.
+func TestSaveSkipsChecksumMismatch(t *testing.T) {
+	s := xorPopulation(t, 10, 2).State()
+	dir := t.TempDir()
+	for _, gen := range []int{1, 2} {
+		if _, err := Save(dir, atGeneration(s, gen), 2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, Name(2))
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)-1] ^= 0x10
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ce *CorruptError
+	if _, err := Read(path); !errors.As(err, &ce) || !strings.Contains(err.Error(), "checksum") {
+		t.Fatalf("Read of the damaged checkpoint = %v; want a checksum mismatch", err)
+	}
+	if _, err := Save(dir, atGeneration(s, 3), 2); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := listNames(t, dir), []string{Name(3), Name(2), Name(1)}; !slices.Equal(got, want) {
+		t.Errorf("after saving generation 3 with keep 2: List = %v; want %v (the damaged generation 2 not counted)", got, want)
+	}
+	if after, err := os.ReadFile(path); err != nil || string(after) != string(b) {
+		t.Errorf("Save changed or removed the damaged checkpoint (%v)", err)
+	}
+}
+
 // TestLatestFallsBack damages the newest checkpoints and checks that
 // Latest reports them and loads the newest valid one, and that Save never
 // removes the last valid checkpoint.
