@@ -3,9 +3,11 @@ package population_test
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 
+	"github.com/neuroplast/neuroplast/network"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
 )
@@ -87,5 +89,65 @@ func TestBreedingRules(t *testing.T) {
 				t.Errorf("seed %d: species %d (%d members, with children) has no unchanged copy of its champion %d", seed, sp.ID, len(sp.Members), champ.ID)
 			}
 		}
+	}
+}
+
+// TestCrossoverFitterParentFirst checks which parent of a crossover counts
+// as the fitter, the one whose disjoint and excess genes the child takes
+// and whose ID comes first in its Parents: the one of higher fitness, or,
+// at equal fitness, the one with fewer connection genes. Fitness here is
+// XOR's, rounded to a quarter, so that many parents tie.
+func TestCrossoverFitterParentFirst(t *testing.T) {
+	info := tasks.XOR{}.Info()
+	info.Name = "xor-quarters"
+	task := tasks.Func(info, func(net *network.Network, rng *rand.Rand) tasks.Result {
+		r := tasks.XOR{}.Evaluate(net, rng)
+		r.Fitness = math.Round(r.Fitness*4) / 4
+		return r
+	})
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(info)
+	cfg.Seed, cfg.Workers, cfg.StopOnSolve = 4, 1, false
+	p, err := population.New(cfg, task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type parent struct {
+		fitness float64
+		conns   int
+	}
+	var strict, ties int
+	var parents map[int]parent // the generation before
+	for range 12 {
+		if _, err := p.Step(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range p.Genomes() {
+			if _, elite := parents[g.ID]; elite || g.Parents[1] < 0 || g.Parents[0] == g.Parents[1] {
+				continue
+			}
+			a, okA := parents[g.Parents[0]]
+			b, okB := parents[g.Parents[1]]
+			if !okA || !okB {
+				t.Fatalf("genome %d has parents %v, not both of the generation before", g.ID, g.Parents)
+			}
+			switch {
+			case a.fitness > b.fitness:
+				strict++
+			case a.fitness == b.fitness && a.conns < b.conns:
+				ties++
+			case a.fitness == b.fitness && a.conns == b.conns:
+			default:
+				t.Errorf("genome %d: parents %d (fitness %v, %d connections) then %d (fitness %v, %d connections); want the fitter first, at equal fitness the one with fewer connections",
+					g.ID, g.Parents[0], a.fitness, a.conns, g.Parents[1], b.fitness, b.conns)
+			}
+		}
+		parents = map[int]parent{}
+		for _, g := range p.Genomes() {
+			parents[g.ID] = parent{g.Fitness, len(g.Conns)}
+		}
+	}
+	if strict == 0 || ties == 0 {
+		t.Fatalf("%d crossovers of parents of different fitness, %d of equal fitness and different sizes; the test needs both", strict, ties)
 	}
 }
