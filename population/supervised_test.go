@@ -335,3 +335,67 @@ func TestDivergedTrainingKeepsGenesFinite(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelledStepRestoresGenomes cancels the evaluation of a generation
+// after fine-tuning has changed some of its genomes, and checks that the
+// genomes are then exactly as they were before the evaluation, under both
+// learning modes: Lamarckian training writes the trained weights into the
+// genes, and Baldwinian training, which keeps the weights, still writes
+// the hidden nodes' utilities.
+func TestCancelledStepRestoresGenomes(t *testing.T) {
+	for _, mode := range []evaluate.Learning{evaluate.Lamarckian, evaluate.Baldwinian} {
+		pg, err := tasks.NewPlayground("spiral", 1, 100, 100, 0.5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		task := &cancelling{Playground: pg}
+		cfg := population.DefaultConfig()
+		cfg.ApplyTask(task.Info())
+		cfg.Seed, cfg.PopulationSize, cfg.Workers = 4, 20, 1
+		cfg.Training.Learning, cfg.Training.Steps = mode, 40
+		cfg.Mutate.Dropin = 0.5 // hidden nodes, whose utilities training measures
+		p, err := population.New(cfg, task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if _, err := p.Step(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A Step cancelled before it starts breeds the next generation and
+		// evaluates none of it: these are the genomes to keep.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := p.Step(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("%v: Step with a cancelled context = %v; want context.Canceled", mode, err)
+		}
+		var before []*genome.Genome
+		hidden := 0
+		for _, g := range p.Genomes() {
+			before = append(before, g.Clone())
+			hidden += g.HiddenCount()
+		}
+		if hidden == 0 {
+			t.Fatalf("%v: no hidden nodes; the test tests nothing", mode)
+		}
+		ctx, cancel = context.WithCancel(context.Background())
+		task.calls.Store(0)
+		task.n, task.cancel = 7, cancel
+		if _, err := p.Step(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("%v: Step cancelled at evaluation 7 = %v; want context.Canceled", mode, err)
+		}
+		task.cancel = nil
+		cancel()
+		if got := task.calls.Load(); got < 7 {
+			t.Fatalf("%v: %d evaluations before the cancel; want at least 7", mode, got)
+		}
+		if !reflect.DeepEqual(p.Genomes(), before) {
+			for i, g := range p.Genomes() {
+				if !reflect.DeepEqual(g, before[i]) {
+					t.Errorf("%v: genome %d differs after a cancelled evaluation from what it was before", mode, g.ID)
+				}
+			}
+		}
+	}
+}
