@@ -27,6 +27,17 @@ type Batch struct {
 	seedZ  []float64 // and by output pre-activation, where the loss is fused with the activation
 	outIdx []int     // each node's output index, or -1
 
+	// When some input is ±0 for every sample of the batch (MNIST pixels
+	// often are), ForwardBatch leaves out the connections whose products
+	// are then 0 (see live) and Backward their dot products: zero[k]
+	// reports that input k is; lists that the last ForwardBatch found some
+	// and sorted each computed node j's connections into conns[Start[j]:
+	// Start[j+1]], the nLive[j] it added first.
+	zero  []bool
+	lists bool
+	conns []int32
+	nLive []int32
+
 	dropout bool      // masks apply to hidden nodes
 	mask    []float64 // node-major: 0 or 1/(1-rate) per hidden node and sample
 	dropped []float64 // node-major: masked activations of hidden nodes
@@ -44,7 +55,7 @@ func (b *Batch) Resize(n *Network, size int) {
 		panic(fmt.Sprintf("network: batch size %d, want >= 1", size))
 	}
 	b.size, b.nodes, b.first = size, len(n.Act), n.NumInputs+n.NumBias
-	b.dropout = false
+	b.dropout, b.lists = false, false
 	cells := b.nodes * size
 	b.z = grow(b.z, cells)
 	b.a = grow(b.a, cells)
@@ -55,7 +66,15 @@ func (b *Batch) Resize(n *Network, size int) {
 	b.seedZ = grow(b.seedZ, len(n.Outputs)*size)
 	if cap(b.outIdx) < b.nodes {
 		b.outIdx = make([]int, b.nodes)
+		b.zero = make([]bool, b.nodes)
+		b.nLive = make([]int32, b.nodes)
 	}
+	b.zero, b.nLive = b.zero[:b.nodes], b.nLive[:b.nodes]
+	clear(b.zero)
+	if cap(b.conns) < len(n.W) {
+		b.conns = make([]int32, len(n.W))
+	}
+	b.conns = b.conns[:len(n.W)]
 	b.outIdx = b.outIdx[:b.nodes]
 	for j := range b.outIdx {
 		b.outIdx[j] = -1
@@ -139,12 +158,18 @@ func (n *Network) ForwardBatch(b *Batch, x, out []float64) {
 	if out != nil && len(out) != size*len(n.Outputs) {
 		panic(fmt.Sprintf("network: room for %d outputs, want %d", len(out), size*len(n.Outputs)))
 	}
+	anyZero := false
 	for k := 0; k < n.NumInputs; k++ {
 		v := b.a[k*size : (k+1)*size]
+		var bits uint64
 		for i := range v {
 			v[i] = x[i*n.NumInputs+k]
+			bits |= math.Float64bits(v[i]) << 1 // 0 for ±0 only
 		}
+		b.zero[k] = bits == 0
+		anyZero = anyZero || bits == 0
 	}
+	b.lists = anyZero && !b.dropout
 	for j := n.NumInputs; j < n.NumInputs+n.NumBias; j++ {
 		v := b.a[j*size : (j+1)*size]
 		for i := range v {
@@ -157,8 +182,15 @@ func (n *Network) ForwardBatch(b *Batch, x, out []float64) {
 		for i := range z {
 			z[i] = bias
 		}
-		for c := n.Start[j]; c < n.Start[j+1]; c++ {
-			floats.AddScaled(z, n.W[c], b.value(int(n.Src[c])))
+		if b.lists {
+			for _, c := range b.live(n, j) {
+				s := int(n.Src[c])
+				floats.AddScaled(z, n.W[c], b.a[s*size:(s+1)*size])
+			}
+		} else {
+			for c := n.Start[j]; c < n.Start[j+1]; c++ {
+				floats.AddScaled(z, n.W[c], b.value(int(n.Src[c])))
+			}
 		}
 		a := b.a[j*size : (j+1)*size]
 		n.Act[j].applyVec(a, z)
@@ -175,6 +207,46 @@ func (n *Network) ForwardBatch(b *Batch, x, out []float64) {
 			}
 		}
 	}
+}
+
+// live sorts node j's connections into b.conns[Start[j]:Start[j+1]]:
+// first, in order, those ForwardBatch must add (it records how many in
+// b.nLive[j]), then those it may leave out, whose products are 0 for
+// every sample and leave the sums as they are. A connection can be left
+// out when its source is an input whose values are all ±0 (b.zero) and
+// its weight is finite, so that each product is ±0, and the node's bias
+// is not -0: a sum then never becomes -0 (in round-to-nearest, x + y is
+// -0 only when both are), and adding ±0 to a sum that is not -0 does not
+// change it. It returns the connections to add.
+func (b *Batch) live(n *Network, j int) []int32 {
+	lo, hi := n.Start[j], n.Start[j+1]
+	conns := b.conns[lo:hi]
+	if bias := n.Bias[j]; bias == 0 && math.Signbit(bias) {
+		for k := range conns {
+			conns[k] = lo + int32(k)
+		}
+		b.nLive[j] = hi - lo
+		return conns
+	}
+	src, w := n.Src[lo:hi], n.W[lo:hi]
+	w = w[:len(src)]
+	// Kept connections fill conns from the front, the others from the
+	// back; each index is written at both ends, and the end it does not
+	// belong to is overwritten later (the slots between are free).
+	front, back := 0, len(conns)-1
+	for k, s := range src {
+		c := lo + int32(k)
+		skip := 0
+		if b.zero[s] && math.Float64bits(w[k])&(0x7ff<<52) != 0x7ff<<52 {
+			skip = 1
+		}
+		conns[front] = c
+		conns[back] = c
+		front += 1 - skip
+		back -= skip
+	}
+	b.nLive[j] = int32(front)
+	return conns[:front]
 }
 
 // Backward adds to b.GradW and b.GradB the gradient of the loss last
@@ -198,7 +270,29 @@ func (n *Network) Backward(b *Batch) {
 			floats.Add(dz, b.seedZ[k*size:(k+1)*size])
 		}
 		b.GradB[j] += floats.Sum(dz)
-		for c := n.Start[j]; c < n.Start[j+1]; c++ {
+		lo, hi := n.Start[j], n.Start[j+1]
+		if b.lists && b.nLive[j] < hi-lo && !b.dropout && finite(dz) {
+			// The connections ForwardBatch left out come from inputs
+			// that are all ±0: with dz finite, their dot products are +0
+			// (gonum's sums start at +0, and +0 + -0 is +0), and adding
+			// +0 changes a gradient only from -0 to +0. Every connection
+			// from a computed node is among the others, in order, so
+			// their gradients pass back in the same order.
+			conns := b.conns[lo:hi]
+			live := conns[:b.nLive[j]]
+			for _, c := range live {
+				s := int(n.Src[c])
+				b.GradW[c] += floats.Dot(dz, b.a[s*size:(s+1)*size])
+				if s >= first {
+					floats.AddScaled(b.da[s*size:(s+1)*size], n.W[c], dz)
+				}
+			}
+			for _, c := range conns[len(live):] {
+				b.GradW[c] += 0
+			}
+			continue
+		}
+		for c := lo; c < hi; c++ {
 			s := int(n.Src[c])
 			b.GradW[c] += floats.Dot(dz, b.value(s))
 			if s >= first {
@@ -295,6 +389,16 @@ func (act Activation) Deriv(z float64) float64 {
 	d := []float64{1}
 	act.derivVec(d, []float64{z}, []float64{act.Apply(z)})
 	return d[0]
+}
+
+// finite reports whether every value of s is finite.
+func finite(s []float64) bool {
+	for _, v := range s {
+		if v-v != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func grow(s []float64, n int) []float64 {
