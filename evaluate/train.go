@@ -65,6 +65,7 @@ type trainer struct {
 	mw, vw       []float64 // optimizer state of the weights
 	mb, vb       []float64 // and of the biases
 	util, outW   []float64 // running utilities and outgoing |weight| sums
+	fromHidden   []int32   // the connections whose source is a computed node, in order
 
 	// Continual backprop: each node's age in steps and running mean
 	// activation, the fraction of a replacement owed, and the number of
@@ -178,6 +179,14 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 		tr.output[o] = true
 	}
 	first := net.NumInputs + net.NumBias
+	// Only computed nodes have utilities, so only the connections leaving
+	// them count in outW; most of an MNIST network's leave its inputs.
+	tr.fromHidden = tr.fromHidden[:0]
+	for c, src := range net.Src {
+		if int(src) >= first {
+			tr.fromHidden = append(tr.fromHidden, int32(c))
+		}
+	}
 	b1, b2 := 1.0, 1.0 // Adam's bias corrections: beta^step
 	eta := t.UtilityDecay
 	for step := 1; step <= t.Steps; step++ {
@@ -196,10 +205,8 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 
 		// Contribution utility of each hidden node at this step's weights.
 		clear(tr.outW)
-		for j := first; j < nodes; j++ {
-			for c := net.Start[j]; c < net.Start[j+1]; c++ {
-				tr.outW[net.Src[c]] += math.Abs(net.W[c])
-			}
+		for _, c := range tr.fromHidden {
+			tr.outW[net.Src[c]] += math.Abs(net.W[c])
 		}
 		for j := first; j < nodes; j++ {
 			mean := 0.0
@@ -220,16 +227,30 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 		}
 
 		gw, gb := tr.batch.GradW, tr.batch.GradB
-		if t.Decay > 0 {
+		if t.Decay > 0 && t.Optimizer != SGD {
 			for c, w := range net.W {
 				gw[c] += t.Decay * w
 			}
 		}
 		switch t.Optimizer {
 		case SGD:
-			for c := range net.W {
-				tr.mw[c] = t.Momentum*tr.mw[c] + gw[c]
-				net.W[c] -= t.Rate * tr.mw[c]
+			// One pass over the weights, the decay added to each gradient
+			// as it is read (the gradients are not read again).
+			mom, rate, decay := t.Momentum, t.Rate, t.Decay
+			w, mw := net.W, tr.mw[:len(net.W)]
+			gw = gw[:len(w)]
+			if decay > 0 {
+				for c, wc := range w {
+					m := mom*mw[c] + (gw[c] + decay*wc)
+					mw[c] = m
+					w[c] = wc - rate*m
+				}
+			} else {
+				for c, wc := range w {
+					m := mom*mw[c] + gw[c]
+					mw[c] = m
+					w[c] = wc - rate*m
+				}
 			}
 			for j := first; j < nodes; j++ {
 				tr.mb[j] = t.Momentum*tr.mb[j] + gb[j]
