@@ -463,6 +463,8 @@ func fitnessFigure(stats []population.Stats, testLabel, dir string) plotFigure {
 	addLine(p, series(stats, func(s *population.Stats) float64 { return s.MeanFitness }), plotBlue, "mean")
 	p.Legend.Add("mean ± std", poly)
 	if !supervised {
+		widenFlat(&p.Y)
+		generationAxis(&p.X)
 		return plotFigure{cols: 1, panels: []*plot.Plot{p}}
 	}
 	whose := " of the best genome so far"
@@ -475,7 +477,34 @@ func fitnessFigure(stats []population.Stats, testLabel, dir string) plotFigure {
 	if lo, hi := q.Y.Min, q.Y.Max; lo >= 0 && lo <= hi/2 {
 		q.Y.Min = 0 // an error such as the MSE, best seen from zero
 	}
+	widenFlat(&q.Y)
+	if strings.Contains(testLabel, "accuracy") {
+		q.Y.Min, q.Y.Max = max(q.Y.Min, 0), min(q.Y.Max, 1)
+	}
+	widenFlat(&p.Y)
+	generationAxis(&p.X)
+	generationAxis(&q.X)
 	return plotFigure{cols: 1, panels: []*plot.Plot{p, q}}
+}
+
+// generationAxis keeps a generation axis at 0 and above: gonum pads the
+// range of a single generation to [g-1, g+1].
+func generationAxis(a *plot.Axis) {
+	a.Min = max(a.Min, 0)
+	if !(a.Max > a.Min) {
+		a.Max = a.Min + 1
+	}
+}
+
+// widenFlat gives an axis whose data do not vary (a test metric that stayed
+// the same, a single generation) a range around them of 5% of their size
+// (at least 0.5): gonum widens such a range by 1 only, which is lost on
+// values such as 1e63, and a range of zero cannot be drawn.
+func widenFlat(a *plot.Axis) {
+	if v := a.Max; !(a.Max-a.Min > 1e-9*math.Abs(v)) && !math.IsInf(v, 0) && !math.IsNaN(v) {
+		d := max(0.05*math.Abs(v), 0.5)
+		a.Min, a.Max = v-d, v+d
+	}
 }
 
 // capitalize returns s with its first letter in upper case.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"image/color"
 	"image/png"
 	"io"
@@ -248,6 +249,35 @@ func TestPlotContinual(t *testing.T) {
 		code, _, stderr := call(t, plotCmd, dir, "--kind", "continual", "-o", svg)
 		if code != exitUsage || !strings.Contains(stderr, filepath.Join(dir, continualFile)+": ") || !strings.Contains(stderr, tt.want) {
 			t.Errorf("plot of continual.json %s: exit %d, %q; want 2 naming the file and %q", tt.content, code, stderr, tt.want)
+		}
+	}
+}
+
+// TestPlotFlat checks plots of values that do not vary: a test metric
+// stuck at a huge value (fine-tuning diverged), where gonum's padding of a
+// flat range by 1 is lost and its ticker panicked, and a one-generation
+// run, whose generation axis gonum pads to [-1, 1].
+func TestPlotFlat(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	var huge strings.Builder
+	for g := range 5 {
+		fmt.Fprintf(&huge, `{"generation":%d,"best_fitness":-6.2e63,"mean_fitness":-1e64,"std_fitness":1e63,"test_fitness":-5.9e63,"test_metric":5.89e63,"species_sizes":[[1,20]]}`+"\n", g)
+	}
+	one := `{"generation":0,"best_fitness":-0.69,"mean_fitness":-0.7,"test_fitness":-0.7,"test_metric":0.5,"species_sizes":[[1,10]]}` + "\n"
+	for name, content := range map[string]string{"huge": huge.String(), "one": one} {
+		dir := filepath.Join(base, name)
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writePlotFile(t, filepath.Join(dir, statsFile), content)
+		svg := filepath.Join(base, name+".svg")
+		if code, _, stderr := call(t, plotCmd, dir, "--kind", "fitness", "-o", svg); code != exitOK {
+			t.Fatalf("plot %s: exit status %d: %s", name, code, stderr)
+		}
+		checkPlotSVG(t, svg, "Fitness per generation", "test metric")
+		if b, _ := os.ReadFile(svg); name == "one" && bytes.Contains(b, []byte(">-1</text>")) {
+			t.Errorf("the one-generation plot has a tick at generation -1")
 		}
 	}
 }
