@@ -236,3 +236,40 @@ func TestInspectContinualErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintContinual checks the line evolve run ends a stream's run with:
+// the continual metrics, and which way the metric counts.
+func TestPrintContinual(t *testing.T) {
+	for _, tt := range []struct {
+		tr   *continual.Tracker
+		want string
+	}{
+		{eightPhases(), "continual: 8 phases of accuracy, ACC 0.5062, BWT -0.25, FWT 0.1 (higher is better; continual.json)"},
+		{bitflip(), "continual: 3 phases of mse, ACC 0.375, BWT 0.25, FWT - (lower is better, so a positive BWT is forgetting; continual.json)"},
+	} {
+		r, err := tt.tr.Report()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		printContinual(&b, r)
+		if got := strings.TrimSpace(b.String()); got != tt.want {
+			t.Errorf("printContinual wrote %q; want %q", got, tt.want)
+		}
+	}
+}
+
+// TestPrintSummaryTestScore checks that the line evolve run ends with gives
+// the test score of a supervised run and whose it is: the best genome's,
+// which need not be the solver.
+func TestPrintSummaryTestScore(t *testing.T) {
+	acc, loss, solver := 0.975, 1.4e-5, 2724
+	var b strings.Builder
+	printSummary(&b, summary{Solved: true, SolvedGeneration: 18, Evaluations: 2850, SolverGenomeID: &solver, BestGenomeID: 9924, TestAccuracy: &acc}, 100)
+	printSummary(&b, summary{Generations: 8, BestGenomeID: 7, TestLoss: &loss}, 8)
+	for _, want := range []string{"by genome 2724", "genome 9924's test accuracy 0.975", "genome 7's test MSE 1.4e-05"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("printSummary wrote %q; want %q in it", b.String(), want)
+		}
+	}
+}

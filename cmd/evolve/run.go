@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/neuroplast/neuroplast/checkpoints"
+	"github.com/neuroplast/neuroplast/continual"
 	"github.com/neuroplast/neuroplast/population"
 )
 
@@ -351,8 +352,26 @@ func run(ctx context.Context, command string, p *population.Population, rd *runD
 		return exitFailure
 	}
 	printSummary(stdout, sum, p.Config().Generations)
+	if r, err := p.Continual(); err == nil && r != nil {
+		printContinual(stdout, r)
+	}
 	fmt.Fprintf(stdout, "run directory: %s\n", rd.path)
 	return code
+}
+
+// printContinual writes the continual-learning metrics of a stream's run,
+// which say more of it than whether some phase was solved.
+func printContinual(w io.Writer, r *continual.Report) {
+	direction := "higher is better"
+	if !r.Higher {
+		direction = "lower is better, so a positive BWT is forgetting"
+	}
+	fwt := "-"
+	if r.FWT != nil {
+		fwt = fmt.Sprintf("%.4g", *r.FWT)
+	}
+	fmt.Fprintf(w, "continual: %d phases of %s, ACC %.4g, BWT %.4g, FWT %s (%s; continual.json)\n",
+		len(r.R), r.Metric, r.ACC, r.BWT, fwt, direction)
 }
 
 // checkpointer writes the checkpoints of a run to DIR/checkpoints: as a
@@ -414,6 +433,12 @@ func printSummary(w io.Writer, s summary, maxGens int) {
 		if s.Generalization != nil && s.GeneralizationStarts != nil {
 			champion += fmt.Sprintf(", generalization %d of %d", *s.Generalization, *s.GeneralizationStarts)
 		}
+	}
+	switch {
+	case s.TestAccuracy != nil:
+		champion += fmt.Sprintf("; genome %d's test accuracy %.4g", s.BestGenomeID, *s.TestAccuracy)
+	case s.TestLoss != nil:
+		champion += fmt.Sprintf("; genome %d's test MSE %.4g", s.BestGenomeID, *s.TestLoss)
 	}
 	if s.Solved {
 		fmt.Fprintf(w, "solved in generation %d after %d evaluations by genome %d: %d hidden neurons, %d connections; best fitness %.6g (genome %d)%s; %.2fs\n",
