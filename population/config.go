@@ -2,6 +2,7 @@ package population
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/internal/enum"
@@ -243,6 +244,10 @@ func (c *Config) ApplyTask(info tasks.Info) {
 	switch info.Name {
 	case "cartpole", "double-pole", "double-pole-nv", tasks.DriftName:
 		c.PoleDefaults(info.Name)
+	case "sine":
+		// One sin neuron (weights π and -1) fits sin(x) exactly: the task
+		// is to approximate it with the other activations.
+		c.Mutate.Activations = slices.DeleteFunc(slices.Clone(c.Mutate.Activations), func(a network.Activation) bool { return a == network.Sin })
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/neuroplast/neuroplast/network"
@@ -144,5 +145,22 @@ func TestStreamIgnoresStopOnSolve(t *testing.T) {
 	}
 	if r, err := p.Continual(); err != nil || r == nil || len(r.R) != 3 {
 		t.Errorf("Continual() = %v, %v; want a report of 3 phases", r, err)
+	}
+}
+
+// TestSineWithoutSin checks that the sine task's defaults leave sin out of
+// the activations hidden neurons may take, since one sin neuron fits the
+// target exactly, and that other supervised tasks keep it.
+func TestSineWithoutSin(t *testing.T) {
+	for name, wantSin := range map[string]bool{"sine": false, "spiral": true} {
+		task, err := tasks.New(name, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := population.DefaultConfig()
+		cfg.ApplyTask(task.Info())
+		if got := slices.Contains(cfg.Mutate.Activations, network.Sin); got != wantSin || len(cfg.Mutate.Activations) < 4 {
+			t.Errorf("%s: activations %v; want sin among them: %v", name, cfg.Mutate.Activations, wantSin)
+		}
 	}
 }
