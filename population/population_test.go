@@ -161,8 +161,14 @@ func TestStepAllFaulted(t *testing.T) {
 
 	var b strings.Builder
 	st := population.Stats{Faults: 3, Fault: "genome 7: fitness is NaN"}
-	if err := (population.Printer{W: &b}).Record(st); err != nil || !strings.Contains(b.String(), "faults 3 (first: genome 7: fitness is NaN)") {
+	if err := (population.Printer{W: &b}).Record(st); err != nil || !strings.Contains(b.String(), "faults 3 (first: genome 7: fitness is NaN)") || strings.Contains(b.String(), "accuracy") {
 		t.Errorf("Printer wrote %q, %v; want the faults shown", b.String(), err)
+	}
+	// With the task's metric named, the best genome's follows its fitness.
+	b.Reset()
+	st = population.Stats{BestFitness: -2.53, BestMetric: 0.79}
+	if err := (population.Printer{W: &b, Metric: "accuracy"}).Record(st); err != nil || !strings.Contains(b.String(), "best    -2.5300  accuracy 0.79  mean") {
+		t.Errorf("Printer wrote %q, %v; want the best genome's accuracy after its fitness", b.String(), err)
 	}
 }
 

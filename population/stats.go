@@ -116,6 +116,10 @@ func (rs Recorders) Record(s Stats) error {
 // Printer writes one human-readable line per generation to W.
 type Printer struct {
 	W io.Writer
+	// Metric, when set, names the task's metric (tasks.Info.Metric), and
+	// each line gives the best genome's after its fitness: fitness may be
+	// a penalised loss, which says little on its own.
+	Metric string
 }
 
 // Record implements Recorder.
@@ -130,8 +134,12 @@ func (p Printer) Record(s Stats) error {
 	if s.Faults > 0 {
 		solved += fmt.Sprintf("  faults %d (first: %s)", s.Faults, s.Fault)
 	}
-	_, err := fmt.Fprintf(p.W, "gen %4d  best %10.4f  mean %10.4f  species %3d  hidden %5.2f  conns %6.2f  evals/s %9.0f%s\n",
-		s.Generation, s.BestFitness, s.MeanFitness, s.Species, s.MeanHidden, s.MeanConns, s.EvalsPerSec, solved)
+	metric := ""
+	if p.Metric != "" {
+		metric = fmt.Sprintf("  %s %.4g", p.Metric, s.BestMetric)
+	}
+	_, err := fmt.Fprintf(p.W, "gen %4d  best %10.4f%s  mean %10.4f  species %3d  hidden %5.2f  conns %6.2f  evals/s %9.0f%s\n",
+		s.Generation, s.BestFitness, metric, s.MeanFitness, s.Species, s.MeanHidden, s.MeanConns, s.EvalsPerSec, solved)
 	return err
 }
 

@@ -17,8 +17,9 @@ import (
 // and ETA) when stderr is a terminal, otherwise as one plain line per
 // generation. Close ends the bar's line.
 type progress struct {
-	bar   *progressbar.ProgressBar
-	lines population.Printer
+	bar    *progressbar.ProgressBar
+	lines  population.Printer
+	metric string // the task's, shown on the bar
 }
 
 // isTerminal reports whether w is a terminal.
@@ -28,10 +29,11 @@ func isTerminal(w io.Writer) bool {
 }
 
 // newProgress returns the progress reporter of a run whose first
-// generation to come is done generations in, of total.
-func newProgress(w io.Writer, done, total int) *progress {
+// generation to come is done generations in, of total, on a task whose
+// metric (tasks.Info.Metric, possibly empty) it shows beside fitness.
+func newProgress(w io.Writer, done, total int, metric string) *progress {
 	if !isTerminal(w) {
-		return &progress{lines: population.Printer{W: w}}
+		return &progress{lines: population.Printer{W: w, Metric: metric}}
 	}
 	bar := progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(w),
@@ -44,7 +46,7 @@ func newProgress(w io.Writer, done, total int) *progress {
 		progressbar.OptionSetDescription("starting"),
 	)
 	bar.Set(done)
-	return &progress{bar: bar}
+	return &progress{bar: bar, metric: metric}
 }
 
 // Record implements population.Recorder.
@@ -52,7 +54,11 @@ func (p *progress) Record(s population.Stats) error {
 	if p.bar == nil {
 		return p.lines.Record(s)
 	}
-	p.bar.Describe(fmt.Sprintf("gen %d  best %.4g  species %d  %.0f evals/s", s.Generation, s.BestFitness, s.Species, s.EvalsPerSec))
+	metric := ""
+	if p.metric != "" {
+		metric = fmt.Sprintf("  %s %.4g", p.metric, s.BestMetric)
+	}
+	p.bar.Describe(fmt.Sprintf("gen %d  best %.4g%s  species %d  %.0f evals/s", s.Generation, s.BestFitness, metric, s.Species, s.EvalsPerSec))
 	return p.bar.Set(s.Generation + 1)
 }
 

@@ -300,7 +300,7 @@ func run(ctx context.Context, command string, p *population.Population, rd *runD
 	var recs population.Recorders
 	var prog *progress
 	if !quiet {
-		prog = newProgress(stderr, len(p.History()), p.Config().Generations)
+		prog = newProgress(stderr, len(p.History()), p.Config().Generations, p.Task().Info().Metric)
 		recs = append(recs, prog)
 	}
 	recs = append(recs, rd, population.RecorderFunc(func(population.Stats) error {
