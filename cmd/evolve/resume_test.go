@@ -516,3 +516,17 @@ func TestResumeDoublePoleNV(t *testing.T) {
 		t.Errorf("double-pole-nv ran with champion_test %v; want species", cfg.ChampionTest)
 	}
 }
+
+// TestStartAgainNeverRemovesHere checks that the advice for a run stopped
+// before its first checkpoint never tells the user to remove the working
+// directory or one above it, which "remove . first" did.
+func TestStartAgainNeverRemovesHere(t *testing.T) {
+	for _, dir := range []string{".", "./", "..", "/"} {
+		if got := startAgain(dir); strings.Contains(got, "remove") {
+			t.Errorf("startAgain(%q) = %q; want no advice to remove it", dir, got)
+		}
+	}
+	if got := startAgain(filepath.Join(t.TempDir(), "run")); !strings.Contains(got, "remove") {
+		t.Errorf("startAgain of a run directory = %q; want the advice to remove it", got)
+	}
+}

@@ -213,11 +213,17 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 // it has one, or in dir once the user has removed it. evolve run never
 // writes over a run directory, so nothing of dir is lost by either.
 func startAgain(dir string) string {
+	reuse := fmt.Sprintf(", or remove %s first to use it as --out again", dir)
+	abs, err := filepath.Abs(dir)
+	cwd, err2 := os.Getwd()
+	if rel, err3 := filepath.Rel(abs, cwd); err != nil || err2 != nil || err3 != nil || !strings.HasPrefix(rel, "..") {
+		reuse = "" // never advise removing the working directory or one above it
+	}
 	config := filepath.Join(dir, configFile)
 	if _, err := os.Stat(config); err != nil {
-		return fmt.Sprintf("a run stopped before its first checkpoint must start again: evolve run ... --out NEWDIR, or remove %s first to use it as --out again", dir)
+		return "a run stopped before its first checkpoint must start again: evolve run ... --out NEWDIR" + reuse
 	}
-	return fmt.Sprintf("a run stopped before its first checkpoint must start again: evolve run --config %s --out NEWDIR repeats it, or remove %s first to use it as --out again", config, dir)
+	return fmt.Sprintf("a run stopped before its first checkpoint must start again: evolve run --config %s --out NEWDIR repeats it", config) + reuse
 }
 
 // recordedConfig returns the configuration in dir's config.toml, read
