@@ -10,16 +10,19 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/neuroplast/neuroplast/continual"
 	"github.com/neuroplast/neuroplast/internal/jsonerr"
+	"github.com/neuroplast/neuroplast/population"
 )
 
 // compareCmd implements "evolve compare": one row per continual run, with
 // its metrics ACC, BWT and FWT, the new-task metric early and late, the
 // final network's size and the work done.
 func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("compare", "DIR... [--format table|csv|json]", stderr)
+	fs := newFlagSet("compare", "DIR... [--format table|csv|json]\n\n"+compareColumnsHelp, stderr)
 	format := fs.String("format", "table", "output format: table, csv or json")
 	positional, err := parseFlags(fs, args)
 	if err != nil {
@@ -46,9 +49,11 @@ func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) int 
 			if err := run.readSummary(); err != nil {
 				return fail("%v", err)
 			}
+			run.readStreamPhases()
 		}
 		runs = append(runs, run)
 	}
+	warnMixed(stderr, runs)
 	t := compareTable(runs)
 	var b bytes.Buffer
 	switch *format {
@@ -92,18 +97,86 @@ func readReport(arg string) (*continual.Report, string, error) {
 	return nil, "", err
 }
 
-// comparedRun is one run of evolve compare: its directory, its report and,
-// when the directory has a summary.json, that summary's wall-clock time.
+// compareColumnsHelp explains the columns of evolve compare in its help.
+const compareColumnsHelp = `Each DIR is a continual run directory, or its continual.json. Columns:
+status: complete, interrupted (summary.json says so) or partial (fewer
+phases closed than the stream has); ACC, BWT and FWT as in
+continual.json (for a lower-is-better metric such as mse a positive BWT
+means forgetting); the new-task metric averaged over
+the first and the last quarter of the phases (ceil(n/4) phases each);
+the final network's neurons and connections; gradient_steps and
+wall_seconds summed over continual.json's phases, so a resumed run counts
+the time of all its parts, and a directory and its continual.json agree.`
+
+// comparedRun is one run of evolve compare: its directory, its report,
+// and what its run directory's summary.json and config.toml say of its
+// end.
 type comparedRun struct {
-	dir         string
-	report      *continual.Report
-	wallSeconds *float64
+	dir    string
+	report *continual.Report
+	// interrupted is summary.json's "interrupted".
+	interrupted bool
+	// streamPhases is the number of phases of the run's stream, as its
+	// config.toml gives it, or 0 when it has none that can be read.
+	streamPhases int
+}
+
+// status says how the run ended: "interrupted" when its summary.json
+// says so; "partial" when it closed fewer phases than its stream has
+// (by its config.toml, or by R and b, which hold a column for every
+// task of the stream when the run measured them all); "complete" when it
+// closed them all; nil when that cannot be told.
+func (c *comparedRun) status() any {
+	if c.interrupted {
+		return "interrupted"
+	}
+	r := c.report
+	stream := max(c.streamPhases, len(r.B), r.Tasks())
+	switch {
+	case len(r.Phases) < stream:
+		return "partial"
+	case c.streamPhases > 0 || len(r.B) > 0:
+		return "complete"
+	}
+	return nil
+}
+
+// warnMixed warns on stderr when the runs differ in task or in metric,
+// naming them: ACC, BWT and FWT of different tasks do not compare, and
+// for metrics of opposite directions the sign of BWT and FWT means
+// opposite things.
+func warnMixed(stderr io.Writer, runs []comparedRun) {
+	var tasks, metrics []string
+	lower := ""
+	for _, c := range runs {
+		r := c.report
+		if r.Task != "" && !slices.Contains(tasks, r.Task) {
+			tasks = append(tasks, r.Task)
+		}
+		if !slices.Contains(metrics, r.Metric) {
+			metrics = append(metrics, r.Metric)
+			if !r.Higher && lower == "" {
+				lower = r.Metric
+			}
+		}
+	}
+	if len(tasks) > 1 {
+		fmt.Fprintf(stderr, "evolve compare: warning: the runs are of different tasks (%s): their ACC, BWT and FWT do not compare\n", strings.Join(tasks, ", "))
+	}
+	if len(metrics) > 1 {
+		fmt.Fprintf(stderr, "evolve compare: warning: the runs measure different metrics (%s) in the same columns", strings.Join(metrics, ", "))
+		if lower != "" {
+			fmt.Fprintf(stderr, "; %s is lower-is-better, so its positive BWT means forgetting, not gain", lower)
+		}
+		fmt.Fprintln(stderr)
+	}
 }
 
 // readSummary reads the facts compare takes from the run's summary.json,
-// when it has one: the run's wall-clock time, and its task and strategy
-// where the report names none. A summary.json that cannot be read is an
-// error naming the file.
+// when it has one: its task and strategy where the report names none. A
+// summary.json that cannot be read is an error naming the file. The wall
+// time is not taken from it: after a resume, summary.json's wall_seconds
+// covers the last part of the run only.
 func (c *comparedRun) readSummary() error {
 	path := filepath.Join(c.dir, summaryFile)
 	b, err := os.ReadFile(path)
@@ -113,9 +186,9 @@ func (c *comparedRun) readSummary() error {
 		return fmt.Errorf("%s: %v", path, err)
 	}
 	var s struct {
-		Task        string   `json:"task"`
-		Strategy    string   `json:"strategy"`
-		WallSeconds *float64 `json:"wall_seconds"`
+		Task        string `json:"task"`
+		Strategy    string `json:"strategy"`
+		Interrupted bool   `json:"interrupted"`
 	}
 	if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("%s: %s", path, jsonerr.Problem(err, b, "an object of run facts"))
@@ -126,8 +199,23 @@ func (c *comparedRun) readSummary() error {
 	if c.report.Strategy == "" {
 		c.report.Strategy = s.Strategy
 	}
-	c.wallSeconds = s.WallSeconds
+	c.interrupted = s.Interrupted
 	return nil
+}
+
+// readStreamPhases takes the number of phases of the run's stream from
+// its config.toml, when it has one that can be read; otherwise it leaves
+// it unknown (0).
+func (c *comparedRun) readStreamPhases() {
+	b, err := os.ReadFile(filepath.Join(c.dir, configFile))
+	if err != nil {
+		return
+	}
+	cfg := population.DefaultConfig()
+	if decodeConfig(b, configFile, &cfg) != nil {
+		return
+	}
+	c.streamPhases = cfg.Continual.Phases
 }
 
 // metricColumn names a column of metric values for the runs' metric:
@@ -163,7 +251,7 @@ func compareTable(runs []comparedRun) *table {
 	}
 	m := metricColumn(reports)
 	t := &table{name: "runs", columns: []string{
-		"dir", "strategy", "task", "metric", "phases", "ACC", "BWT", "FWT",
+		"dir", "strategy", "task", "metric", "phases", "status", "ACC", "BWT", "FWT",
 		"new_" + m + "_first_quarter", "new_" + m + "_last_quarter",
 		"neurons", "connections", "gradient_steps", "wall_seconds",
 	}}
@@ -177,11 +265,8 @@ func compareTable(runs []comparedRun) *table {
 			steps += p.GradientSteps
 			wall += p.WallSeconds
 		}
-		if c.wallSeconds != nil {
-			wall = *c.wallSeconds
-		}
 		t.rows = append(t.rows, []any{
-			c.dir, r.Strategy, r.Task, r.Metric, len(r.Phases), r.ACC, r.BWT, fwtValue(r),
+			c.dir, r.Strategy, r.Task, r.Metric, len(r.Phases), c.status(), r.ACC, r.BWT, fwtValue(r),
 			first, last, final.Neurons, final.Connections, steps, wall,
 		})
 	}

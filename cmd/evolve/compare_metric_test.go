@@ -24,14 +24,14 @@ func TestCompareMetrics(t *testing.T) {
 	old := write("old", `{"task": "bitflip", "metric": "mse", "R": [[0.5], [0.25, 0.125]]}`)
 	own := write("own", `{"task": "walker", "metric": "reward", "higher_is_better": true, "R": [[-4], [-5, 2]]}`)
 	out, _ := mustCall(t, compareCmd, own, "--format", "csv")
-	columns := []string{"dir", "strategy", "task", "metric", "phases", "ACC", "BWT", "FWT",
+	columns := []string{"dir", "strategy", "task", "metric", "phases", "status", "ACC", "BWT", "FWT",
 		"new_reward_first_quarter", "new_reward_last_quarter", "neurons", "connections", "gradient_steps", "wall_seconds"}
 	rows := parseCSV(t, out, columns)
 	if len(rows) != 1 || rows[0]["metric"] != "reward" || rows[0]["ACC"] != "-1.5" || rows[0]["BWT"] != "-1" {
 		t.Errorf("compare of a reward run: %v; want metric reward, ACC -1.5, BWT -1", rows)
 	}
 	out, _ = mustCall(t, compareCmd, old, own, "--format", "csv")
-	columns[8], columns[9] = "new_metric_first_quarter", "new_metric_last_quarter"
+	columns[9], columns[10] = "new_metric_first_quarter", "new_metric_last_quarter"
 	if rows := parseCSV(t, out, columns); len(rows) != 2 || rows[0]["metric"] != "mse" || rows[1]["metric"] != "reward" {
 		t.Errorf("compare of an mse and a reward run: %v; want metrics mse and reward", rows)
 	}
