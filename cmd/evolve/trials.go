@@ -150,7 +150,7 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return emit("trials", b.Bytes(), err, stdout, stderr)
 	}
 	printTrials(stdout, cfg, results, *target)
-	fmt.Fprintf(stdout, "%-22s %.2fs\n", "wall time", wall.Seconds())
+	printWallTime(stdout, results, wall.Seconds())
 	return exitOK
 }
 
@@ -357,8 +357,23 @@ func summarizeTrials(results []trial) trialStats {
 	return st
 }
 
+// printWallTime writes the line of the trials' wall time: all of it and,
+// for a supervised task, whose runs are timed one by one, the mean of a
+// run when there are several.
+func printWallTime(w io.Writer, results []trial, seconds float64) {
+	if len(results) < 2 || !results[0].supervised {
+		fmt.Fprintf(w, "%-22s %.2fs\n", "wall time", seconds)
+		return
+	}
+	sum := 0.0
+	for _, t := range results {
+		sum += t.wallSeconds
+	}
+	fmt.Fprintf(w, "%-22s %.2fs in all; %.2fs a run on average\n", "wall time", seconds, sum/float64(len(results)))
+}
+
 // printTrials writes the statistics of results, all but the wall time,
-// which the caller adds.
+// which the caller adds (printWallTime).
 func printTrials(w io.Writer, cfg population.Config, results []trial, target float64) {
 	if results[0].supervised {
 		printSupervisedTrials(w, cfg, results, target)
@@ -413,7 +428,7 @@ func printSupervisedTrials(w io.Writer, cfg population.Config, results []trial, 
 	} else {
 		fmt.Fprintf(w, "%6s  %13s  %6s  %11s  %8s\n", "seed", "test MSE", "hidden", "connections", "wall s")
 	}
-	reached, sum, wall := 0, 0.0, 0.0
+	reached, sum := 0, 0.0
 	for _, t := range results {
 		if classify {
 			at := "-"
@@ -423,16 +438,16 @@ func printSupervisedTrials(w io.Writer, cfg population.Config, results []trial, 
 			}
 			fmt.Fprintf(w, "%6d  %13.3f  %16s  %6d  %11d  %8.1f\n", t.seed, t.testMetric, at, t.bestHidden, t.bestConns, t.wallSeconds)
 		} else {
-			fmt.Fprintf(w, "%6d  %13.3f  %6d  %11d  %8.1f\n", t.seed, t.testMetric, t.bestHidden, t.bestConns, t.wallSeconds)
+			// %.4g keeps a small error, such as 1.4e-05, from reading 0.
+			fmt.Fprintf(w, "%6d  %13.4g  %6d  %11d  %8.1f\n", t.seed, t.testMetric, t.bestHidden, t.bestConns, t.wallSeconds)
 		}
 		sum += t.testMetric
-		wall += t.wallSeconds
 	}
 	n := float64(len(results))
 	if classify {
-		fmt.Fprintf(w, "reached test accuracy >= %.2f within %d generations: %d of %d runs; mean final test accuracy %.3f; mean wall %.1fs\n",
-			target, cfg.Generations, reached, len(results), sum/n, wall/n)
+		fmt.Fprintf(w, "reached test accuracy >= %.2f within %d generations: %d of %d runs; mean final test accuracy %.3f\n",
+			target, cfg.Generations, reached, len(results), sum/n)
 	} else {
-		fmt.Fprintf(w, "mean final test MSE %.4f; mean wall %.1fs\n", sum/n, wall/n)
+		fmt.Fprintf(w, "mean final test MSE %.4g\n", sum/n)
 	}
 }
