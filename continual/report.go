@@ -166,11 +166,11 @@ func (r *Report) Check() error {
 	}
 	for i, row := range r.R {
 		if len(row) < i+1 {
-			return invalid("R[%d] has %d entries, want at least %d (the metric on tasks 1 to %d after phase %d)", i, len(row), i+1, i+1, i+1)
+			return invalid("R[%d] has %d entries, want at least %d (the metric on tasks 0 to %d after phase %d)", i, len(row), i+1, i, i)
 		}
 		for j, v := range row {
 			if err := checkValue(r.Metric, v); err != "" {
-				return invalid("R[%d][%d] (task %d after phase %d) %s", i, j, j+1, i+1, err)
+				return invalid("R[%d][%d] (task %d after phase %d) %s", i, j, j, i, err)
 			}
 		}
 	}
@@ -180,7 +180,7 @@ func (r *Report) Check() error {
 	}
 	for j, v := range r.B {
 		if err := checkValue(r.Metric, v); err != "" {
-			return invalid("b[%d] (task %d at initialisation) %s", j, j+1, err)
+			return invalid("b[%d] (task %d at initialisation) %s", j, j, err)
 		}
 	}
 	if len(r.Phases) != T {
@@ -250,7 +250,7 @@ func whyNoFWT(R [][]float64, b []float64) string {
 	}
 	for j := 1; j < len(R); j++ {
 		if len(R[j-1]) <= j {
-			return fmt.Sprintf("R[%d] lacks task %d, measured before it was learnt", j-1, j+1)
+			return fmt.Sprintf("R[%d] lacks task %d, measured before it was learnt", j-1, j)
 		}
 	}
 	return "b is too short"

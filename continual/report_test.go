@@ -77,12 +77,12 @@ func TestTrackerErrors(t *testing.T) {
 		{&Tracker{Metric: Accuracy}, nil, "continual: no phases yet"},
 		{&Tracker{}, [][]float64{{0.5}}, "no metric"},
 		{&Tracker{Metric: Accuracy, LowerIsBetter: true}, [][]float64{{0.5}}, "higher_is_better is false, but for accuracy it is true"},
-		{&Tracker{Metric: Accuracy}, [][]float64{{0.5}, {0.5, math.NaN()}}, "R[1][1] (task 2 after phase 2) is NaN, want a finite number"},
+		{&Tracker{Metric: Accuracy}, [][]float64{{0.5}, {0.5, math.NaN()}}, "R[1][1] (task 1 after phase 1) is NaN, want a finite number"},
 		{&Tracker{Metric: MSE}, [][]float64{{math.Inf(1)}}, "is +Inf, want a finite number"},
-		{&Tracker{Metric: Accuracy}, [][]float64{{1.5}}, "R[0][0] (task 1 after phase 1) is 1.5, not an accuracy (want 0 to 1)"},
+		{&Tracker{Metric: Accuracy}, [][]float64{{1.5}}, "R[0][0] (task 0 after phase 0) is 1.5, not an accuracy (want 0 to 1)"},
 		{&Tracker{Metric: MSE}, [][]float64{{-0.5}}, "is -0.5, not a mean squared error"},
 		{&Tracker{Metric: Accuracy, B: []float64{0.1}}, [][]float64{{0.5, 0.5}, {0.5, 0.5}}, "b has 1 entries, want at least 2"},
-		{&Tracker{Metric: Accuracy, B: []float64{2, 0}}, [][]float64{{0.5}}, "b[0] (task 1 at initialisation) is 2, not an accuracy"},
+		{&Tracker{Metric: Accuracy, B: []float64{2, 0}}, [][]float64{{0.5}}, "b[0] (task 0 at initialisation) is 2, not an accuracy"},
 	}
 	for _, tt := range tests {
 		for _, row := range tt.rows {
@@ -238,7 +238,7 @@ func TestReadErrors(t *testing.T) {
 		{`{"metric": "f1", "R": [[0.5]]}`, `no higher_is_better for metric "f1" (want true or false; only "accuracy", "mse" and "balanced" have a known direction)`},
 		{`{"metric": "mse", "higher_is_better": true, "R": [[0.5]]}`, "higher_is_better is true, but for mse it is false"},
 		{`{"metric": "accuracy", "higher_is_better": false, "R": [[0.5]]}`, "higher_is_better is false, but for accuracy it is true"},
-		{`{"metric": "accuracy", "R": [[0.5], [0.5]]}`, "R[1] has 1 entries, want at least 2 (the metric on tasks 1 to 2 after phase 2)"},
+		{`{"metric": "accuracy", "R": [[0.5], [0.5]]}`, "R[1] has 1 entries, want at least 2 (the metric on tasks 0 to 1 after phase 1)"},
 		{`{"metric": "accuracy", "R": [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]]}`, "R[2] has 2 entries, want at least 3"},
 		{`{"metric": "accuracy", "R": [[0.5, null]]}`, "R[0][1] is null"},
 		{`{"metric": "accuracy", "R": [[0.5]], "b": [null]}`, "b[0] is null"},
@@ -255,7 +255,7 @@ func TestReadErrors(t *testing.T) {
 		{`{"metric": "accuracy", "R": [[0.5], [0.1, 0.5]], "BWT": 0}`, "BWT is 0 but R gives -0.4"},
 		{`{"metric": "accuracy", "R": [[0.5]], "FWT": 0.1}`, "FWT is 0.1 but R and b do not define it (one phase: no task follows another)"},
 		{`{"metric": "accuracy", "R": [[0.5], [0.5, 0.5]], "FWT": 0.1}`, "(no b: the tasks were not measured at initialisation)"},
-		{`{"metric": "accuracy", "R": [[0.5], [0.5, 0.5]], "b": [0, 0], "FWT": 0.1}`, "(R[0] lacks task 2, measured before it was learnt)"},
+		{`{"metric": "accuracy", "R": [[0.5], [0.5, 0.5]], "b": [0, 0], "FWT": 0.1}`, "(R[0] lacks task 1, measured before it was learnt)"},
 		{`{"metric": "accuracy", "R": [[0.5, 0.2], [0.5, 0.5]], "b": [0, 0], "FWT": 0.1}`, "FWT is 0.1 but R and b give 0.2"},
 	}
 	for i, tt := range tests {

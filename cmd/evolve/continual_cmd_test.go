@@ -105,37 +105,38 @@ func TestInspectContinual(t *testing.T) {
 	for _, want := range [][]string{
 		{"TASK", "STRATEGY", "METRIC", "ACC", "BWT", "FWT", "PHASES"},
 		{"permuted-mnist", "plastic", "accuracy", "0.50625", "-0.25", "0.1", "8"},
-		{"AFTER PHASE", "TASK 1", "TASK 2", "TASK 3", "TASK 4", "TASK 5", "TASK 6", "TASK 7", "TASK 8"},
-		{"1", "0.9", "0.2", "0.2", "0.2", "0.2", "0.2", "0.2", "0.2"},
-		{"8", "0.5", "0.5", "0.5", "0.5", "0.5", "0.5", "0.5", "0.55"},
+		{"AFTER PHASE", "TASK 0", "TASK 1", "TASK 2", "TASK 3", "TASK 4", "TASK 5", "TASK 6", "TASK 7"},
+		{"0", "0.9", "0.2", "0.2", "0.2", "0.2", "0.2", "0.2", "0.2"},
+		{"7", "0.5", "0.5", "0.5", "0.5", "0.5", "0.5", "0.5", "0.55"},
 		{"PHASE", "TASK", "NEW ACCURACY", "NEURONS", "CONNECTIONS", "DROPINS", "APOPTOSES", "GRADIENT STEPS", "GENERATIONS", "WALL SECONDS"},
 	} {
 		if got := find(want[0]); strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("inspect --continual row %q; want %q", got, want)
 		}
 	}
-	// The phases table follows the R table: its rows start with 1 too.
-	var phase3 []string
+	// The phases table follows the R table: its rows start with 0 too,
+	// as continual.json's phases[].index does.
+	var phase2 []string
 	for _, r := range cells {
-		if r[0] == "3" && len(r) == 10 {
-			phase3 = r
+		if r[0] == "2" && len(r) == 10 {
+			phase2 = r
 		}
 	}
-	if want := "3||0.8|12|110|2|1|1000|4|2"; strings.Join(phase3, "|") != want {
-		t.Errorf("inspect --continual phase 3 row %q; want %q", phase3, want)
+	if want := "2||0.8|12|110|2|1|1000|4|2"; strings.Join(phase2, "|") != want {
+		t.Errorf("inspect --continual phase 2 row %q; want %q", phase2, want)
 	}
 
 	// CSV: one row per phase, with its row of R.
 	out, _ = mustCall(t, inspectCmd, dir, "--continual", "--format", "csv")
 	header := []string{"phase", "task", "new_accuracy", "neurons", "connections", "dropins", "apoptoses", "gradient_steps", "generations", "wall_seconds"}
-	for j := 1; j <= 8; j++ {
+	for j := range 8 {
 		header = append(header, "R_task_"+string(rune('0'+j)))
 	}
 	rows := parseCSV(t, out, header)
 	if len(rows) != 8 {
 		t.Fatalf("inspect --continual --format csv: %d rows, want 8", len(rows))
 	}
-	if r := rows[7]; r["phase"] != "8" || r["new_accuracy"] != "0.55" || r["neurons"] != "17" || r["R_task_1"] != "0.5" || r["R_task_8"] != "0.55" {
+	if r := rows[7]; r["phase"] != "7" || r["new_accuracy"] != "0.55" || r["neurons"] != "17" || r["R_task_0"] != "0.5" || r["R_task_7"] != "0.55" {
 		t.Errorf("inspect --continual --format csv: last row %v", r)
 	}
 
@@ -166,10 +167,10 @@ func TestInspectContinual(t *testing.T) {
 	cells = tableRows(out)
 	for _, want := range [][]string{
 		{"bitflip", "", "mse", "0.375", "0.25", "-", "3"},
-		{"1", "0.3", "", ""},
-		{"2", "0.5", "0.2", ""},
+		{"0", "0.3", "", ""},
+		{"1", "0.5", "0.2", ""},
 		{"PHASE", "TASK", "NEW MSE", "NEURONS", "CONNECTIONS", "DROPINS", "APOPTOSES", "GRADIENT STEPS", "GENERATIONS", "WALL SECONDS"},
-		{"1", "flip A", "0.3", "5", "30", "0", "0", "500", "0", "1"},
+		{"0", "flip A", "0.3", "5", "30", "0", "0", "500", "0", "1"},
 	} {
 		found := false
 		for _, r := range cells {
@@ -180,7 +181,7 @@ func TestInspectContinual(t *testing.T) {
 		}
 	}
 	out, _ = mustCall(t, inspectCmd, dir, "--continual", "--format", "csv")
-	if rows := parseCSV(t, out, []string{"phase", "task", "new_mse", "neurons", "connections", "dropins", "apoptoses", "gradient_steps", "generations", "wall_seconds", "R_task_1", "R_task_2", "R_task_3"}); rows[0]["R_task_2"] != "" || rows[1]["R_task_2"] != "0.2" {
+	if rows := parseCSV(t, out, []string{"phase", "task", "new_mse", "neurons", "connections", "dropins", "apoptoses", "gradient_steps", "generations", "wall_seconds", "R_task_0", "R_task_1", "R_task_2"}); rows[0]["R_task_1"] != "" || rows[1]["R_task_1"] != "0.2" {
 		t.Errorf("inspect --continual --format csv of a lower triangle: %v", rows)
 	}
 }

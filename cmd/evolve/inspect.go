@@ -160,15 +160,16 @@ func continualSummaryTable(r *continual.Report) *table {
 }
 
 // matrixTable is the matrix R of a continual run: a row after each phase,
-// a column for each task, 1-based, blank where not measured.
+// a column for each task, both numbered from 0 as continual.json's
+// phases[].index and R's indices are, blank where not measured.
 func matrixTable(r *continual.Report) *table {
 	t := &table{name: "R", columns: []string{"after_phase"}}
 	n := r.Tasks()
 	for j := range n {
-		t.columns = append(t.columns, "task_"+strconv.Itoa(j+1))
+		t.columns = append(t.columns, "task_"+strconv.Itoa(j))
 	}
 	for i, row := range r.R {
-		cells := []any{i + 1}
+		cells := []any{i}
 		for j := range n {
 			if j < len(row) {
 				cells = append(cells, row[j])
@@ -181,7 +182,7 @@ func matrixTable(r *continual.Report) *table {
 	return t
 }
 
-// phasesTable lists the phases of a continual run, 1-based, with the
+// phasesTable lists the phases of a continual run, numbered from 0, with the
 // new-task metric, the network's size, the structural changes and the
 // work done; withR adds each phase's row of R as columns R_task_J, blank
 // where not measured.
@@ -190,11 +191,11 @@ func phasesTable(r *continual.Report, withR bool) *table {
 	n := r.Tasks()
 	if withR {
 		for j := range n {
-			t.columns = append(t.columns, "R_task_"+strconv.Itoa(j+1))
+			t.columns = append(t.columns, "R_task_"+strconv.Itoa(j))
 		}
 	}
 	for i, p := range r.Phases {
-		cells := []any{i + 1, p.Task, p.NewTask, p.Neurons, p.Connections, p.Dropins, p.Apoptoses, p.GradientSteps, p.Generations, p.WallSeconds}
+		cells := []any{p.Index, p.Task, p.NewTask, p.Neurons, p.Connections, p.Dropins, p.Apoptoses, p.GradientSteps, p.Generations, p.WallSeconds}
 		if withR {
 			for j := range n {
 				if j < len(r.R[i]) {
