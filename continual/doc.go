@@ -17,7 +17,8 @@
 // ACC is the mean metric over all tasks at the end; BWT (backward transfer)
 // how learning later tasks changed the earlier ones, negative when they were
 // forgotten; FWT (forward transfer) how much the tasks learnt so far help
-// on the next one before it is trained on. The code indexes from 0: R[i] is
+// on the next one before it is trained on. With one phase BWT and FWT are
+// undefined (their means would be over no tasks). The code indexes from 0: R[i] is
 // the row measured after phase i (0 ≤ i < T), and R[i][j] its entry for
 // task j. The divisors are those of the formulas, T-1 for BWT and FWT; the
 // paper's released code (metrics/metrics.py of

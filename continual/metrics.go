@@ -21,22 +21,22 @@ func ACC(R [][]float64) float64 {
 // BWT returns the backward transfer: mean_{j<T-1} (R[T-1][j] - R[j][j]),
 // the change of the metric on each earlier task between the end of its own
 // phase and the end of the last one (the paper's
-// 1/(T-1) sum_{j=1..T-1} (R[T][j] - R[j][j])). With one phase the mean is
-// over no tasks and BWT returns 0: nothing learnt later could change an
-// earlier task.
+// 1/(T-1) sum_{j=1..T-1} (R[T][j] - R[j][j])). The second result is
+// false, and BWT undefined, when there is only one phase: the mean would be
+// over no tasks (as FWT is undefined then).
 //
 // It panics if R is empty or a row R[i] has fewer than i+1 entries.
-func BWT(R [][]float64) float64 {
+func BWT(R [][]float64) (float64, bool) {
 	checkShape(R)
 	T := len(R)
 	if T < 2 {
-		return 0
+		return 0, false
 	}
 	sum := 0.0
 	for j := range T - 1 {
 		sum += R[T-1][j] - R[j][j]
 	}
-	return sum / float64(T-1)
+	return sum / float64(T-1), true
 }
 
 // FWT returns the forward transfer: mean_{1≤j<T} (R[j-1][j] - b[j]), the

@@ -42,34 +42,36 @@ func TestMetrics(t *testing.T) {
 		acc, bwt float64
 		fwt      float64
 		fwtOK    bool
+		bwtOK    bool
 	}{
-		{"full", full, fullB, 2.05 / 3, -0.3, 0.15, true},
-		{"full without b", full, nil, 2.05 / 3, -0.3, 0, false},
-		{"b too short", full, fullB[:2], 2.05 / 3, -0.3, 0, false},
+		{"full", full, fullB, 2.05 / 3, -0.3, 0.15, true, true},
+		{"full without b", full, nil, 2.05 / 3, -0.3, 0, false, true},
+		{"b too short", full, fullB[:2], 2.05 / 3, -0.3, 0, false, true},
 		// Only the tasks seen so far: ACC and BWT as before, no FWT.
-		{"lower triangle", [][]float64{{0.9}, {0.7, 0.8}, {0.6, 0.5, 0.95}}, fullB, 2.05 / 3, -0.3, 0, false},
+		{"lower triangle", [][]float64{{0.9}, {0.7, 0.8}, {0.6, 0.5, 0.95}}, fullB, 2.05 / 3, -0.3, 0, false, true},
 		// The tasks seen so far and the next one: enough for FWT.
-		{"next task", [][]float64{{0.9, 0.2}, {0.7, 0.8, 0.3}, {0.6, 0.5, 0.95}}, fullB, 2.05 / 3, -0.3, 0.15, true},
+		{"next task", [][]float64{{0.9, 0.2}, {0.7, 0.8, 0.3}, {0.6, 0.5, 0.95}}, fullB, 2.05 / 3, -0.3, 0.15, true, true},
 		// One row missing its next task leaves FWT undefined.
-		{"a gap", [][]float64{{0.9, 0.2}, {0.7, 0.8}, {0.6, 0.5, 0.95}}, fullB, 2.05 / 3, -0.3, 0, false},
-		// One phase: BWT is a mean over no tasks, 0; FWT is undefined.
-		{"one phase", [][]float64{{0.7, 0.3}}, []float64{0.1, 0.1}, 0.7, 0, 0, false},
+		{"a gap", [][]float64{{0.9, 0.2}, {0.7, 0.8}, {0.6, 0.5, 0.95}}, fullB, 2.05 / 3, -0.3, 0, false, true},
+		// One phase: BWT would be a mean over no tasks, and FWT over no
+		// task following another: both are undefined.
+		{"one phase", [][]float64{{0.7, 0.3}}, []float64{0.1, 0.1}, 0.7, 0, 0, false, false},
 		// Entries past the last phase are not used by ACC.
-		{"longer rows", [][]float64{{0.9, 0.2, 0.4}, {0.7, 0.8, 0.3}}, fullB, 0.75, -0.2, 0.1, true},
+		{"longer rows", [][]float64{{0.9, 0.2, 0.4}, {0.7, 0.8, 0.3}}, fullB, 0.75, -0.2, 0.1, true, true},
 		// An error: forgetting raises the error on task 1, BWT > 0.
 		// ACC = (0.3 + 0.05) / 2; BWT = 0.3 - 0.1; FWT = 0.4 - 0.5.
-		{"mse", [][]float64{{0.1, 0.4}, {0.3, 0.05}}, []float64{0.5, 0.5}, 0.175, 0.2, -0.1, true},
+		{"mse", [][]float64{{0.1, 0.4}, {0.3, 0.05}}, []float64{0.5, 0.5}, 0.175, 0.2, -0.1, true, true},
 		// A b that differs per task: each task's R[j-1][j] less its own
 		// b[j]. FWT = ((0.6 - 0.2) + (0.7 - 0.3)) / 2 = 0.4 (b[j-1] would
 		// give 0.5, b[0] 0.55).
-		{"b per task", [][]float64{{0.9, 0.6, 0.2}, {0.7, 0.8, 0.7}, {0.6, 0.5, 0.95}}, []float64{0.1, 0.2, 0.3}, 2.05 / 3, -0.3, 0.4, true},
+		{"b per task", [][]float64{{0.9, 0.6, 0.2}, {0.7, 0.8, 0.7}, {0.6, 0.5, 0.95}}, []float64{0.1, 0.2, 0.3}, 2.05 / 3, -0.3, 0.4, true, true},
 	}
 	for _, tt := range tests {
 		if got := ACC(tt.R); math.Abs(got-tt.acc) > tol {
 			t.Errorf("%s: ACC = %v; want %v", tt.name, got, tt.acc)
 		}
-		if got := BWT(tt.R); math.Abs(got-tt.bwt) > tol {
-			t.Errorf("%s: BWT = %v; want %v", tt.name, got, tt.bwt)
+		if got, ok := BWT(tt.R); ok != tt.bwtOK || (ok && math.Abs(got-tt.bwt) > tol) {
+			t.Errorf("%s: BWT = %v, %v; want %v, %v", tt.name, got, ok, tt.bwt, tt.bwtOK)
 		}
 		got, ok := FWT(tt.R, tt.b)
 		if ok != tt.fwtOK || (ok && math.Abs(got-tt.fwt) > tol) {

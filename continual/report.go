@@ -82,10 +82,11 @@ type Report struct {
 	// HigherIsBetter says for Accuracy, MSE and Balanced, as the task
 	// says for another metric.
 	Higher bool `json:"higher_is_better"`
-	// ACC, BWT and FWT are the metrics of the package doc. FWT is nil
-	// when R and B do not define it (see FWT).
+	// ACC, BWT and FWT are the metrics of the package doc. BWT is nil
+	// when R does not define it, with one phase (see BWT); FWT is nil when
+	// R and B do not define it (see FWT). In JSON they are then absent.
 	ACC float64  `json:"ACC"`
-	BWT float64  `json:"BWT"`
+	BWT *float64 `json:"BWT,omitempty"`
 	FWT *float64 `json:"FWT,omitempty"`
 	// R holds one row per phase: R[i][j] is the metric on task j after
 	// phase i. R[i] has at least i+1 entries (the tasks seen so far) and
@@ -211,8 +212,14 @@ func (r *Report) Check() error {
 	if acc := ACC(r.R); !approxEqual(r.ACC, acc) {
 		return invalid("ACC is %v but R gives %v", r.ACC, acc)
 	}
-	if bwt := BWT(r.R); !approxEqual(r.BWT, bwt) {
-		return invalid("BWT is %v but R gives %v", r.BWT, bwt)
+	bwt, ok := BWT(r.R)
+	switch {
+	case ok && r.BWT == nil:
+		return invalid("no BWT but R gives %v", bwt)
+	case !ok && r.BWT != nil:
+		return invalid("BWT is %v but R does not define it (one phase: no task was learnt after another)", *r.BWT)
+	case ok && !approxEqual(*r.BWT, bwt):
+		return invalid("BWT is %v but R gives %v", *r.BWT, bwt)
 	}
 	fwt, ok := FWT(r.R, r.B)
 	switch {
@@ -345,7 +352,8 @@ type file struct {
 // Read reads and checks the report at path. A missing higher_is_better
 // is HigherIsBetter's for Accuracy, MSE and Balanced (an older file's
 // metrics), and required for any other metric; a missing ACC, BWT or FWT
-// is computed; a missing phases list is made of the indices
+// is computed, and a BWT of 0 with one phase, as older files hold, is read
+// as undefined; a missing phases list is made of the indices
 // and new-task metrics alone. The error wraps fs.ErrNotExist when there is
 // no file; for a file that is not a valid report it is a *ReportError
 // naming the file and the problem (see Report.Check).
@@ -409,7 +417,10 @@ func decode(data []byte) (*Report, *ReportError) {
 				r.Phases = append(r.Phases, Phase{Index: i, NewTask: r.R[i][i]})
 			}
 		}
-		r.ACC, r.BWT = ACC(r.R), BWT(r.R)
+		r.ACC = ACC(r.R)
+		if bwt, ok := BWT(r.R); ok {
+			r.BWT = &bwt
+		}
 		if fwt, ok := FWT(r.R, r.B); ok {
 			r.FWT = &fwt
 		}
@@ -417,8 +428,13 @@ func decode(data []byte) (*Report, *ReportError) {
 	if f.ACC != nil {
 		r.ACC = *f.ACC
 	}
-	if f.BWT != nil {
-		r.BWT = *f.BWT
+	switch {
+	case f.BWT == nil:
+	case len(r.R) == 1 && *f.BWT == 0:
+		// An older file's BWT of one phase, written as 0 before BWT
+		// was undefined there.
+	default:
+		r.BWT = f.BWT
 	}
 	if f.FWT != nil {
 		r.FWT = f.FWT
@@ -501,7 +517,10 @@ func (t *Tracker) Report() (*Report, error) {
 	if t.B != nil {
 		r.B = append([]float64(nil), t.B...)
 	}
-	r.ACC, r.BWT = ACC(r.R), BWT(r.R)
+	r.ACC = ACC(r.R)
+	if bwt, ok := BWT(r.R); ok {
+		r.BWT = &bwt
+	}
 	if fwt, ok := FWT(r.R, r.B); ok {
 		r.FWT = &fwt
 	}

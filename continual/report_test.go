@@ -40,7 +40,7 @@ func TestTracker(t *testing.T) {
 	if r.Task != "permuted-mnist" || r.Strategy != "plastic" || r.Metric != Accuracy || !r.Higher {
 		t.Errorf("Report() = %q, %q, %q, higher %v; want permuted-mnist, plastic, accuracy, true", r.Task, r.Strategy, r.Metric, r.Higher)
 	}
-	if math.Abs(r.ACC-2.05/3) > tol || math.Abs(r.BWT+0.3) > tol || r.FWT == nil || math.Abs(*r.FWT-0.15) > tol {
+	if math.Abs(r.ACC-2.05/3) > tol || r.BWT == nil || math.Abs(*r.BWT+0.3) > tol || r.FWT == nil || math.Abs(*r.FWT-0.15) > tol {
 		t.Errorf("Report() ACC %v, BWT %v, FWT %v; want 0.6833, -0.3, 0.15", r.ACC, r.BWT, r.FWT)
 	}
 	if !reflect.DeepEqual(r.R, full) || !reflect.DeepEqual(r.B, fullB) {
@@ -62,8 +62,8 @@ func TestTracker(t *testing.T) {
 	tr2 := &Tracker{Metric: MSE}
 	tr2.AddPhase(row, Phase{})
 	row[0] = 7
-	if r2, _ := tr2.Report(); r2.R[0][0] != 0.5 || r2.Higher || r2.BWT != 0 || r2.FWT != nil {
-		t.Errorf("one phase of mse: R %v, higher %v, BWT %v, FWT %v; want [[0.5]], false, 0, none", r2.R, r2.Higher, r2.BWT, r2.FWT)
+	if r2, _ := tr2.Report(); r2.R[0][0] != 0.5 || r2.Higher || r2.BWT != nil || r2.FWT != nil {
+		t.Errorf("one phase of mse: R %v, higher %v, BWT %v, FWT %v; want [[0.5]], false, none, none", r2.R, r2.Higher, r2.BWT, r2.FWT)
 	}
 }
 
@@ -205,7 +205,7 @@ func TestReadMinimal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Higher || math.Abs(r.ACC-0.75) > tol || math.Abs(r.BWT+0.2) > tol || r.FWT == nil || math.Abs(*r.FWT-0.1) > tol {
+	if !r.Higher || math.Abs(r.ACC-0.75) > tol || r.BWT == nil || math.Abs(*r.BWT+0.2) > tol || r.FWT == nil || math.Abs(*r.FWT-0.1) > tol {
 		t.Errorf("Read: higher %v, ACC %v, BWT %v, FWT %v; want true, 0.75, -0.2, 0.1", r.Higher, r.ACC, r.BWT, r.FWT)
 	}
 	if want := []Phase{{Index: 0, NewTask: 0.9}, {Index: 1, NewTask: 0.8}}; !reflect.DeepEqual(r.Phases, want) {
@@ -253,6 +253,7 @@ func TestReadErrors(t *testing.T) {
 		{`{"metric": "accuracy", "R": [[0.5]], "phases": [{"index": 0, "new_task": 0.5, "wall_seconds": -2}]}`, "phases[0].wall_seconds is -2"},
 		{`{"metric": "accuracy", "R": [[0.5]], "ACC": 0.4}`, "ACC is 0.4 but R gives 0.5"},
 		{`{"metric": "accuracy", "R": [[0.5], [0.1, 0.5]], "BWT": 0}`, "BWT is 0 but R gives -0.4"},
+		{`{"metric": "accuracy", "R": [[0.5]], "BWT": 0.1}`, "BWT is 0.1 but R does not define it (one phase: no task was learnt after another)"},
 		{`{"metric": "accuracy", "R": [[0.5]], "FWT": 0.1}`, "FWT is 0.1 but R and b do not define it (one phase: no task follows another)"},
 		{`{"metric": "accuracy", "R": [[0.5], [0.5, 0.5]], "FWT": 0.1}`, "(no b: the tasks were not measured at initialisation)"},
 		{`{"metric": "accuracy", "R": [[0.5], [0.5, 0.5]], "b": [0, 0], "FWT": 0.1}`, "(R[0] lacks task 1, measured before it was learnt)"},
@@ -314,6 +315,39 @@ func ExampleTracker() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("ACC %.4f BWT %.4f FWT %.4f\n", r.ACC, r.BWT, *r.FWT)
+	fmt.Printf("ACC %.4f BWT %.4f FWT %.4f\n", r.ACC, *r.BWT, *r.FWT)
 	// Output: ACC 0.6833 BWT -0.3000 FWT 0.1500
+}
+
+// TestOnePhaseBWT: with one phase BWT is undefined, absent from the file
+// as FWT is, and an older file's "BWT": 0 of one phase still reads.
+func TestOnePhaseBWT(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tr := &Tracker{Metric: MSE}
+	tr.AddPhase([]float64{0.5}, Phase{})
+	path := filepath.Join(dir, "one.json")
+	if err := tr.Write(path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "BWT") {
+		t.Errorf("continual.json of one phase holds a BWT:\n%s", b)
+	}
+	old := filepath.Join(dir, "old.json")
+	if err := os.WriteFile(old, []byte(`{"metric": "mse", "ACC": 0.5, "BWT": 0, "R": [[0.5]]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, old} {
+		r, err := Read(p)
+		if err != nil {
+			t.Fatalf("Read(%s): %v", p, err)
+		}
+		if r.BWT != nil {
+			t.Errorf("Read(%s): BWT %v; want none", p, *r.BWT)
+		}
+	}
 }

@@ -235,6 +235,15 @@ func metricColumn(reports []*continual.Report) string {
 	return name
 }
 
+// bwtValue returns the report's BWT, or nil when it is undefined (one
+// phase).
+func bwtValue(r *continual.Report) any {
+	if r.BWT == nil {
+		return nil
+	}
+	return *r.BWT
+}
+
 // fwtValue returns the report's FWT, or nil when it is undefined.
 func fwtValue(r *continual.Report) any {
 	if r.FWT == nil {
@@ -266,7 +275,7 @@ func compareTable(runs []comparedRun) *table {
 			wall += p.WallSeconds
 		}
 		t.rows = append(t.rows, []any{
-			c.dir, r.Strategy, r.Task, r.Metric, len(r.Phases), c.status(), r.ACC, r.BWT, fwtValue(r),
+			c.dir, r.Strategy, r.Task, r.Metric, len(r.Phases), c.status(), r.ACC, bwtValue(r), fwtValue(r),
 			first, last, final.Neurons, final.Connections, steps, wall,
 		})
 	}

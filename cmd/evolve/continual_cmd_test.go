@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -272,5 +273,33 @@ func TestPrintSummaryTestScore(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("printSummary wrote %q; want %q in it", b.String(), want)
 		}
+	}
+}
+
+// TestOnePhaseBWT: with one phase, BWT is undefined as FWT is: "-" in
+// tables, empty in CSV, null in JSON, for inspect --continual and compare.
+func TestOnePhaseBWT(t *testing.T) {
+	t.Parallel()
+	tr := &continual.Tracker{Task: "bitflip", Metric: continual.MSE}
+	tr.AddPhase([]float64{0.3}, continual.Phase{WallSeconds: 1})
+	dir := continualDir(t, t.TempDir(), "one", tr)
+
+	out, _ := mustCall(t, inspectCmd, dir, "--continual")
+	if want := "bitflip||mse|0.3|-|-|1"; !slices.ContainsFunc(tableRows(out), func(r []string) bool { return strings.Join(r, "|") == want }) {
+		t.Errorf("inspect --continual of one phase: no summary row %q in\n%s", want, out)
+	}
+	out, _ = mustCall(t, inspectCmd, dir, "--continual", "--format", "json")
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := doc["BWT"]; !ok || v != nil {
+		t.Errorf("inspect --continual --format json of one phase: BWT %v (present %v); want null", v, ok)
+	}
+	out, _ = mustCall(t, compareCmd, dir, "--format", "csv")
+	rows := parseCSV(t, out, []string{"dir", "strategy", "task", "metric", "phases", "status", "ACC", "BWT", "FWT",
+		"new_mse_first_quarter", "new_mse_last_quarter", "neurons", "connections", "gradient_steps", "wall_seconds"})
+	if rows[0]["BWT"] != "" || rows[0]["FWT"] != "" {
+		t.Errorf("compare of one phase: BWT %q, FWT %q; want both empty", rows[0]["BWT"], rows[0]["FWT"])
 	}
 }

@@ -135,7 +135,7 @@ func inspectContinual(dir, format string, stdout, stderr io.Writer) int {
 			{"metric", r.Metric},
 			{"higher_is_better", r.Higher},
 			{"ACC", r.ACC},
-			{"BWT", r.BWT},
+			{"BWT", bwtValue(r)},
 			{"FWT", fwtValue(r)},
 			{"R", r.R},
 			{"b", r.B},
@@ -155,7 +155,7 @@ func continualSummaryTable(r *continual.Report) *table {
 	return &table{
 		name:    "summary",
 		columns: []string{"task", "strategy", "metric", "ACC", "BWT", "FWT", "phases"},
-		rows:    [][]any{{r.Task, r.Strategy, r.Metric, r.ACC, r.BWT, fwtValue(r), len(r.Phases)}},
+		rows:    [][]any{{r.Task, r.Strategy, r.Metric, r.ACC, bwtValue(r), fwtValue(r), len(r.Phases)}},
 	}
 }
 

@@ -372,12 +372,14 @@ func printContinual(w io.Writer, r *continual.Report) {
 	if !r.Higher {
 		direction = "lower is better, so a positive BWT is forgetting"
 	}
-	fwt := "-"
-	if r.FWT != nil {
-		fwt = fmt.Sprintf("%.4g", *r.FWT)
+	undefinedOr := func(v *float64) string {
+		if v == nil {
+			return "-" // one phase defines neither BWT nor FWT
+		}
+		return fmt.Sprintf("%.4g", *v)
 	}
-	fmt.Fprintf(w, "continual: %d phases of %s, ACC %.4g, BWT %.4g, FWT %s (%s; continual.json)\n",
-		len(r.R), r.Metric, r.ACC, r.BWT, fwt, direction)
+	fmt.Fprintf(w, "continual: %d phases of %s, ACC %.4g, BWT %s, FWT %s (%s; continual.json)\n",
+		len(r.R), r.Metric, r.ACC, undefinedOr(r.BWT), undefinedOr(r.FWT), direction)
 }
 
 // checkpointer writes the checkpoints of a run to DIR/checkpoints: as a
