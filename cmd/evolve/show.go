@@ -194,9 +194,10 @@ func writeGenomeTables(w io.Writer, s *population.State, g *genome.Genome, role,
 
 // writeDOT writes g as a Graphviz digraph: inputs and bias in the first
 // rank, outputs in the last, hidden neurons between; each node on its own
-// line. Edges are labelled with their weights, blue when positive and red
-// when negative, thicker for larger |weight|; disabled ones are dashed and
-// grey.
+// line. Edges are labelled with their weights, blue when positive, red
+// when negative and grey when zero (weightColour, as in the SVG picture),
+// thicker for larger |weight|; disabled ones keep their colour, lighter
+// (the SVG's opacity 0.4 as an alpha of 0x66), and are dashed.
 func writeDOT(w io.Writer, g *genome.Genome) {
 	maxW := 0.0
 	for _, c := range g.Conns {
@@ -236,10 +237,7 @@ func writeDOT(w io.Writer, g *genome.Genome) {
 	}
 	rec, _ := genome.Recurrent(g) // nil for an invalid genome: none marked
 	for i, c := range g.Conns {
-		colour := "#1f5fbf"
-		if c.Weight < 0 {
-			colour = "#c8302a"
-		}
+		colour := weightColour(c.Weight)
 		width := 1.0
 		if maxW > 0 {
 			width = 0.5 + 3*math.Abs(c.Weight)/maxW
@@ -247,7 +245,7 @@ func writeDOT(w io.Writer, g *genome.Genome) {
 		style, label := "", fmt.Sprintf("%.3g", c.Weight)
 		switch {
 		case !c.Enabled:
-			colour, style = "#a0a0a0", ", style=dashed"
+			colour, style = colour+"66", ", style=dashed"
 		case i < len(rec) && rec[i]:
 			// Read from the previous step: marked, and left out of the
 			// ranking so that the picture flows from inputs to outputs.

@@ -328,6 +328,19 @@ func cmpFloat(a, b float64) int {
 	return 0
 }
 
+// weightColour is the colour of a connection of weight w in the SVG
+// picture and the DOT graph alike: blue when positive, red when
+// negative, grey when zero (or NaN).
+func weightColour(w float64) string {
+	switch {
+	case w > 0:
+		return svgPositive
+	case w < 0:
+		return svgNegative
+	}
+	return svgZero
+}
+
 // writeSVG draws g as a standalone SVG 1.1 picture, without Graphviz: the
 // columns of layoutSVG, inputs (green), the bias node (yellow, marked
 // "bias") and outputs (purple, thick outline) distinct, each node labelled
@@ -388,13 +401,7 @@ func writeSVG(w io.Writer, g *genome.Genome) {
 		var d bytes.Buffer
 		fmt.Fprintf(&d, "M%s,%s C%s,%s %s,%s %s,%s", num(p[0][0]), num(p[0][1]), num(p[1][0]), num(p[1][1]),
 			num(p[2][0]), num(p[2][1]), num(p[3][0]), num(p[3][1]))
-		sh := shape{d: d.String(), colour: svgZero, width: svgMinWidth}
-		switch {
-		case c.Weight > 0:
-			sh.colour = svgPositive
-		case c.Weight < 0:
-			sh.colour = svgNegative
-		}
+		sh := shape{d: d.String(), colour: weightColour(c.Weight), width: svgMinWidth}
 		if a := math.Abs(c.Weight); maxW > 0 && !math.IsNaN(a) {
 			sh.width = svgMinWidth + (svgMaxWidth-svgMinWidth)*min(a, maxW)/maxW
 		}

@@ -419,3 +419,35 @@ func TestSVGRecurrentIsTheNetworks(t *testing.T) {
 		t.Errorf("DOT graph does not mark 6->3 alone as recurrent:\n%s", dot)
 	}
 }
+
+// TestDOTColours checks that the DOT graph colours connections as the SVG
+// picture does: by sign, grey when zero, and a disabled one keeps its
+// sign's colour, lighter, and is dashed.
+func TestDOTColours(t *testing.T) {
+	t.Parallel()
+	g := &genome.Genome{
+		Nodes: []genome.Node{{ID: 0, Kind: genome.Input}, {ID: 1, Kind: genome.Input}, {ID: 2, Kind: genome.Input}, {ID: 3, Kind: genome.Output}},
+		Conns: []genome.Conn{
+			{Innov: 0, From: 0, To: 3, Weight: 2, Enabled: true},
+			{Innov: 1, From: 1, To: 3, Weight: -1, Enabled: false},
+			{Innov: 2, From: 2, To: 3, Weight: 0, Enabled: true},
+		},
+	}
+	var b bytes.Buffer
+	writeDOT(&b, g)
+	dot := b.String()
+	for _, want := range []string{
+		`n0 -> n3 [label="2", color="` + svgPositive + `"`,
+		`n1 -> n3 [label="-1", color="` + svgNegative + `66", fontcolor="` + svgNegative + `66", penwidth=2.00, style=dashed]`,
+		`n2 -> n3 [label="0", color="` + svgZero + `"`,
+	} {
+		if !strings.Contains(dot, want) {
+			t.Errorf("DOT graph lacks %q:\n%s", want, dot)
+		}
+	}
+	b.Reset()
+	writeSVG(&b, g)
+	if svg := b.String(); !strings.Contains(svg, `stroke="`+svgZero+`"`) {
+		t.Errorf("SVG picture draws no connection in %s (zero weight)", svgZero)
+	}
+}
