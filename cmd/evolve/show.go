@@ -69,15 +69,59 @@ func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		writeSVG(&b, g)
 	case "json":
 		var j []byte
-		if math.IsNaN(g.Fitness) {
-			c := *g
-			c.Fitness = 0 // JSON has no NaN; the genome as best.json would hold it
-			g = &c
+		if j, err = genomeJSON(g); err == nil {
+			b.Write(append(j, '\n'))
 		}
-		j, err = json.MarshalIndent(g, "", "  ")
-		b.Write(append(j, '\n'))
 	}
 	return emit("show", b.Bytes(), err, stdout, stderr)
+}
+
+// genomeJSON returns g as indented JSON, as best.json holds a genome. A
+// genome not evaluated yet (fitness NaN, see findGenome) has "fitness":
+// null followed by "evaluated": false, rather than a fitness of 0 that
+// would read as a score (on spiral, a perfect one).
+func genomeJSON(g *genome.Genome) ([]byte, error) {
+	if !math.IsNaN(g.Fitness) {
+		return json.MarshalIndent(g, "", "  ")
+	}
+	c := *g
+	c.Fitness = 0 // JSON has no NaN; replaced below
+	raw, err := json.Marshal(&c)
+	if err != nil {
+		return nil, err
+	}
+	// The keys in the genome's own order.
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	var o object
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+			continue
+		}
+		key, ok := tok.(string)
+		if depth != 1 || !ok {
+			continue
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		if key == "fitness" {
+			o = append(o, field{"fitness", nil}, field{"evaluated", false})
+			continue
+		}
+		o = append(o, field{key, v})
+	}
+	return json.MarshalIndent(o, "", "  ")
 }
 
 // findGenome returns the genome of s with the given ID and its role: one

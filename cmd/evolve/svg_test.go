@@ -451,3 +451,37 @@ func TestDOTColours(t *testing.T) {
 		t.Errorf("SVG picture draws no connection in %s (zero weight)", svgZero)
 	}
 }
+
+// TestShowJSONNotEvaluated checks that the JSON of a genome not evaluated
+// yet says so, "fitness": null and "evaluated": false, instead of a
+// fitness of 0, and that an evaluated one is as best.json holds it.
+func TestShowJSONNotEvaluated(t *testing.T) {
+	t.Parallel()
+	g := &genome.Genome{
+		ID:      7,
+		Nodes:   []genome.Node{{ID: 0, Kind: genome.Input}, {ID: 1, Kind: genome.Output}},
+		Conns:   []genome.Conn{{Innov: 0, From: 0, To: 1, Weight: 0.5, Enabled: true}},
+		Fitness: math.NaN(),
+		Parents: [2]int{-1, -1},
+	}
+	b, err := genomeJSON(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("%v:\n%s", err, b)
+	}
+	if v, ok := doc["fitness"]; !ok || v != nil || doc["evaluated"] != false || doc["id"] != 7.0 || len(doc["connections"].([]any)) != 1 {
+		t.Errorf("JSON of a genome not evaluated: %s; want fitness null, evaluated false, the rest kept", b)
+	}
+	if i, j := strings.Index(string(b), `"id"`), strings.Index(string(b), `"nodes"`); i < 0 || j < i {
+		t.Errorf("JSON of a genome not evaluated lost the keys' order:\n%s", b)
+	}
+	g.Fitness = -0.25
+	b, err = genomeJSON(g)
+	want, _ := json.MarshalIndent(g, "", "  ")
+	if err != nil || string(b) != string(want) {
+		t.Errorf("JSON of an evaluated genome:\n%s\nwant, as best.json:\n%s", b, want)
+	}
+}
