@@ -235,9 +235,33 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
 			return append(positional, rest...), nil
 		}
+		if used := len(args) - len(rest); used > 0 {
+			if name, ok := bareBoolValue(fs, args[used-1], rest[0]); ok {
+				err := fmt.Errorf("--%s %s: a boolean flag takes its value after \"=\"; write --%s=%s", name, rest[0], name, rest[0])
+				fmt.Fprintf(out, "%s: %v\n", fs.Name(), err)
+				return nil, err
+			}
+		}
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// bareBoolValue reports whether arg, the argument before next, is a
+// boolean flag given without a value and next is a value for it, "true"
+// or "false", which the flag package takes for a positional argument; it
+// returns the flag's name.
+func bareBoolValue(fs *flag.FlagSet, arg, next string) (string, bool) {
+	if (next != "true" && next != "false") || !strings.HasPrefix(arg, "-") || strings.Contains(arg, "=") {
+		return "", false
+	}
+	name := strings.TrimLeft(arg, "-")
+	f := fs.Lookup(name)
+	if f == nil {
+		return "", false
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return name, ok && b.IsBoolFlag()
 }
 
 // flagTakes returns, for the flag package's error about a bad value, what

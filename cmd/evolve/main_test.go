@@ -137,3 +137,24 @@ func TestParseFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestBareBoolValue checks that "--flag false" after a boolean flag, which
+// the flag package leaves as a positional argument, is an error saying to
+// write "--flag=false", for any command.
+func TestBareBoolValue(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		cmd  commandFunc
+		args []string
+		want string
+	}{
+		{runCmd, []string{"--task", "xor", "--stop-on-solve", "false"}, `--stop-on-solve false: a boolean flag takes its value after "="; write --stop-on-solve=false`},
+		{inspectCmd, []string{"somewhere", "-continual", "true"}, "write --continual=true"},
+		{trialsCmd, []string{"--quiet", "false", "--task", "xor"}, "write --quiet=false"},
+	} {
+		code, stdout, stderr := call(t, tt.cmd, tt.args...)
+		if code != exitUsage || stdout != "" || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and %q", tt.args, code, stdout, stderr, tt.want)
+		}
+	}
+}
