@@ -82,6 +82,9 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if *runs < 1 || *runs > maxRuns {
 		return fail(exitUsage, "--runs %d: want 1 to %d", *runs, maxRuns)
 	}
+	if w := phaseMismatch(cfg); w != "" {
+		fmt.Fprintf(stderr, "evolve trials: warning: %s\n", w)
+	}
 	if last := cfg.Seed + uint64(*runs) - 1; last > math.MaxInt64 || last < cfg.Seed {
 		return fail(exitUsage, "--seed %d with --runs %d: the last seed must not exceed %d", cfg.Seed, *runs, int64(math.MaxInt64))
 	}

@@ -136,6 +136,16 @@ func TestTrialsRegressionColumns(t *testing.T) {
 	}
 }
 
+// TestTrialsPhaseMismatch checks that trials warns, as run does, when a
+// stream's generations are not its phases times generations per phase.
+func TestTrialsPhaseMismatch(t *testing.T) {
+	t.Parallel()
+	code, _, stderr := call(t, trialsCmd, "--task", "bitflip", "--runs", "1", "--generations", "3", "--population", "10")
+	if code != exitOK || !strings.Contains(stderr, "evolve trials: warning: generations = 3") {
+		t.Errorf("trials on bitflip with 3 generations: exit %d, stderr %q; want 0 and the phase warning", code, stderr)
+	}
+}
+
 // TestTrialsTargetApplies checks that --target, which only a supervised
 // classification task uses, is refused elsewhere rather than ignored.
 func TestTrialsTargetApplies(t *testing.T) {
