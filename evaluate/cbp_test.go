@@ -10,15 +10,11 @@ import (
 	"github.com/neuroplast/neuroplast/tasks"
 )
 
-// TestContinualBackpropReplacement replaces one unit of a small network by
-// hand and checks what Dohare et al.'s generate-and-test does to it: new
-// input weights within ±sqrt(3/fan_in), fan_in counting the real inputs
-// only; the bias node's weight and the unit's own bias 0; outgoing weights
-// 0 after their mean contribution moved into the next bias; age, utility
-// and mean activation reset; and the fraction of a replacement left owed.
-func TestContinualBackpropReplacement(t *testing.T) {
-	// Nodes: inputs 0-2, bias 3, hidden 4 and 5 (fed by 0-3), output 6
-	// (fed by 4 and 5).
+// twoUnits returns the network of the continual-backprop tests: inputs
+// 0-2, bias 3, ReLU units 4 and 5 (fed by 0-3 with weights 9; biases 0.3
+// and 0.4), and output 6 (fed by 4 and 5 with weights 2 and 3; bias 0.5).
+func twoUnits(t *testing.T) *network.Network {
+	t.Helper()
 	net := &network.Network{NumInputs: 3, NumBias: 1, Outputs: []int32{6}}
 	net.Act = []network.Activation{network.Identity, network.Identity, network.Identity, network.Identity, network.ReLU, network.ReLU, network.Identity}
 	net.Bias = []float64{0, 0, 0, 0, 0.3, 0.4, 0.5}
@@ -28,6 +24,17 @@ func TestContinualBackpropReplacement(t *testing.T) {
 	if err := net.Check(); err != nil {
 		t.Fatal(err)
 	}
+	return net
+}
+
+// TestContinualBackpropReplacement replaces one unit of a small network by
+// hand and checks what Dohare et al.'s generate-and-test does to it: new
+// input weights within ±sqrt(3/fan_in), fan_in counting the real inputs
+// only; the bias node's weight and the unit's own bias 0; outgoing weights
+// 0 after their mean contribution moved into the next bias; age, utility
+// and mean activation reset; and the fraction of a replacement left owed.
+func TestContinualBackpropReplacement(t *testing.T) {
+	net := twoUnits(t)
 	n, w := len(net.Act), len(net.W)
 	tr := &trainer{
 		mw: filled(w, 1), vw: filled(w, 1), mb: filled(n, 1), vb: filled(n, 1),
@@ -128,17 +135,7 @@ func filled(n int, v float64) []float64 {
 // the replacements owed, and it is the one replaced, although the younger
 // has the lower utility.
 func TestContinualBackpropMaturity(t *testing.T) {
-	// Nodes: inputs 0-2, bias 3, hidden 4 and 5 (fed by 0-3), output 6
-	// (fed by 4 and 5), as in TestContinualBackpropReplacement.
-	net := &network.Network{NumInputs: 3, NumBias: 1, Outputs: []int32{6}}
-	net.Act = []network.Activation{network.Identity, network.Identity, network.Identity, network.Identity, network.ReLU, network.ReLU, network.Identity}
-	net.Bias = []float64{0, 0, 0, 0, 0.3, 0.4, 0.5}
-	net.Start = []int32{0, 0, 0, 0, 0, 4, 8, 10}
-	net.Src = []int32{0, 1, 2, 3, 0, 1, 2, 3, 4, 5}
-	net.W = []float64{9, 9, 9, 9, 9, 9, 9, 9, 2, 3}
-	if err := net.Check(); err != nil {
-		t.Fatal(err)
-	}
+	net := twoUnits(t)
 	const maturity = 10
 	n, w := len(net.Act), len(net.W)
 	tr := &trainer{
