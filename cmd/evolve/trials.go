@@ -14,6 +14,9 @@ import (
 	"sync"
 	"time"
 
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/neuroplast/neuroplast/continual"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
 )
@@ -42,6 +45,11 @@ type trial struct {
 	bestHidden  int
 	bestConns   int
 	wallSeconds float64
+
+	// Continual streams: the run's continual report, nil for other tasks.
+	cont *continual.Report
+
+	strategy string // as the run resolved it
 }
 
 // maxRuns bounds --runs: each run's result is kept until the table is
@@ -143,8 +151,7 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if *format == "csv" {
 			err = t.writeCSV(&b)
 		} else {
-			strategy, _ := cfg.Resolve(results[0].supervised)
-			head := object{{"task", cfg.Task}, {"strategy", strategy.String()}, {"population", cfg.PopulationSize}, {"generations", cfg.Generations}}
+			head := object{{"task", cfg.Task}, {"strategy", results[0].strategy}, {"population", cfg.PopulationSize}, {"generations", cfg.Generations}}
 			if !results[0].supervised {
 				head = append(head, field{"restart_after", cfg.RestartAfter})
 			}
@@ -178,6 +185,22 @@ func trialsTable(results []trial) *table {
 				reached = r.reached
 			}
 			t.rows = append(t.rows, []any{r.seed, r.testMetric, reached, r.bestHidden, r.bestConns, r.wallSeconds})
+		}
+		return t
+	}
+	if results[0].cont != nil {
+		// A stream: its continual metrics, BWT and FWT empty where one
+		// phase leaves them undefined.
+		t.columns = []string{"seed", "ACC", "BWT", "FWT", "new_first_quarter", "new_last_quarter", "phases", "generations"}
+		orNil := func(v *float64) any {
+			if v == nil {
+				return nil
+			}
+			return *v
+		}
+		for _, r := range results {
+			first, last := r.cont.Quarters()
+			t.rows = append(t.rows, []any{r.seed, r.cont.ACC, orNil(r.cont.BWT), orNil(r.cont.FWT), first, last, len(r.cont.R), r.generations})
 		}
 		return t
 	}
@@ -277,6 +300,10 @@ func runTrial(ctx context.Context, cfg population.Config, seed uint64, target fl
 			}
 		}
 	}
+	if r, err := p.Continual(); err == nil && r != nil {
+		t.cont = r
+	}
+	t.strategy = p.Strategy().String()
 	if g, _ := p.Solver(); g != nil {
 		t.solved = true
 		t.evaluations = p.SolvedEvaluations()
@@ -389,6 +416,12 @@ func printTrials(w io.Writer, cfg population.Config, results []trial, target flo
 	row("task", "%s", cfg.Task)
 	row("seeds", "%d to %d", results[0].seed, results[len(results)-1].seed)
 	row("population", "%d", cfg.PopulationSize)
+	if results[0].cont != nil {
+		row("strategy", "%s", results[0].strategy)
+		row("generations", "%d", cfg.Generations)
+		printContinualTrials(row, results)
+		return
+	}
 	row("generations", "at most %d", cfg.Generations)
 	row("solved", "%d of %d", st.solved, len(results))
 	if st.hasEvaluationsStats {
@@ -415,6 +448,42 @@ func printTrials(w io.Writer, cfg population.Config, results []trial, target flo
 		}
 		row("unsolved seeds", "%s", strings.Join(seeds, ", "))
 	}
+}
+
+// printContinualTrials writes, for the runs of a continual stream, the
+// mean and sample standard deviation over the runs of each continual
+// metric (BWT and FWT over the runs that define them), and which way the
+// stream's metric counts: whether a task was solved says little there.
+func printContinualTrials(row func(name, format string, a ...any), results []trial) {
+	r0 := results[0].cont
+	direction := "higher is better"
+	if !r0.Higher {
+		direction = "lower is better: a positive BWT is forgetting"
+	}
+	row("metric", "%s (%s)", r0.Metric, direction)
+	row("phases", "%d", len(r0.R))
+	summarize := func(name string, v func(r *continual.Report) *float64) {
+		var xs []float64
+		for _, t := range results {
+			if x := v(t.cont); x != nil {
+				xs = append(xs, *x)
+			}
+		}
+		switch len(xs) {
+		case 0:
+			row(name, "- (undefined)")
+		case 1:
+			row(name, "%.4g (of 1 run)", xs[0])
+		default:
+			mean, sd := stat.MeanStdDev(xs, nil)
+			row(name, "mean %.4g  sd %.4g (of %d runs)", mean, sd, len(xs))
+		}
+	}
+	summarize("ACC", func(r *continual.Report) *float64 { return &r.ACC })
+	summarize("BWT", func(r *continual.Report) *float64 { return r.BWT })
+	summarize("FWT", func(r *continual.Report) *float64 { return r.FWT })
+	summarize("new task, 1st quarter", func(r *continual.Report) *float64 { first, _ := r.Quarters(); return &first })
+	summarize("new task, last quarter", func(r *continual.Report) *float64 { _, last := r.Quarters(); return &last })
 }
 
 // printSupervisedTrials writes one row per run of a supervised task (the

@@ -260,8 +260,9 @@ func TestTrialsFormats(t *testing.T) {
 
 // TestTrialsFollowStreams checks that trials run a continual stream to its
 // end, as evolve run does, rather than stopping each run at its first
-// solution, which would leave phases unseen: seed 2 of cartpole-drift
-// solves its first phase in generation 8.
+// solution, which would leave phases unseen (seed 2 of cartpole-drift
+// solves its first phase in generation 8), and report each stream's
+// continual metrics, and their mean over the runs.
 func TestTrialsFollowStreams(t *testing.T) {
 	t.Parallel()
 	code, stdout, stderr := call(t, trialsCmd, "--task", "cartpole-drift", "--generations", "10", "--runs", "1", "--seed", "2", "--format", "csv", "--quiet")
@@ -272,9 +273,27 @@ func TestTrialsFollowStreams(t *testing.T) {
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("trials csv: %v, %d rows:\n%s", err, len(rows), stdout)
 	}
-	solved, gens := slices.Index(rows[0], "solved"), slices.Index(rows[0], "generations")
-	if solved < 0 || gens < 0 || rows[1][solved] != "true" || rows[1][gens] != "10" {
-		t.Errorf("seed 2: %v; want solved, after all 10 generations of the stream", rows[1])
+	want := []string{"seed", "ACC", "BWT", "FWT", "new_first_quarter", "new_last_quarter", "phases", "generations"}
+	if !slices.Equal(rows[0], want) {
+		t.Fatalf("trials csv of a stream: columns %v; want %v", rows[0], want)
+	}
+	// 10 generations are one phase of 30: ACC defined, BWT and FWT not.
+	if r := rows[1]; r[1] == "" || r[2] != "" || r[3] != "" || r[6] != "1" || r[7] != "10" {
+		t.Errorf("seed 2: %v; want the continual metrics of one phase, after all 10 generations of the stream", r)
+	}
+	// The text gives the continual metrics over the runs, not whether a
+	// phase was solved.
+	code, stdout, stderr = call(t, trialsCmd, "--task", "bitflip", "--runs", "2", "--population", "10", "--quiet")
+	if code != exitOK {
+		t.Fatalf("trials --task bitflip: exit status %d: %s", code, stderr)
+	}
+	for _, want := range []string{"strategy               plastic", "metric                 mse (lower is better", "phases                 10", "ACC                    mean ", "BWT                    mean ", "(of 2 runs)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("trials --task bitflip printed\n%s\nwant %q in it", stdout, want)
+		}
+	}
+	if strings.Contains(stdout, "solved") {
+		t.Errorf("trials --task bitflip printed\n%s\nwant nothing on solving", stdout)
 	}
 }
 
