@@ -120,7 +120,7 @@ func commands() []command {
 		{"show", "print one genome of a checkpoint: neurons and connections, Graphviz DOT, an SVG picture or JSON", showCmd},
 		{"plot", "draw charts of a run directory's statistics as PNG or SVG images", plotCmd},
 		{"compare", "compare continual runs in a table: ACC, BWT, FWT, new-task metric early and late, size, work", compareCmd},
-		{"trials", "run a task over many seeds and report how often and how fast it is solved", trialsCmd},
+		{"trials", "run a task over many seeds and report how often and how fast it is solved (a stream: its continual metrics)", trialsCmd},
 		{"tasks", "list the built-in tasks", tasksCmd},
 		{"config", "print the full default configuration as TOML", configCmd},
 	}
