@@ -207,7 +207,9 @@ func Save(dir string, s *population.State, keep int) (path string, err error) {
 // header is a checkpoint's, its payload has the length and CRC-32C the
 // header gives, and it holds generation c.gen of s's task and seed. Only
 // the start of the payload (the configuration and the generation) is
-// decompressed, so this costs little beside Read.
+// decompressed, though the whole file is read and checksummed: about 13
+// ms for an MNIST run's file, against 190 ms for Read. Files that fail
+// are left where they are, for the user to look at.
 func ofRun(c entry, s *population.State) bool {
 	b, err := os.ReadFile(c.path)
 	if err != nil || len(b) < headerSize || string(b[:len(magic)]) != magic {

@@ -228,6 +228,7 @@ func TestStatsJSONZeros(t *testing.T) {
 		{population.Stats{ChampionSteps: 57, Generalization: -1}, []string{`"champion_id":0`, `"champion_steps":57`, `"generalization":-1`}, []string{"test_"}},
 		{population.Stats{ChampionID: 9, ChampionSteps: 100000}, []string{`"champion_id":9`, `"generalization":0`}, nil},
 		{population.Stats{TestFitness: -0.7}, []string{`"test_fitness":-0.7`, `"test_metric":0`}, []string{"champion"}},
+		{population.Stats{TestFitness: math.Copysign(0, -1)}, []string{`"test_fitness":-0`, `"test_metric":0`}, nil}, // a perfect test MSE
 		{population.Stats{BestID: 4}, []string{`"best_id":4`}, []string{"champion", "generalization", "test_"}},
 	}
 	for _, tt := range tests {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 )
 
 // Stats describes one evaluated generation. Seconds and EvalsPerSec are
@@ -81,7 +82,7 @@ func (s Stats) MarshalJSON() ([]byte, error) {
 	if s.ChampionID != 0 || s.ChampionSteps != 0 || s.Generalization != 0 {
 		out.ChampionID, out.ChampionSteps, out.Generalization = &s.ChampionID, &s.ChampionSteps, &s.Generalization
 	}
-	if s.TestFitness != 0 || s.TestMetric != 0 {
+	if s.TestFitness != 0 || s.TestMetric != 0 || math.Signbit(s.TestFitness) { // -0: a perfect test loss
 		out.TestFitness, out.TestMetric = &s.TestFitness, &s.TestMetric
 	}
 	return json.Marshal(out)

@@ -117,7 +117,9 @@ func plotCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		switch k {
 		case "fitness":
 			testLabel := ""
-			if slices.ContainsFunc(stats, func(s population.Stats) bool { return s.TestMetric != 0 || s.TestFitness != 0 }) {
+			if slices.ContainsFunc(stats, func(s population.Stats) bool {
+				return s.TestMetric != 0 || s.TestFitness != 0 || math.Signbit(s.TestFitness)
+			}) {
 				testLabel = testMetricLabel(dir)
 			}
 			fig = fitnessFigure(stats, testLabel, dir)
@@ -691,8 +693,9 @@ func sizeFigure(stats []population.Stats) plotFigure {
 	return plotFigure{cols: 1, panels: []*plot.Plot{p, q}}
 }
 
-// plasticityFigure plots the dropins (neurons added) made while breeding
-// each generation and its apoptoses (neurons removed).
+// plasticityFigure plots the dropins (neurons added) of each generation
+// and its apoptoses (neurons removed): made while breeding, and the units
+// continual backprop replaced (Stats.Dropins).
 func plasticityFigure(stats []population.Stats) plotFigure {
 	p := newGenerationPanel("Structural plasticity per generation", "generation", "neurons added or removed")
 	p.Y.Tick.Marker = niceTicks(true)

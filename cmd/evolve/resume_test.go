@@ -530,3 +530,36 @@ func TestStartAgainNeverRemovesHere(t *testing.T) {
 		t.Errorf("startAgain of a run directory = %q; want the advice to remove it", got)
 	}
 }
+
+// TestEditsIgnoreResumeFlags checks that a config.toml whose generations
+// and workers differ from the checkpoint's, as a resume given --generations
+// and killed before its first checkpoint leaves it, does not count as
+// edited, while another key does.
+func TestEditsIgnoreResumeFlags(t *testing.T) {
+	cfg := population.DefaultConfig()
+	recorded := cfg
+	recorded.Generations, recorded.Workers = 200, 3
+	if got := edits(recorded, cfg); got != "" {
+		t.Errorf("edits with only generations and workers changed = %q; want none", got)
+	}
+	recorded.Mutate.Dropin = 0.5
+	if got := edits(recorded, cfg); !strings.Contains(got, "mutate.dropin_rate = 0.5") {
+		t.Errorf("edits with dropin_rate changed = %q; want it named", got)
+	}
+}
+
+// TestFreeName checks that a second edited config.toml kept on resume
+// does not write over the first.
+func TestFreeName(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, editedConfigFile)
+	for _, want := range []string{"config.edited.toml", "config.edited-2.toml", "config.edited-3.toml"} {
+		got := freeName(path)
+		if filepath.Base(got) != want {
+			t.Fatalf("freeName = %s; want %s", filepath.Base(got), want)
+		}
+		if err := os.WriteFile(got, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -180,10 +181,10 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if err := ofThisRun(dir, file, p.Config(), recorded); err != nil {
 			return fail(exitUsage, "%v; nothing was changed", err)
 		}
-		if diffs := edits(recorded, p.Config(), set); diffs != "" {
+		if diffs := edits(recorded, p.Config()); diffs != "" {
 			// config.toml is rewritten from the checkpoint below; the
 			// edited file is kept beside it.
-			keep := filepath.Join(dir, editedConfigFile)
+			keep := freeName(filepath.Join(dir, editedConfigFile))
 			if err := writeFileAtomic(keep, data); err != nil {
 				return fail(exitFailure, "%s was edited (%s); keeping a copy of it: %v; nothing was changed", filepath.Join(dir, configFile), diffs, err)
 			}
@@ -216,7 +217,9 @@ func startAgain(dir string) string {
 	reuse := fmt.Sprintf(", or remove %s first to use it as --out again", dir)
 	abs, err := filepath.Abs(dir)
 	cwd, err2 := os.Getwd()
-	if rel, err3 := filepath.Rel(abs, cwd); err != nil || err2 != nil || err3 != nil || !strings.HasPrefix(rel, "..") {
+	rel, err3 := filepath.Rel(abs, cwd)
+	outside := rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	if err != nil || err2 != nil || err3 != nil || !outside {
 		reuse = "" // never advise removing the working directory or one above it
 	}
 	config := filepath.Join(dir, configFile)
@@ -261,16 +264,31 @@ func ofThisRun(dir, file string, cfg, recorded population.Config) error {
 		file, path, cfg.Task, cfg.Seed, recorded.Task, recorded.Seed, cfg.Task, cfg.Seed, path, filepath.Dir(file))
 }
 
+// freeName returns path if no file is there, or else the first of
+// NAME-2.EXT, NAME-3.EXT, ... that is free, so that an earlier copy of an
+// edited config.toml is not written over.
+func freeName(path string) string {
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext)
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+			return path
+		}
+		path = fmt.Sprintf("%s-%d%s", base, n, ext)
+	}
+}
+
 // edits describes the settings in which dir's config.toml, recorded,
 // differs from cfg, the configuration resume goes on with (that of the
 // checkpoint, with the flags in set applied), as "key = VALUE (the
-// checkpoint has VALUE), ...", or returns "" when they agree. Keys that
-// a flag given to resume sets are not compared.
-func edits(recorded, cfg population.Config, set map[string]bool) string {
-	flagged := map[string]bool{"generations": set["generations"], "workers": set["workers"]}
+// checkpoint has VALUE), ...", or returns "" when they agree. The keys
+// resume's flags set, generations and workers, are not compared: a resume
+// given them rewrites config.toml before its first checkpoint, so after
+// it is killed config.toml holds them and the checkpoint does not.
+func edits(recorded, cfg population.Config) string {
 	var diffs []string
 	for _, d := range configDiff(recorded, cfg) {
-		if !flagged[d.key] {
+		if d.key != "generations" && d.key != "workers" {
 			diffs = append(diffs, fmt.Sprintf("%s = %s (the checkpoint has %s)", d.key, d.was, d.now))
 		}
 	}

@@ -300,9 +300,11 @@ func runTrial(ctx context.Context, cfg population.Config, seed uint64, target fl
 			}
 		}
 	}
-	if r, err := p.Continual(); err == nil && r != nil {
-		t.cont = r
+	r, err := p.Continual()
+	if err != nil {
+		return trial{}, fmt.Errorf("seed %d: %w", seed, err)
 	}
+	t.cont = r // nil for a task that is not a stream
 	t.strategy = p.Strategy().String()
 	if g, _ := p.Solver(); g != nil {
 		t.solved = true
