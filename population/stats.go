@@ -82,10 +82,17 @@ func (s Stats) MarshalJSON() ([]byte, error) {
 	if s.ChampionID != 0 || s.ChampionSteps != 0 || s.Generalization != 0 {
 		out.ChampionID, out.ChampionSteps, out.Generalization = &s.ChampionID, &s.ChampionSteps, &s.Generalization
 	}
-	if s.TestFitness != 0 || s.TestMetric != 0 || math.Signbit(s.TestFitness) { // -0: a perfect test loss
+	if s.HasTestScore() {
 		out.TestFitness, out.TestMetric = &s.TestFitness, &s.TestMetric
 	}
 	return json.Marshal(out)
+}
+
+// HasTestScore reports whether the generation's best genome was scored on
+// a test split (TestFitness and TestMetric): one of them is nonzero, or
+// TestFitness is -0, minus a perfect test loss.
+func (s *Stats) HasTestScore() bool {
+	return s.TestFitness != 0 || s.TestMetric != 0 || math.Signbit(s.TestFitness)
 }
 
 // Recorder receives each generation's statistics, as gonum's

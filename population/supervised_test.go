@@ -177,6 +177,17 @@ func (c *cancelling) Score(net *network.Network, d *tasks.Dataset, b *network.Ba
 	return c.Playground.Score(net, d, b)
 }
 
+// cancellingSpiral returns the spiral of 100 training and 100 test points
+// (seed 1, noise 0.5) as a cancelling task, not yet armed.
+func cancellingSpiral(t *testing.T) *cancelling {
+	t.Helper()
+	pg, err := tasks.NewPlayground("spiral", 1, 100, 100, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &cancelling{Playground: pg}
+}
+
 // TestStepCancelledWhileTraining cancels a generation part-way through
 // evaluation, after fine-tuning has written into some genomes, and checks
 // that stepping again gives exactly the run that was never cancelled: the
@@ -197,11 +208,7 @@ func TestStepCancelledWhileTraining(t *testing.T) {
 	} {
 		for _, workers := range []int{1, 2} {
 			run := func(cancelAt int64) ([]population.Stats, []*genome.Genome) {
-				pg, err := tasks.NewPlayground("spiral", 1, 100, 100, 0.5)
-				if err != nil {
-					t.Fatal(err)
-				}
-				task := &cancelling{Playground: pg}
+				task := cancellingSpiral(t)
 				cfg := population.DefaultConfig()
 				cfg.ApplyTask(task.Info())
 				cfg.Seed, cfg.PopulationSize, cfg.Generations, cfg.Workers = 4, 20, 10, workers
@@ -344,11 +351,7 @@ func TestDivergedTrainingKeepsGenesFinite(t *testing.T) {
 // the hidden nodes' utilities.
 func TestCancelledStepRestoresGenomes(t *testing.T) {
 	for _, mode := range []evaluate.Learning{evaluate.Lamarckian, evaluate.Baldwinian} {
-		pg, err := tasks.NewPlayground("spiral", 1, 100, 100, 0.5)
-		if err != nil {
-			t.Fatal(err)
-		}
-		task := &cancelling{Playground: pg}
+		task := cancellingSpiral(t)
 		cfg := population.DefaultConfig()
 		cfg.ApplyTask(task.Info())
 		cfg.Seed, cfg.PopulationSize, cfg.Workers = 4, 20, 1

@@ -117,9 +117,7 @@ func plotCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		switch k {
 		case "fitness":
 			testLabel := ""
-			if slices.ContainsFunc(stats, func(s population.Stats) bool {
-				return s.TestMetric != 0 || s.TestFitness != 0 || math.Signbit(s.TestFitness)
-			}) {
+			if slices.ContainsFunc(stats, func(s population.Stats) bool { return s.HasTestScore() }) {
 				testLabel = testMetricLabel(dir)
 			}
 			fig = fitnessFigure(stats, testLabel, dir)

@@ -192,15 +192,9 @@ func trialsTable(results []trial) *table {
 		// A stream: its continual metrics, BWT and FWT empty where one
 		// phase leaves them undefined.
 		t.columns = []string{"seed", "ACC", "BWT", "FWT", "new_first_quarter", "new_last_quarter", "phases", "generations"}
-		orNil := func(v *float64) any {
-			if v == nil {
-				return nil
-			}
-			return *v
-		}
 		for _, r := range results {
 			first, last := r.cont.Quarters()
-			t.rows = append(t.rows, []any{r.seed, r.cont.ACC, orNil(r.cont.BWT), orNil(r.cont.FWT), first, last, len(r.cont.R), r.generations})
+			t.rows = append(t.rows, []any{r.seed, r.cont.ACC, bwtValue(r.cont), fwtValue(r.cont), first, last, len(r.cont.R), r.generations})
 		}
 		return t
 	}
