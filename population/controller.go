@@ -30,7 +30,9 @@ type ControlSettings struct {
 // DefaultControlSettings returns the controller's defaults: off; when on,
 // a fall of a quarter of the recent fitness range starts a burst of three
 // generations at five times the dropin rate, and ten generations without
-// improvement triple the apoptosis rate.
+// improvement triple the apoptosis rate. On streams of 5-generation phases
+// the next drop comes first, so only the bursts act there; a shorter
+// Mature (2) made bitflip forget more (README).
 func DefaultControlSettings() ControlSettings {
 	return ControlSettings{Drop: 0.25, Window: 5, Burst: 5, BurstGenerations: 3, Mature: 10, Prune: 3}
 }
