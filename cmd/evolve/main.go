@@ -54,18 +54,32 @@ const (
 )
 
 func main() {
-	ctx, cancel := context.WithCancelCause(context.Background())
+	ctx := context.Background()
+	if len(os.Args) > 1 {
+		if c, err := findCommand(os.Args[1]); err == nil && c.stoppable {
+			ctx = stopOnSignal(ctx)
+		}
+	}
+	code := evolve(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	os.Exit(code)
+}
+
+// stopOnSignal returns a context that the first SIGINT or SIGTERM cancels,
+// with an interruption as its cause, for a command that watches its
+// context (command.stoppable). After that signal the default action is
+// restored, so that a second Ctrl-C stops the program at once. The other
+// commands keep the default action of both signals throughout: they would
+// not notice the cancellation.
+func stopOnSignal(parent context.Context) context.Context {
+	ctx, cancel := context.WithCancelCause(parent)
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		sig := <-sigs
-		// After the first signal, restore the default behaviour so that a
-		// second Ctrl-C stops the program at once.
 		signal.Stop(sigs)
 		cancel(interruption{sig})
 	}()
-	code := evolve(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	os.Exit(code)
+	return ctx
 }
 
 // interruption is the cause of the context cancelled by a signal.
@@ -109,20 +123,23 @@ type command struct {
 	name    string
 	summary string
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+	// stoppable says that run watches ctx and stops cleanly when it is
+	// cancelled: main cancels it on SIGINT or SIGTERM (stopOnSignal).
+	stoppable bool
 }
 
 // commands returns the subcommands in the order usage lists them.
 func commands() []command {
 	return []command{
-		{"run", "evolve a population on a task and write a run directory", runCmd},
-		{"resume", "continue a run from its newest valid checkpoint", resumeCmd},
-		{"inspect", "list the best genomes or the species of a checkpoint, or a continual run's results, in a table", inspectCmd},
-		{"show", "print one genome of a checkpoint: neurons and connections, Graphviz DOT, an SVG picture or JSON", showCmd},
-		{"plot", "draw charts of a run directory's statistics as PNG or SVG images", plotCmd},
-		{"compare", "compare continual runs in a table: ACC, BWT, FWT, new-task metric early and late, size, work", compareCmd},
-		{"trials", "run a task over many seeds and report how often and how fast it is solved (a stream: its continual metrics)", trialsCmd},
-		{"tasks", "list the built-in tasks", tasksCmd},
-		{"config", "print the full default configuration as TOML", configCmd},
+		{"run", "evolve a population on a task and write a run directory", runCmd, true},
+		{"resume", "continue a run from its newest valid checkpoint", resumeCmd, true},
+		{"inspect", "list the best genomes or the species of a checkpoint, or a continual run's results, in a table", inspectCmd, false},
+		{"show", "print one genome of a checkpoint: neurons and connections, Graphviz DOT, an SVG picture or JSON", showCmd, false},
+		{"plot", "draw charts of a run directory's statistics as PNG or SVG images", plotCmd, false},
+		{"compare", "compare continual runs in a table: ACC, BWT, FWT, new-task metric early and late, size, work", compareCmd, false},
+		{"trials", "run a task over many seeds and report how often and how fast it is solved (a stream: its continual metrics)", trialsCmd, true},
+		{"tasks", "list the built-in tasks", tasksCmd, false},
+		{"config", "print the full default configuration as TOML", configCmd, false},
 	}
 }
 

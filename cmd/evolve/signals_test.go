@@ -1,0 +1,67 @@
+//go:build unix
+
+package main
+
+// Tests of how the evolve process meets signals: SIGINT where a command
+// does not watch its context, and SIGPIPE.
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestInterruptStopsOtherCommands checks that SIGINT stops at once a
+// command that does not watch its context: inspect and show, blocked
+// reading a FIFO that no one writes, die of the signal rather than
+// swallow it as the cancellation that only run, resume and trials watch.
+func TestInterruptStopsOtherCommands(t *testing.T) {
+	t.Parallel()
+	bin := evolveBinary(t)
+	for _, name := range []string{"inspect", "show"} {
+		fifo := filepath.Join(t.TempDir(), "gen-000001.ckpt")
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Skipf("mkfifo: %v", err)
+		}
+		cmd := exec.Command(bin, name, fifo)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Once the FIFO opens for writing, evolve has opened it for
+		// reading, long after main set up its signals, and waits for data.
+		var w *os.File
+		for deadline := time.Now().Add(10 * time.Second); w == nil; {
+			f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0)
+			switch {
+			case err == nil:
+				w = f
+			case !errors.Is(err, syscall.ENXIO) || time.Now().After(deadline):
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatalf("%s: evolve did not open the FIFO: %v", name, err)
+			default:
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if !killedBy(err, syscall.SIGINT) {
+				t.Errorf("evolve %s after SIGINT: %v; want it killed by SIGINT", name, err)
+			}
+		case <-time.After(3 * time.Second):
+			cmd.Process.Kill()
+			<-done
+			t.Errorf("evolve %s went on for 3s after SIGINT; want it stopped at once", name)
+		}
+		w.Close()
+	}
+}
