@@ -58,6 +58,11 @@ func main() {
 	if len(os.Args) > 1 {
 		if c, err := findCommand(os.Args[1]); err == nil && c.stoppable {
 			ctx = stopOnSignal(ctx)
+			// A reader of stdout or stderr that goes away (evolve run |
+			// head) must not kill a run before it writes its final
+			// checkpoint: with SIGPIPE ignored, writes there fail with
+			// EPIPE, which the progress and the summary survive.
+			signal.Ignore(syscall.SIGPIPE)
 		}
 	}
 	code := evolve(ctx, os.Args[1:], os.Stdout, os.Stderr)
@@ -124,7 +129,8 @@ type command struct {
 	summary string
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	// stoppable says that run watches ctx and stops cleanly when it is
-	// cancelled: main cancels it on SIGINT or SIGTERM (stopOnSignal).
+	// cancelled: main cancels it on SIGINT or SIGTERM (stopOnSignal), and
+	// ignores SIGPIPE, which would kill it halfway.
 	stoppable bool
 }
 

@@ -15,11 +15,30 @@ import (
 // progress reports a run's generations on stderr: as a live progress bar
 // (generation, best fitness, species, evaluations per second, elapsed time
 // and ETA) when stderr is a terminal, otherwise as one plain line per
-// generation. Close ends the bar's line.
+// generation. Close ends the bar's line. It is best-effort: after its
+// first failed write (stderr closed, a full disk, a reader of a pipe that
+// has gone) it writes nothing more, and its Record never fails, so that
+// the run goes on and writes its run directory.
 type progress struct {
+	w      *bestEffort
 	bar    *progressbar.ProgressBar
 	lines  population.Printer
 	metric string // the task's, shown on the bar
+}
+
+// bestEffort is a writer that stops writing to w at w's first error and
+// reports none: what it is given is shown if it can be.
+type bestEffort struct {
+	w   io.Writer
+	err error // the first error of w, after which nothing is written
+}
+
+// Write implements io.Writer.
+func (b *bestEffort) Write(p []byte) (int, error) {
+	if b.err == nil {
+		_, b.err = b.w.Write(p)
+	}
+	return len(p), nil
 }
 
 // isTerminal reports whether w is a terminal.
@@ -32,11 +51,12 @@ func isTerminal(w io.Writer) bool {
 // generation to come is done generations in, of total, on a task whose
 // metric (tasks.Info.Metric, possibly empty) it shows beside fitness.
 func newProgress(w io.Writer, done, total int, metric string) *progress {
+	out := &bestEffort{w: w}
 	if !isTerminal(w) {
-		return &progress{lines: population.Printer{W: w, Metric: metric}}
+		return &progress{w: out, lines: population.Printer{W: out, Metric: metric}}
 	}
 	bar := progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetWriter(out),
 		progressbar.OptionSetWidth(24),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetPredictTime(true),
@@ -46,28 +66,34 @@ func newProgress(w io.Writer, done, total int, metric string) *progress {
 		progressbar.OptionSetDescription("starting"),
 	)
 	bar.Set(done)
-	return &progress{bar: bar, metric: metric}
+	return &progress{w: out, bar: bar, metric: metric}
 }
 
-// Record implements population.Recorder.
+// Record implements population.Recorder. It returns nil: progress that
+// cannot be shown must not stop the run.
 func (p *progress) Record(s population.Stats) error {
+	if p.w.err != nil {
+		return nil
+	}
 	if p.bar == nil {
-		return p.lines.Record(s)
+		p.lines.Record(s)
+		return nil
 	}
 	metric := ""
 	if p.metric != "" {
 		metric = fmt.Sprintf("  %s %.4g", p.metric, s.BestMetric)
 	}
 	p.bar.Describe(fmt.Sprintf("gen %d  best %.4g%s  species %d  %.0f evals/s", s.Generation, s.BestFitness, metric, s.Species, s.EvalsPerSec))
-	return p.bar.Set(s.Generation + 1)
+	p.bar.Set(s.Generation + 1) // its errors are the writer's, or of a generation past the bar's end
+	return nil
 }
 
 // Close ends the progress bar's line, leaving it as it stands (a run that
 // stops early, solved or interrupted, does not fill the bar).
-func (p *progress) Close(w io.Writer) {
+func (p *progress) Close() {
 	if p.bar != nil {
 		p.bar.Exit()
-		fmt.Fprintln(w)
+		fmt.Fprintln(p.w)
 	}
 }
 

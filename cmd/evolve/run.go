@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -321,21 +322,22 @@ func run(ctx context.Context, command string, p *population.Population, rd *runD
 		report("writing %s: %v", configFile, err)
 		return exitFailure
 	}
-	var recs population.Recorders
+	// The run directory first: its errors stop the run. The progress
+	// comes last and never fails (see progress).
+	recs := population.Recorders{rd, population.RecorderFunc(func(population.Stats) error {
+		if err := rd.updateBest(p.Best()); err != nil {
+			return err
+		}
+		return rd.updateContinual(p)
+	}), ck}
 	var prog *progress
 	if !quiet {
 		prog = newProgress(stderr, len(p.History()), p.Config().Generations, p.Task().Info().Metric)
 		recs = append(recs, prog)
 	}
-	recs = append(recs, rd, population.RecorderFunc(func(population.Stats) error {
-		if err := rd.updateBest(p.Best()); err != nil {
-			return err
-		}
-		return rd.updateContinual(p)
-	}), ck)
 	runErr := p.Run(ctx, recs)
 	if prog != nil {
-		prog.Close(stderr)
+		prog.Close()
 	}
 	interrupted := runErr != nil && ctx.Err() != nil && errors.Is(runErr, ctx.Err())
 
@@ -375,11 +377,17 @@ func run(ctx context.Context, command string, p *population.Population, rd *runD
 		report("%v", runErr)
 		return exitFailure
 	}
-	printSummary(stdout, sum, p.Config().Generations)
+	var b bytes.Buffer
+	printSummary(&b, sum, p.Config().Generations)
 	if r, err := p.Continual(); err == nil && r != nil {
-		printContinual(stdout, r)
+		printContinual(&b, r)
 	}
-	fmt.Fprintf(stdout, "run directory: %s\n", rd.path)
+	fmt.Fprintf(&b, "run directory: %s\n", rd.path)
+	if _, err := stdout.Write(b.Bytes()); err != nil {
+		// The run is complete and summary.json says as much as the
+		// summary lines: the status stays that of the run.
+		report("warning: cannot print the summary: %v; the run is complete, and %s holds it", err, filepath.Join(rd.path, summaryFile))
+	}
 	return code
 }
 

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/neuroplast/neuroplast/checkpoints"
 )
 
 // TestInterruptStopsOtherCommands checks that SIGINT stops at once a
@@ -63,5 +65,38 @@ func TestInterruptStopsOtherCommands(t *testing.T) {
 			t.Errorf("evolve %s went on for 3s after SIGINT; want it stopped at once", name)
 		}
 		w.Close()
+	}
+}
+
+// closedPipe returns the writing end of a pipe whose reader has gone.
+func closedPipe(t *testing.T) *os.File {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	t.Cleanup(func() { w.Close() })
+	return w
+}
+
+// TestClosedPipesKeepRun runs evolve run with stdout and stderr on pipes
+// whose readers have gone, as in evolve run ... 2>&1 | head -1: the run
+// must not die of SIGPIPE, but go on to its end, write its final
+// checkpoint and summary.json, and exit with status 0.
+func TestClosedPipesKeepRun(t *testing.T) {
+	t.Parallel()
+	bin := evolveBinary(t)
+	dir := filepath.Join(t.TempDir(), "run")
+	cmd := exec.Command(bin, "run", "--task", "xor", "--generations", "15", "--population", "20", "--stop-on-solve=false", "--checkpoint-every", "0", "--out", dir)
+	cmd.Stdout, cmd.Stderr = closedPipe(t), closedPipe(t)
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("evolve run with closed pipes: %v; want exit status 0", err)
+	}
+	if s := readJSON(t, filepath.Join(dir, summaryFile)); s["generations"] != 15.0 {
+		t.Errorf("summary.json: %v; want 15 generations", s)
+	}
+	if st, _, _, err := checkpoints.Latest(filepath.Join(dir, checkpointsDir)); err != nil || len(st.History) != 15 {
+		t.Errorf("final checkpoint: %v; want one of 15 generations", err)
 	}
 }

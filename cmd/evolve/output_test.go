@@ -1,0 +1,64 @@
+package main
+
+// Tests of what evolve does when its output cannot be written.
+
+import (
+	"bytes"
+	"io"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// failingWriter fails every write, as /dev/full does.
+type failingWriter struct{ writes int }
+
+func (w *failingWriter) Write([]byte) (int, error) {
+	w.writes++
+	return 0, syscall.ENOSPC
+}
+
+// callWith runs cmd in-process with args, writing to stdout and stderr,
+// and returns its exit status.
+func callWith(t *testing.T, cmd commandFunc, stdout, stderr io.Writer, args ...string) int {
+	t.Helper()
+	return cmd(t.Context(), args, stdout, stderr)
+}
+
+// TestRunOutputFailureKeepsRun checks that a run whose progress on stderr
+// cannot be written goes on to its end, writing the same run directory
+// as a run whose stderr works, and that a summary that cannot be printed
+// on stdout neither fails the run nor loses any of its files.
+func TestRunOutputFailureKeepsRun(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	args := []string{"--task", "xor", "--seed", "2", "--generations", "12", "--population", "20", "--stop-on-solve=false"}
+	ref := filepath.Join(base, "ref")
+	mustCall(t, runCmd, append(args, "--out", ref)...)
+
+	dir := filepath.Join(base, "no-stderr")
+	var stdout bytes.Buffer
+	stderr := &failingWriter{}
+	if code := callWith(t, runCmd, &stdout, stderr, append(args, "--out", dir)...); code != exitOK {
+		t.Fatalf("run with a failing stderr: exit status %d; want 0", code)
+	}
+	if stderr.writes != 1 {
+		t.Errorf("progress tried %d writes to a failing stderr; want 1, then none", stderr.writes)
+	}
+	if !strings.Contains(stdout.String(), "run directory: "+dir) {
+		t.Errorf("stdout %q lacks the run directory", stdout.String())
+	}
+	sameRun(t, ref, dir)
+
+	dir = filepath.Join(base, "no-stdout")
+	var errOut bytes.Buffer
+	if code := callWith(t, runCmd, &failingWriter{}, &errOut, append(args, "--out", dir)...); code != exitOK {
+		t.Fatalf("run with a failing stdout: exit status %d; want 0 (the run is complete); stderr:\n%s", code, errOut.String())
+	}
+	want := "evolve run: warning: cannot print the summary: " + syscall.ENOSPC.Error() + "; the run is complete, and " + filepath.Join(dir, summaryFile) + " holds it\n"
+	if !strings.HasSuffix(errOut.String(), want) {
+		t.Errorf("stderr ends %q; want %q", errOut.String()[max(0, errOut.Len()-200):], want)
+	}
+	sameRun(t, ref, dir)
+}
