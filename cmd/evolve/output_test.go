@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -61,4 +62,34 @@ func TestRunOutputFailureKeepsRun(t *testing.T) {
 		t.Errorf("stderr ends %q; want %q", errOut.String()[max(0, errOut.Len()-200):], want)
 	}
 	sameRun(t, ref, dir)
+}
+
+// TestTrialsBadConfig checks that trials refuses, with status 2 and run's
+// message, a configuration that run refuses: one that population.New
+// rejects, from a flag or a config file.
+func TestTrialsBadConfig(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	for _, args := range [][]string{
+		{"--task", "xor", "--strategy", "backprop"},
+		{"--task", "xor", "--config", file("sync.toml", "synchronous = true\nfeed_forward = false\n")},
+		{"--task", "xor", "--config", file("learn.toml", "[training]\nlearning = 'lamarckian'\n")},
+	} {
+		code, _, runErr := call(t, runCmd, append(args, "--out", filepath.Join(dir, "never"))...)
+		if code != exitUsage {
+			t.Fatalf("run %q: exit status %d, want %d: %s", args, code, exitUsage, runErr)
+		}
+		code, stdout, stderr := call(t, trialsCmd, append(args, "--runs", "2")...)
+		want := strings.Replace(runErr, "evolve run:", "evolve trials:", 1)
+		if code != exitUsage || stderr != want || stdout != "" {
+			t.Errorf("trials %q: exit status %d, stdout %q, stderr %q; want %d and %q", args, code, stdout, stderr, exitUsage, want)
+		}
+	}
 }

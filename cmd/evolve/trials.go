@@ -129,6 +129,11 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if !supervised && !stream {
 		cfg.StopOnSolve = true
 	}
+	// The check run makes: a configuration no run can use is bad input,
+	// refused before any run starts rather than failing each.
+	if _, err := population.New(cfg, probe); err != nil {
+		return fail(exitUsage, "%v", err)
+	}
 
 	var bar *trialsProgress
 	if !*quiet && isTerminal(stderr) {
