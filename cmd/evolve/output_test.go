@@ -93,3 +93,18 @@ func TestTrialsBadConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestTrialsOutputFailure checks that trials, which keep nothing on disk,
+// fail with status 1 and say why when their summary cannot be written, in
+// every format.
+func TestTrialsOutputFailure(t *testing.T) {
+	t.Parallel()
+	for _, format := range []string{"text", "csv", "json"} {
+		var stderr bytes.Buffer
+		code := callWith(t, trialsCmd, &failingWriter{}, &stderr, "--task", "xor", "--runs", "3", "--population", "20", "--generations", "3", "--format", format)
+		want := "evolve trials: " + syscall.ENOSPC.Error() + "\n"
+		if code != exitFailure || stderr.String() != want {
+			t.Errorf("trials --format %s to a failing stdout: exit status %d, stderr %q; want %d and %q", format, code, stderr.String(), exitFailure, want)
+		}
+	}
+}

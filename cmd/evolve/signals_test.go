@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -98,5 +99,19 @@ func TestClosedPipesKeepRun(t *testing.T) {
 	}
 	if st, _, _, err := checkpoints.Latest(filepath.Join(dir, checkpointsDir)); err != nil || len(st.History) != 15 {
 		t.Errorf("final checkpoint: %v; want one of 15 generations", err)
+	}
+}
+
+// TestClosedPipeFailsTrials checks that trials whose stdout has no reader
+// left do not die of SIGPIPE but report the failed write, with status 1.
+func TestClosedPipeFailsTrials(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(evolveBinary(t), "trials", "--task", "xor", "--runs", "2", "--population", "20", "--generations", "3")
+	cmd.Stdout = closedPipe(t)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if code := cmd.ProcessState.ExitCode(); code != exitFailure || !strings.Contains(stderr.String(), "evolve trials: write") || !strings.Contains(stderr.String(), syscall.EPIPE.Error()) {
+		t.Errorf("trials to a closed pipe: %v, exit status %d, stderr %q; want status 1 and the broken pipe named", err, code, stderr.String())
 	}
 }

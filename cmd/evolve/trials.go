@@ -164,9 +164,12 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		return emit("trials", b.Bytes(), err, stdout, stderr)
 	}
-	printTrials(stdout, cfg, results, *target)
-	printWallTime(stdout, results, wall.Seconds())
-	return exitOK
+	// Nothing of the trials is kept but this output: a failed write is a
+	// failure.
+	var b bytes.Buffer
+	printTrials(&b, cfg, results, *target)
+	printWallTime(&b, results, wall.Seconds())
+	return emit("trials", b.Bytes(), nil, stdout, stderr)
 }
 
 // trialsTable has one row per run, in seed order, for --format csv and
