@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -106,5 +107,46 @@ func TestTrialsOutputFailure(t *testing.T) {
 		if code != exitFailure || stderr.String() != want {
 			t.Errorf("trials --format %s to a failing stdout: exit status %d, stderr %q; want %d and %q", format, code, stderr.String(), exitFailure, want)
 		}
+	}
+}
+
+// TestTrialsHeaderTrue checks that the summary of trials describes the
+// runs as they were made: one network, not the configuration's population,
+// under backprop and cbp, and no restart_after on a stream, which never
+// restarts.
+func TestTrialsHeaderTrue(t *testing.T) {
+	t.Parallel()
+	head := func(args ...string) map[string]any {
+		t.Helper()
+		code, stdout, stderr := call(t, trialsCmd, append(args, "--runs", "1", "--format", "json", "--quiet")...)
+		if code != exitOK {
+			t.Fatalf("trials %q: exit status %d: %s", args, code, stderr)
+		}
+		return decodeObject(t, []byte(stdout), "runs")
+	}
+	gaussian := []string{"--task", "gaussian", "--population", "10", "--generations", "1"}
+	for _, strategy := range []string{"backprop", "cbp"} {
+		args := slices.Concat(gaussian, []string{"--strategy", strategy})
+		if h := head(args...); h["population"] != 1.0 {
+			t.Errorf("trials %q --format json: header %v; want population 1", args, h)
+		}
+		_, stdout, _ := call(t, trialsCmd, append(args, "--runs", "1")...)
+		if want := "strategy " + strategy + " (learning lamarckian), one network, 1 generations\n"; !strings.Contains(stdout, want) {
+			t.Errorf("trials %q printed\n%s\nwant %q", args, stdout, want)
+		}
+	}
+	if h := head(gaussian...); h["population"] != 10.0 {
+		t.Errorf("trials %q --format json: header %v; want population 10", gaussian, h)
+	}
+	bitflip := []string{"--task", "bitflip", "--population", "10", "--generations", "5"}
+	if h := head(bitflip...); h["restart_after"] != nil || h["population"] != 10.0 {
+		t.Errorf("trials %q --format json: header %v; want population 10 and no restart_after", bitflip, h)
+	}
+	_, stdout, _ := call(t, trialsCmd, append(bitflip, "--strategy", "backprop", "--runs", "1")...)
+	if !strings.Contains(stdout, "population             one network\n") {
+		t.Errorf("trials %q --strategy backprop printed\n%s\nwant population one network", bitflip, stdout)
+	}
+	if h := head("--task", "xor", "--population", "20", "--generations", "3"); h["restart_after"] == nil {
+		t.Errorf("trials on xor --format json: header %v; want restart_after", h)
 	}
 }

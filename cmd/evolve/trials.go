@@ -50,6 +50,26 @@ type trial struct {
 	cont *continual.Report
 
 	strategy string // as the run resolved it
+	baseline bool   // the strategy trains one network (backprop, cbp)
+}
+
+// trialsPopulation returns the size of the population each run of
+// results evolves: the configuration's, or 1 under the strategies that
+// train one network instead (backprop and cbp).
+func trialsPopulation(cfg population.Config, results []trial) int {
+	if results[0].baseline {
+		return 1
+	}
+	return cfg.PopulationSize
+}
+
+// populationText describes the population of results' runs for the text
+// summary: its size, or "one network" under backprop and cbp.
+func populationText(cfg population.Config, results []trial) string {
+	if results[0].baseline {
+		return "one network"
+	}
+	return fmt.Sprintf("population %d", cfg.PopulationSize)
 }
 
 // maxRuns bounds --runs: each run's result is kept until the table is
@@ -156,8 +176,9 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if *format == "csv" {
 			err = t.writeCSV(&b)
 		} else {
-			head := object{{"task", cfg.Task}, {"strategy", results[0].strategy}, {"population", cfg.PopulationSize}, {"generations", cfg.Generations}}
-			if !results[0].supervised {
+			head := object{{"task", cfg.Task}, {"strategy", results[0].strategy}, {"population", trialsPopulation(cfg, results)}, {"generations", cfg.Generations}}
+			if !results[0].supervised && results[0].cont == nil {
+				// Restarts apply to neither supervised tasks nor streams.
 				head = append(head, field{"restart_after", cfg.RestartAfter})
 			}
 			err = t.writeJSON(&b, head, t.name)
@@ -307,7 +328,7 @@ func runTrial(ctx context.Context, cfg population.Config, seed uint64, target fl
 		return trial{}, fmt.Errorf("seed %d: %w", seed, err)
 	}
 	t.cont = r // nil for a task that is not a stream
-	t.strategy = p.Strategy().String()
+	t.strategy, t.baseline = p.Strategy().String(), p.Strategy().Baseline()
 	if g, _ := p.Solver(); g != nil {
 		t.solved = true
 		t.evaluations = p.SolvedEvaluations()
@@ -419,7 +440,11 @@ func printTrials(w io.Writer, cfg population.Config, results []trial, target flo
 	}
 	row("task", "%s", cfg.Task)
 	row("seeds", "%d to %d", results[0].seed, results[len(results)-1].seed)
-	row("population", "%d", cfg.PopulationSize)
+	if results[0].baseline {
+		row("population", "one network")
+	} else {
+		row("population", "%d", cfg.PopulationSize)
+	}
 	if results[0].cont != nil {
 		row("strategy", "%s", results[0].strategy)
 		row("generations", "%d", cfg.Generations)
@@ -496,8 +521,8 @@ func printContinualTrials(row func(name, format string, a ...any), results []tri
 // size, and the run's wall time) and a summary line.
 func printSupervisedTrials(w io.Writer, cfg population.Config, results []trial, target float64) {
 	strategy, learning := cfg.Resolve(true)
-	fmt.Fprintf(w, "task %s, strategy %s (learning %s), population %d, %d generations\n",
-		cfg.Task, strategy, learning, cfg.PopulationSize, cfg.Generations)
+	fmt.Fprintf(w, "task %s, strategy %s (learning %s), %s, %d generations\n",
+		cfg.Task, strategy, learning, populationText(cfg, results), cfg.Generations)
 	classify := results[0].classify
 	if classify {
 		fmt.Fprintf(w, "%6s  %13s  %16s  %6s  %11s  %8s\n", "seed", "test accuracy", "reached target", "hidden", "connections", "wall s")
