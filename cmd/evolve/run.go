@@ -61,7 +61,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if w := phaseMismatch(cfg); w != "" {
 		fmt.Fprintf(stderr, "evolve run: warning: %s\n", w)
 	}
-	task, err := newTask(cfg)
+	task, data, err := newRecordedTask(cfg)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
@@ -85,6 +85,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(exitUsage, "--out %s: %v", dir, err)
 	}
 	defer release()
+	if err := data.write(dir); err != nil {
+		rd.close()
+		return fail(exitFailure, "%v", err)
+	}
 	code := run(ctx, "run", p, rd, newCheckpointer(p, dir), *quiet, stdout, stderr)
 	if err := rd.close(); err != nil && code == exitOK {
 		return fail(exitFailure, "closing %s: %v", statsFile, err)
@@ -132,6 +136,9 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(exitUsage, "%s: cannot lock the run directory: %v", dir, err)
 	}
 	defer release()
+	if code := checkData(dir, stderr); code != exitOK {
+		return code // before anything is changed
+	}
 
 	// The newest checkpoint that reads and restores wins; each newer one
 	// that does not is reported and skipped.
