@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/neuroplast/neuroplast/checkpoints"
 	"github.com/neuroplast/neuroplast/population"
@@ -554,12 +555,31 @@ func TestFreeName(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, editedConfigFile)
 	for _, want := range []string{"config.edited.toml", "config.edited-2.toml", "config.edited-3.toml"} {
-		got := freeName(path)
-		if filepath.Base(got) != want {
-			t.Fatalf("freeName = %s; want %s", filepath.Base(got), want)
+		got, err := freeName(path)
+		if err != nil || filepath.Base(got) != want {
+			t.Fatalf("freeName = %s, %v; want %s", filepath.Base(got), err, want)
 		}
 		if err := os.WriteFile(got, nil, 0o644); err != nil {
 			t.Fatal(err)
+		}
+	}
+	// A name whose freedom cannot be told is an error, not an endless loop:
+	// one under a regular file (ENOTDIR) and one too long (ENAMETOOLONG).
+	under := filepath.Join(dir, "config.edited.toml", editedConfigFile)
+	long := filepath.Join(dir, strings.Repeat("x", 300)+".toml")
+	for _, path := range []string{under, long} {
+		done := make(chan error, 1)
+		go func() {
+			_, err := freeName(path)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), path) {
+				t.Errorf("freeName(%s) = %v; want an error naming it", path, err)
+			}
+		case <-time.After(2 * time.Second):
+			t.Errorf("freeName(%s) has not returned after 2s", path)
 		}
 	}
 }

@@ -192,8 +192,11 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if diffs := edits(recorded, p.Config()); diffs != "" {
 			// config.toml is rewritten from the checkpoint below; the
 			// edited file is kept beside it.
-			keep := freeName(filepath.Join(dir, editedConfigFile))
-			if err := writeFileAtomic(keep, data); err != nil {
+			keep, err := freeName(filepath.Join(dir, editedConfigFile))
+			if err == nil {
+				err = writeFileAtomic(keep, data)
+			}
+			if err != nil {
 				return fail(exitFailure, "%s was edited (%s); keeping a copy of it: %v; nothing was changed", filepath.Join(dir, configFile), diffs, err)
 			}
 			fmt.Fprintf(stderr, "evolve resume: warning: %s differs from checkpoint %s: %s. The checkpoint's configuration wins, as it must to continue the run, and %s is rewritten from it; "+
@@ -274,13 +277,18 @@ func ofThisRun(dir, file string, cfg, recorded population.Config) error {
 
 // freeName returns path if no file is there, or else the first of
 // NAME-2.EXT, NAME-3.EXT, ... that is free, so that an earlier copy of an
-// edited config.toml is not written over.
-func freeName(path string) string {
+// edited config.toml is not written over. It returns Lstat's error when
+// one cannot tell whether a name is free (a parent that is not a
+// directory or cannot be searched, a name too long).
+func freeName(path string) (string, error) {
 	ext := filepath.Ext(path)
 	base := strings.TrimSuffix(path, ext)
 	for n := 2; ; n++ {
-		if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
-			return path
+		_, err := os.Lstat(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return path, nil
+		} else if err != nil {
+			return "", err
 		}
 		path = fmt.Sprintf("%s-%d%s", base, n, ext)
 	}
