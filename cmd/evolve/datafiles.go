@@ -201,7 +201,7 @@ func checkData(dir string, stderr io.Writer) int {
 		return exitUsage
 	}
 	if rec == nil {
-		if cfg, _, ok := recordedConfig(dir); ok {
+		if cfg, data, err := recordedConfig(dir); err == nil && data != nil {
 			if files := dataFiles(cfg); len(files) > 0 {
 				fmt.Fprintf(stderr, "evolve resume: note: %s has no %s (an older evolve made it), so %s cannot be checked against the data the run read\n", dir, dataFile, strings.Join(files, ", "))
 			}

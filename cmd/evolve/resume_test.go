@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"maps"
@@ -315,7 +316,7 @@ func TestResumeRefusesForeignCheckpoint(t *testing.T) {
 		t.Errorf("resume with another run's checkpoint changed the run directory")
 	}
 
-	// With config.toml unreadable there is nothing to compare: the run's
+	// With config.toml not decoding there is nothing to compare: the run's
 	// own checkpoint resumes, and config.toml is written anew from it.
 	if err := os.Remove(foreign); err != nil {
 		t.Fatal(err)
@@ -397,6 +398,60 @@ func TestResumeEditedConfig(t *testing.T) {
 	// Resuming again, with config.toml as the checkpoint's: no warning.
 	if _, stderr := mustCall(t, resumeCmd, dir, "--generations", "8", "--quiet"); stderr != "" {
 		t.Errorf("resume with config.toml unedited: stderr %q; want nothing", stderr)
+	}
+}
+
+// TestResumeUndecodableConfig edits a run's config.toml so that it no
+// longer decodes (an edited value and a misspelt key): resume goes on with
+// the checkpoint's configuration, but keeps the file as config.edited.toml
+// and warns naming the problem's line and that the task and seed went
+// unchecked. A config.toml that cannot be read at all (here a directory)
+// is refused, changing nothing, since no copy of it could be kept.
+func TestResumeUndecodableConfig(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "run")
+	mustCall(t, runCmd, "--task", "xor", "--generations", "3", "--population", "20", "--quiet", "--out", dir)
+	config := filepath.Join(dir, configFile)
+	original, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(original), "population_size = 20\n", "population_size = 50\nmy_typo_key = 1\n", 1)
+	if edited == string(original) {
+		t.Fatal("config.toml lacks population_size = 20")
+	}
+	line := strings.Count(edited[:strings.Index(edited, "my_typo_key")], "\n") + 1
+	if err := os.WriteFile(config, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr := mustCall(t, resumeCmd, dir, "--generations", "5", "--quiet")
+	kept := filepath.Join(dir, editedConfigFile)
+	for _, want := range []string{"warning: " + config + " does not decode", "task and seed cannot be checked", "The checkpoint's configuration is used",
+		"kept as " + kept, fmt.Sprintf("%s:%d: unknown key \"my_typo_key\"", config, line)} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("resume with config.toml not decoding: stderr %q; want %q", stderr, want)
+		}
+	}
+	if b, err := os.ReadFile(kept); err != nil || string(b) != edited {
+		t.Errorf("%s after resume: %q, %v; want the config.toml that did not decode", kept, b, err)
+	}
+	if cfg := readConfig(t, dir); cfg.PopulationSize != 20 || cfg.Generations != 5 {
+		t.Errorf("config.toml after resume: population_size %d, generations %d; want the checkpoint's 20 and the flag's 5", cfg.PopulationSize, cfg.Generations)
+	}
+
+	if err := os.Remove(config); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(config, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	code, _, stderr := call(t, resumeCmd, dir, "--generations", "6", "--quiet")
+	if code != exitUsage || !strings.Contains(stderr, config) || !strings.Contains(stderr, "nothing was changed") {
+		t.Errorf("resume with config.toml unreadable: exit status %d, stderr %q; want 2, naming it, and that nothing was changed", code, stderr)
+	}
+	if after := snapshot(t, dir); !maps.Equal(after, before) {
+		t.Errorf("refused resume changed the run directory")
 	}
 }
 

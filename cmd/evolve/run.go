@@ -184,8 +184,27 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if p == nil {
 		return fail(exitUsage, "%s: no valid checkpoint to resume from: all %d in %s are damaged (see the warnings above)", dir, len(files), ckDir)
 	}
-	recorded, data, hasRecord := recordedConfig(dir)
-	if hasRecord {
+	recorded, data, err := recordedConfig(dir)
+	switch {
+	case err != nil && data == nil:
+		// run rewrites config.toml from the checkpoint: one it cannot read
+		// would be lost without a copy kept.
+		return fail(exitUsage, "%v; resume rewrites %s from the checkpoint and keeps no copy of a file it cannot read: make it readable, or move it away; nothing was changed", err, configFile)
+	case err != nil:
+		// config.toml is rewritten from the checkpoint below; the file
+		// that does not decode is kept beside it, as an edited one is.
+		keep, err2 := freeName(filepath.Join(dir, editedConfigFile))
+		if err2 == nil {
+			err2 = writeFileAtomic(keep, data)
+		}
+		if err2 != nil {
+			return fail(exitFailure, "%s does not decode; keeping a copy of it: %v; nothing was changed", filepath.Join(dir, configFile), err2)
+		}
+		fmt.Fprintf(stderr, "evolve resume: warning: %s does not decode, so whether checkpoint %s has the run's task and seed cannot be checked. The checkpoint's configuration is used, as it must be to continue the run, and %s is rewritten from it; "+
+			"the file that does not decode is kept as %s (once fixed, evolve run --config %s --out NEWDIR starts a new run with it). Its problem: %v\n",
+			filepath.Join(dir, configFile), file, configFile, keep, keep, err)
+	}
+	if err == nil && data != nil {
 		if err := ofThisRun(dir, file, p.Config(), recorded); err != nil {
 			return fail(exitUsage, "%v; nothing was changed", err)
 		}
@@ -242,20 +261,24 @@ func startAgain(dir string) string {
 
 // recordedConfig returns the configuration in dir's config.toml, read
 // over population.DefaultConfig as evolve run --config would, and the
-// file's content; ok is false
-// when there is none that decodes. resume then has nothing to check the
-// checkpoint against, and writes config.toml anew from it.
-func recordedConfig(dir string) (cfg population.Config, data []byte, ok bool) {
+// file's content. When there is no config.toml, data and err are nil:
+// resume then has nothing to check the checkpoint against, and writes
+// config.toml anew from it. When the file cannot be read, err is the read
+// error and data is nil; when it reads but does not decode, err is
+// decodeConfig's (naming FILE:LINE) and data is the file's content.
+func recordedConfig(dir string) (cfg population.Config, data []byte, err error) {
 	path := filepath.Join(dir, configFile)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return population.Config{}, nil, false
+	data, err = os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return population.Config{}, nil, nil
+	} else if err != nil {
+		return population.Config{}, nil, err
 	}
 	cfg = population.DefaultConfig()
-	if decodeConfig(data, path, &cfg) != nil {
-		return population.Config{}, nil, false
+	if err := decodeConfig(data, path, &cfg); err != nil {
+		return population.Config{}, data, err
 	}
-	return cfg, data, true
+	return cfg, data, nil
 }
 
 // ofThisRun checks that the checkpoint file, whose configuration is cfg,

@@ -23,8 +23,9 @@ const (
 	summaryFile    = "summary.json"
 	continualFile  = "continual.json" // the results of a continual-learning run
 	checkpointsDir = "checkpoints"    // the checkpoints, gen-NNNNNN.ckpt
-	// editedConfigFile is config.toml as the user edited it, kept by a
-	// resume that rewrote config.toml from the checkpoint.
+	// editedConfigFile is config.toml as the user edited it (whether or
+	// not it still decodes), kept by a resume that rewrote config.toml
+	// from the checkpoint.
 	editedConfigFile = "config.edited.toml"
 )
 
