@@ -373,6 +373,12 @@ func run(ctx context.Context, command string, p *population.Population, rd *runD
 		prog = newProgress(stderr, len(p.History()), p.Config().Generations, p.Task().Info().Metric)
 		recs = append(recs, prog)
 	}
+	ck.warn = func(err error) {
+		if prog != nil && isTerminal(stderr) {
+			fmt.Fprintln(stderr) // end the progress bar's line
+		}
+		report("warning: %v; the run goes on", err)
+	}
 	runErr := p.Run(ctx, recs)
 	if prog != nil {
 		prog.Close()
@@ -456,6 +462,14 @@ type checkpointer struct {
 	every int
 	keep  int
 
+	// write is checkpoints.Save; a test may put a failing one in its place.
+	write func(dir string, s *population.State, keep int) (string, error)
+	// warn, if not nil, reports a problem met after a checkpoint was
+	// written (an old one that could not be removed): the run goes on.
+	// Each distinct problem is reported once.
+	warn   func(error)
+	warned map[string]bool
+
 	path string // the newest checkpoint written or resumed from, or ""
 	gen  int    // its generation
 	hist int    // its generations of history
@@ -464,7 +478,8 @@ type checkpointer struct {
 // newCheckpointer returns the checkpointer of p in the run directory dir.
 func newCheckpointer(p *population.Population, dir string) *checkpointer {
 	cfg := p.Config()
-	return &checkpointer{p: p, dir: filepath.Join(dir, checkpointsDir), every: cfg.CheckpointEvery, keep: cfg.KeepCheckpoints}
+	return &checkpointer{p: p, dir: filepath.Join(dir, checkpointsDir), every: cfg.CheckpointEvery, keep: cfg.KeepCheckpoints,
+		write: checkpoints.Save, warned: make(map[string]bool)}
 }
 
 // saved records that path holds p's current state already.
@@ -484,16 +499,25 @@ func (c *checkpointer) Record(population.Stats) error {
 // save writes a checkpoint of p's current state, unless the newest one
 // holds it already, and returns its path. checkpoints.Save writes it
 // atomically before it removes the oldest beyond c.keep, so a valid
-// checkpoint exists at every moment.
+// checkpoint exists at every moment. An error is returned only when no
+// checkpoint was written; one that was, but whose old checkpoints could
+// not all be removed, is recorded as the newest, and the problem goes to
+// c.warn.
 func (c *checkpointer) save() (string, error) {
 	if c.path != "" && c.gen == c.p.Generation() && c.hist == len(c.p.History()) {
 		return c.path, nil
 	}
-	path, err := checkpoints.Save(c.dir, c.p.State(), c.keep)
-	if err != nil {
+	path, err := c.write(c.dir, c.p.State(), c.keep)
+	if path == "" {
 		return "", fmt.Errorf("writing the checkpoint of generation %d: %v", c.p.Generation(), err)
 	}
 	c.saved(path)
+	if err != nil && !c.warned[err.Error()] {
+		c.warned[err.Error()] = true
+		if c.warn != nil {
+			c.warn(fmt.Errorf("wrote checkpoint %s, but %w", path, err))
+		}
+	}
 	return path, nil
 }
 

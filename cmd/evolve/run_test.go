@@ -366,3 +366,66 @@ func TestRunStrategyAndTestAccuracy(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckpointPruningFails checks that a checkpoint written when old
+// ones could not be removed (checkpoints.Save returns its path with the
+// error; here a Save that reports such a failure on every checkpoint from
+// generation 2 on, since as root no file can be made undeletable) counts
+// as written: the run goes on to its end with status 0, warning once per
+// distinct problem, and its final checkpoint is recorded.
+func TestCheckpointPruningFails(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "run")
+	cfg := population.DefaultConfig()
+	cfg.Task, cfg.Seed, cfg.PopulationSize, cfg.Generations = "xor", 3, 20, 6
+	cfg.StopOnSolve, cfg.CheckpointEvery, cfg.KeepCheckpoints = false, 1, 2
+	task, err := newTask(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ApplyTask(task.Info())
+	p, err := population.New(cfg, task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := createRunDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck := newCheckpointer(p, dir)
+	stuck := filepath.Join(dir, checkpointsDir, checkpoints.Name(0))
+	ck.write = func(d string, s *population.State, keep int) (string, error) {
+		path, err := checkpoints.Save(d, s, keep)
+		if err == nil && s.Generation >= 2 {
+			problem := "operation not permitted"
+			if s.Generation >= 4 {
+				problem = "read-only file system"
+			}
+			err = fmt.Errorf("checkpoints: pruning: remove %s: %s", stuck, problem)
+		}
+		return path, err
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), "run", p, rd, ck, true, &stdout, &stderr)
+	if err := rd.close(); err != nil {
+		t.Fatal(err)
+	}
+	if code != exitOK || !strings.Contains(stdout.String(), "run directory: "+dir) {
+		t.Fatalf("run with old checkpoints that cannot be removed: exit status %d, stdout %q, stderr %q; want 0 and the run to its end", code, stdout.String(), stderr.String())
+	}
+	got := stderr.String()
+	for _, problem := range []string{"operation not permitted", "read-only file system"} {
+		if n := strings.Count(got, "warning: wrote checkpoint "); n != 2 || strings.Count(got, "remove "+stuck+": "+problem+"; the run goes on") != 1 {
+			t.Errorf("stderr %q; want two warnings, one naming %q once", got, problem)
+		}
+	}
+	if strings.Contains(got, "writing the checkpoint") {
+		t.Errorf("stderr %q; want no failure to write a checkpoint", got)
+	}
+	if s := readJSON(t, filepath.Join(dir, summaryFile)); s["generations"] != 6.0 {
+		t.Errorf("summary generations %v; want 6", s["generations"])
+	}
+	if want := filepath.Join(dir, checkpointsDir, checkpoints.Name(p.Generation())); ck.path != want || ck.hist != 6 {
+		t.Errorf("recorded checkpoint %s with %d generations of history; want %s with 6", ck.path, ck.hist, want)
+	}
+}
