@@ -31,6 +31,28 @@ func defaultOut(cfg population.Config) string {
 	return dir
 }
 
+// maxClaims bounds the names createFreeRunDir tries.
+const maxClaims = 100
+
+// createFreeRunDir creates the run directory named by next, which returns
+// the first name that holds no run, as defaultOut does, and returns it
+// with its name. Another evolve run started at the same moment may claim
+// that name between next's check and the creation; then next is asked
+// again, for the name after it, up to maxClaims times in all.
+func createFreeRunDir(next func() string) (*runDir, string, error) {
+	var dir string
+	var err error
+	for range maxClaims {
+		dir = next()
+		var rd *runDir
+		rd, err = createRunDir(dir)
+		if !errors.Is(err, errRunExists) && !errors.Is(err, fs.ErrExist) {
+			return rd, dir, err
+		}
+	}
+	return nil, dir, err
+}
+
 // runCmd implements "evolve run": it evolves a population on a task and
 // writes the run directory.
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -70,10 +92,12 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(exitUsage, "%v", err)
 	}
 	dir := *out
+	var rd *runDir
 	if dir == "" {
-		dir = defaultOut(cfg)
+		rd, dir, err = createFreeRunDir(func() string { return defaultOut(cfg) })
+	} else {
+		rd, err = createRunDir(dir)
 	}
-	rd, err := createRunDir(dir)
 	if errors.Is(err, errRunExists) {
 		return fail(exitUsage, "%v", err)
 	} else if err != nil {
