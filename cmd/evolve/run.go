@@ -105,7 +105,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	release, err := lockDir(dir)
 	if err != nil {
+		// Remove the empty stats.jsonl just created, which would
+		// otherwise mark dir as holding a run from now on.
 		rd.close()
+		os.Remove(filepath.Join(dir, statsFile))
 		return fail(exitUsage, "--out %s: %v", dir, err)
 	}
 	defer release()
