@@ -7,8 +7,9 @@
 // version and a checksum, and is refused as a whole, with a CorruptError
 // naming the file and the problem, when any part of it is damaged. Save
 // keeps the newest checkpoints of a run directory and removes older ones
-// only after the new one is in place; Latest falls back past damaged
-// checkpoints to the newest valid one.
+// only after the new one is in place, never removing or writing over a
+// file that is not one of the run's checkpoints; Latest falls back past
+// damaged checkpoints to the newest valid one.
 //
 // # File names
 //

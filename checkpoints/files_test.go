@@ -2,6 +2,7 @@ package checkpoints
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"maps"
 	"os"
@@ -245,6 +246,67 @@ func TestSaveSkipsChecksumMismatch(t *testing.T) {
 	}
 	if after, err := os.ReadFile(path); err != nil || string(after) != string(b) {
 		t.Errorf("Save changed or removed the damaged checkpoint (%v)", err)
+	}
+}
+
+// TestSaveMovesAside puts files that are not checkpoints of the run under
+// the name of the checkpoint Save is to write, as a run resumed from
+// before a damaged checkpoint meets it on reaching its generation: a
+// damaged file, another run's checkpoint, and a directory. Save must not
+// destroy them but move them aside as NAME.kept, NAME.kept-2, ..., saying
+// so in the error it returns with the path. A checkpoint of the run under
+// that name is replaced silently.
+func TestSaveMovesAside(t *testing.T) {
+	s := xorPopulation(t, 10, 2).State()
+	dir := t.TempDir()
+	path := filepath.Join(dir, Name(5))
+	if got, err := Save(dir, atGeneration(s, 5), 3); got != path || err != nil {
+		t.Fatalf("Save = %s, %v", got, err)
+	}
+	// A checkpoint of the run of that generation: replaced, no error.
+	if got, err := Save(dir, atGeneration(s, 5), 3); got != path || err != nil {
+		t.Errorf("Save over the run's own checkpoint = %s, %v; want %s, nil", got, err, path)
+	}
+	foreign := atGeneration(s, 5)
+	foreign.Config.Seed++
+	damaged := []byte("NPLCKPT\x00 cut short")
+	for i, put := range []func() error{
+		func() error { return os.WriteFile(path, damaged, 0o644) },
+		func() error { return Write(path, foreign) },
+		func() error { return os.MkdirAll(filepath.Join(path, "inside"), 0o755) },
+	} {
+		if err := os.Remove(path); err != nil {
+			t.Fatal(err)
+		}
+		if err := put(); err != nil {
+			t.Fatal(err)
+		}
+		kept := path + ".kept"
+		if i > 0 {
+			kept = fmt.Sprintf("%s.kept-%d", path, i+1)
+		}
+		got, err := Save(dir, atGeneration(s, 5), 3)
+		if got != path || err == nil || !strings.Contains(err.Error(), path+" was not a checkpoint of this run") || !strings.Contains(err.Error(), "kept as "+kept) {
+			t.Errorf("case %d: Save over a file not of the run = %s, %v; want %s and an error saying it is kept as %s", i, got, err, path, kept)
+		}
+		if r, err := Read(path); err != nil || r.Config.Seed != s.Config.Seed {
+			t.Errorf("case %d: after Save, %s: %v", i, path, err)
+		}
+		if _, err := os.Lstat(kept); err != nil {
+			t.Errorf("case %d: the file moved aside: %v", i, err)
+		}
+	}
+	if b, err := os.ReadFile(path + ".kept"); err != nil || string(b) != string(damaged) {
+		t.Errorf("%s.kept = %q, %v; want the damaged file", path, b, err)
+	}
+	if r, err := Read(path + ".kept-2"); err != nil || r.Config.Seed != foreign.Config.Seed {
+		t.Errorf("%s.kept-2: %v; want the other run's checkpoint", path, err)
+	}
+	if fi, err := os.Stat(filepath.Join(path+".kept-3", "inside")); err != nil || !fi.IsDir() {
+		t.Errorf("%s.kept-3/inside: %v; want the directory", path, err)
+	}
+	if got := listNames(t, dir); !slices.Equal(got, []string{Name(5)}) {
+		t.Errorf("List = %v; want only %s: the files moved aside are not checkpoints", got, Name(5))
 	}
 }
 

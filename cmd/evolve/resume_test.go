@@ -197,9 +197,17 @@ func TestResumeDamagedNewest(t *testing.T) {
 		t.Errorf("resume past a damaged checkpoint: stderr %q, want a warning naming %s and the problem", stderr, newest)
 	}
 	sameRun(t, whole, dir)
-	// The damaged file was replaced by a new checkpoint of generation 19.
+	// The new checkpoint of generation 19 took the damaged file's name;
+	// the damaged file was moved aside, not written over, and resume said
+	// where it went.
 	if _, err := checkpoints.Read(newest); err != nil {
 		t.Errorf("after resume: %v", err)
+	}
+	if kept, err := os.ReadFile(newest + ".kept"); err != nil || !bytes.Equal(kept, b) {
+		t.Errorf("after resume, %s.kept: %v; want the damaged file", newest, err)
+	}
+	if want := "it is kept as " + newest + ".kept; the run goes on"; !strings.Contains(stderr, want) {
+		t.Errorf("resume past a damaged checkpoint: stderr %q, want %q", stderr, want)
 	}
 }
 
