@@ -536,7 +536,7 @@ func (c *checkpointer) save() (string, error) {
 	}
 	path, err := c.write(c.dir, c.p.State(), c.keep)
 	if path == "" {
-		return "", fmt.Errorf("writing the checkpoint of generation %d: %v", c.p.Generation(), err)
+		return "", fmt.Errorf("writing the checkpoint of generation %d: %w", c.p.Generation(), err)
 	}
 	c.saved(path)
 	if err != nil && !c.warned[err.Error()] {

@@ -154,7 +154,7 @@ func (d *runDir) updateBest(g *genome.Genome) error {
 	}
 	b, err := json.MarshalIndent(g, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encoding the best genome: %v", err)
+		return fmt.Errorf("encoding the best genome: %w", err)
 	}
 	if err := writeFileAtomic(filepath.Join(d.path, bestFile), append(b, '\n')); err != nil {
 		return err
@@ -254,7 +254,7 @@ func (d *runDir) updateContinual(p *population.Population) error {
 		return err
 	}
 	if err := r.Write(filepath.Join(d.path, continualFile)); err != nil {
-		return fmt.Errorf("writing %s: %v", continualFile, err)
+		return fmt.Errorf("writing %s: %w", continualFile, err)
 	}
 	d.phases = len(r.R)
 	return nil
@@ -264,7 +264,7 @@ func (d *runDir) updateContinual(p *population.Population) error {
 func (d *runDir) writeSummary(s summary) error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encoding the summary: %v", err)
+		return fmt.Errorf("encoding the summary: %w", err)
 	}
 	return writeFileAtomic(filepath.Join(d.path, summaryFile), append(b, '\n'))
 }
