@@ -29,9 +29,9 @@ const (
 	editedConfigFile = "config.edited.toml"
 )
 
-// runFiles are the names whose presence marks a directory as holding a run
-// already.
-var runFiles = []string{configFile, statsFile, bestFile, summaryFile, continualFile, checkpointsDir}
+// runFiles are the files a run writes in its directory, each replaced
+// through a temporary ".NAME.tmp*" (stats.jsonl only by resume).
+var runFiles = []string{configFile, statsFile, bestFile, summaryFile, continualFile, dataFile}
 
 // errRunExists is returned by createRunDir for a directory that holds a run.
 var errRunExists = errors.New("already holds a run")
@@ -54,24 +54,27 @@ type runDir struct {
 	phases int // phases of a continual run written to continual.json
 }
 
-// holdsRun reports whether path holds any file of a run.
-func holdsRun(path string) bool {
-	for _, name := range runFiles {
+// holdsRun reports whether path holds any file of a run, or a checkpoints
+// directory.
+func holdsRun(path string) bool { return runFileIn(path) != "" }
+
+// runFileIn returns the first of the run files and the checkpoints
+// directory that path holds, or "".
+func runFileIn(path string) string {
+	for _, name := range append(runFiles[:len(runFiles):len(runFiles)], checkpointsDir) {
 		if _, err := os.Lstat(filepath.Join(path, name)); err == nil {
-			return true
+			return name
 		}
 	}
-	return false
+	return ""
 }
 
 // createRunDir creates the run directory path (and its parents) and opens
 // its stats.jsonl. It refuses, with an error wrapping errRunExists, a
 // directory that already holds a run.
 func createRunDir(path string) (*runDir, error) {
-	for _, name := range runFiles {
-		if _, err := os.Lstat(filepath.Join(path, name)); err == nil {
-			return nil, fmt.Errorf("run directory %s %w (it has %s); remove it or choose another --out", path, errRunExists, name)
-		}
+	if name := runFileIn(path); name != "" {
+		return nil, fmt.Errorf("run directory %s %w (it has %s); remove it or choose another --out", path, errRunExists, name)
 	}
 	if err := os.MkdirAll(path, 0o755); err != nil {
 		return nil, err
@@ -116,7 +119,7 @@ func resumeRunDir(path string, history []population.Stats) (*runDir, error) {
 func removeTemporaries(dir string) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		for _, name := range []string{configFile, statsFile, bestFile, summaryFile, continualFile} {
+		for _, name := range runFiles {
 			if strings.HasPrefix(e.Name(), "."+name+".tmp") && e.Type().IsRegular() {
 				os.Remove(filepath.Join(dir, e.Name()))
 			}

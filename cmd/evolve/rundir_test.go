@@ -16,7 +16,7 @@ import (
 // TestCreateRunDirRefuses checks that every file a run writes, continual.json
 // included, marks a directory as holding a run, so run never writes over it.
 func TestCreateRunDirRefuses(t *testing.T) {
-	for _, name := range []string{configFile, statsFile, bestFile, summaryFile, continualFile, checkpointsDir} {
+	for _, name := range []string{configFile, statsFile, bestFile, summaryFile, continualFile, dataFile, checkpointsDir} {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, name), []byte("saved work\n"), 0o644); err != nil {
 			t.Fatal(err)
@@ -35,7 +35,7 @@ func TestCreateRunDirRefuses(t *testing.T) {
 func TestRemoveTemporaries(t *testing.T) {
 	dir := t.TempDir()
 	var keep []string
-	for _, name := range []string{configFile, statsFile, bestFile, summaryFile, continualFile} {
+	for _, name := range []string{configFile, statsFile, bestFile, summaryFile, continualFile, dataFile} {
 		for _, f := range []string{name, "." + name + ".tmp" + "123"} {
 			if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
 				t.Fatal(err)
