@@ -193,11 +193,7 @@ func TestResumeUnchangedData(t *testing.T) {
 	t.Parallel()
 	base := t.TempDir()
 	file := blobsCSV(t, base, 1)
-	run := func(name string, gens string) string {
-		dir := filepath.Join(base, name)
-		mustCall(t, runCmd, append([]string{"--task", "csv:" + file, "--generations", gens, "--out", dir}, csvRunArgs...)...)
-		return dir
-	}
+	run := func(name, gens string) string { return csvRunIn(t, base, file, name, gens) }
 	whole, half := run("whole", "6"), run("half", "3")
 	record, err := os.ReadFile(filepath.Join(half, dataFile))
 	if err != nil {
@@ -233,11 +229,7 @@ func TestResumeWithoutDataRecord(t *testing.T) {
 	t.Parallel()
 	base := t.TempDir()
 	file := blobsCSV(t, base, 1)
-	run := func(name string, gens string) string {
-		dir := filepath.Join(base, name)
-		mustCall(t, runCmd, append([]string{"--task", "csv:" + file, "--generations", gens, "--out", dir}, csvRunArgs...)...)
-		return dir
-	}
+	run := func(name, gens string) string { return csvRunIn(t, base, file, name, gens) }
 	whole, old := run("whole", "4"), run("old", "2")
 	if err := os.Remove(filepath.Join(old, dataFile)); err != nil {
 		t.Fatal(err)
@@ -250,4 +242,13 @@ func TestResumeWithoutDataRecord(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(old, dataFile)); err == nil {
 		t.Errorf("resume wrote %s, which would record data the run may not have read", dataFile)
 	}
+}
+
+// csvRunIn runs csv:file for gens generations into base/name and returns
+// the run directory.
+func csvRunIn(t *testing.T, base, file, name, gens string) string {
+	t.Helper()
+	dir := filepath.Join(base, name)
+	mustCall(t, runCmd, append([]string{"--task", "csv:" + file, "--generations", gens, "--out", dir}, csvRunArgs...)...)
+	return dir
 }
