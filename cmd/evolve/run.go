@@ -167,88 +167,23 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return code // before anything is changed
 	}
 
-	// The newest checkpoint that reads and restores wins; each newer one
-	// that does not is reported and skipped.
-	ckDir := filepath.Join(dir, checkpointsDir)
-	files, err := checkpoints.List(ckDir)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fail(exitUsage, "%s: cannot list the checkpoints: %v", dir, err)
-	}
-	if len(files) == 0 {
-		return fail(exitUsage, "%s: no checkpoint to resume from in %s; %s", dir, ckDir, startAgain(dir))
-	}
-	var p *population.Population
-	var file string
-	for _, f := range files {
-		state, err := checkpoints.Read(f)
-		if err != nil {
-			warnSkipped(stderr, "resume", []error{err})
-			continue
-		}
+	p, file, err := restoreNewest(dir, stderr, func(f string, state *population.State) error {
 		if set["generations"] {
 			if done := len(state.History); *gens < done {
-				return fail(exitUsage, "--generations %d: %s has evaluated %d generations already; want >= %d", *gens, f, done, done)
+				return fmt.Errorf("--generations %d: %s has evaluated %d generations already; want >= %d", *gens, f, done, done)
 			}
 			state.Config.Generations = *gens
 		}
 		if set["workers"] {
 			state.Config.Workers = *workers
 		}
-		task, err := newTask(state.Config)
-		if err != nil {
-			// The checkpoints of a run share its task, so older ones would
-			// fail alike (a CSV task whose file has moved, for one).
-			return fail(exitUsage, "%s: %v%s", f, err, relativePaths(state.Config, err))
-		}
-		p, err = population.Restore(state, task)
-		if err != nil {
-			fmt.Fprintf(stderr, "evolve resume: warning: skipping checkpoint %s: it reads but cannot be restored: %v\n", f, err)
-			continue
-		}
-		file = f
-		break
+		return nil
+	})
+	if err != nil {
+		return fail(exitUsage, "%v", err)
 	}
-	if p == nil {
-		return fail(exitUsage, "%s: no valid checkpoint to resume from: all %d in %s are damaged (see the warnings above)", dir, len(files), ckDir)
-	}
-	recorded, data, err := recordedConfig(dir)
-	switch {
-	case err != nil && data == nil:
-		// run rewrites config.toml from the checkpoint: one it cannot read
-		// would be lost without a copy kept.
-		return fail(exitUsage, "%v; resume rewrites %s from the checkpoint and keeps no copy of a file it cannot read: make it readable, or move it away; nothing was changed", err, configFile)
-	case err != nil:
-		// config.toml is rewritten from the checkpoint below; the file
-		// that does not decode is kept beside it, as an edited one is.
-		keep, err2 := freeName(filepath.Join(dir, editedConfigFile))
-		if err2 == nil {
-			err2 = writeFileAtomic(keep, data)
-		}
-		if err2 != nil {
-			return fail(exitFailure, "%s does not decode; keeping a copy of it: %v; nothing was changed", filepath.Join(dir, configFile), err2)
-		}
-		fmt.Fprintf(stderr, "evolve resume: warning: %s does not decode, so whether checkpoint %s has the run's task and seed cannot be checked. The checkpoint's configuration is used, as it must be to continue the run, and %s is rewritten from it; "+
-			"the file that does not decode is kept as %s (once fixed, evolve run --config %s --out NEWDIR starts a new run with it). Its problem: %v\n",
-			filepath.Join(dir, configFile), file, configFile, keep, keep, err)
-	}
-	if err == nil && data != nil {
-		if err := ofThisRun(dir, file, p.Config(), recorded); err != nil {
-			return fail(exitUsage, "%v; nothing was changed", err)
-		}
-		if diffs := edits(recorded, p.Config()); diffs != "" {
-			// config.toml is rewritten from the checkpoint below; the
-			// edited file is kept beside it.
-			keep, err := freeName(filepath.Join(dir, editedConfigFile))
-			if err == nil {
-				err = writeFileAtomic(keep, data)
-			}
-			if err != nil {
-				return fail(exitFailure, "%s was edited (%s); keeping a copy of it: %v; nothing was changed", filepath.Join(dir, configFile), diffs, err)
-			}
-			fmt.Fprintf(stderr, "evolve resume: warning: %s differs from checkpoint %s: %s. The checkpoint's configuration wins, as it must to continue the run, and %s is rewritten from it; "+
-				"on resume only --generations and --workers change a run. The edited file is kept as %s: evolve run --config %s --out NEWDIR starts a new run with it\n",
-				filepath.Join(dir, configFile), file, diffs, configFile, keep, keep)
-		}
+	if code, err := reconcileConfig(dir, file, p.Config(), stderr); err != nil {
+		return fail(code, "%v", err)
 	}
 	ck := newCheckpointer(p, dir)
 	ck.saved(file)
@@ -264,6 +199,99 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(exitFailure, "closing %s: %v", statsFile, err)
 	}
 	return code
+}
+
+// restoreNewest restores the population of the newest checkpoint in dir
+// that reads intact and that population.Restore accepts, and returns it
+// with the checkpoint's path; each newer checkpoint that does not is
+// reported on stderr and skipped. adjust applies the resume flags to each
+// checkpoint's state before it is restored, and may refuse them. Every
+// error it returns is a usage error: nothing was changed.
+func restoreNewest(dir string, stderr io.Writer, adjust func(file string, state *population.State) error) (*population.Population, string, error) {
+	ckDir := filepath.Join(dir, checkpointsDir)
+	files, err := checkpoints.List(ckDir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, "", fmt.Errorf("%s: cannot list the checkpoints: %v", dir, err)
+	}
+	if len(files) == 0 {
+		return nil, "", fmt.Errorf("%s: no checkpoint to resume from in %s; %s", dir, ckDir, startAgain(dir))
+	}
+	for _, f := range files {
+		state, err := checkpoints.Read(f)
+		if err != nil {
+			warnSkipped(stderr, "resume", []error{err})
+			continue
+		}
+		if err := adjust(f, state); err != nil {
+			return nil, "", err
+		}
+		task, err := newTask(state.Config)
+		if err != nil {
+			// The checkpoints of a run share its task, so older ones would
+			// fail alike (a CSV task whose file has moved, for one).
+			return nil, "", fmt.Errorf("%s: %v%s", f, err, relativePaths(state.Config, err))
+		}
+		p, err := population.Restore(state, task)
+		if err != nil {
+			fmt.Fprintf(stderr, "evolve resume: warning: skipping checkpoint %s: it reads but cannot be restored: %v\n", f, err)
+			continue
+		}
+		return p, f, nil
+	}
+	return nil, "", fmt.Errorf("%s: no valid checkpoint to resume from: all %d in %s are damaged (see the warnings above)", dir, len(files), ckDir)
+}
+
+// reconcileConfig checks dir's config.toml against cfg, the configuration
+// of the checkpoint file that resume continues, before config.toml is
+// rewritten from cfg: a task or seed that differs is refused (the
+// checkpoint may be another run's), and a file edited since the run
+// began, or one that no longer decodes, is kept as config.edited.toml
+// (config.edited-2.toml, ...) with a warning. On error it returns the exit
+// status too; nothing was changed then.
+func reconcileConfig(dir, file string, cfg population.Config, stderr io.Writer) (int, error) {
+	path := filepath.Join(dir, configFile)
+	recorded, data, err := recordedConfig(dir)
+	switch {
+	case err != nil && data == nil:
+		// run rewrites config.toml from the checkpoint: one it cannot read
+		// would be lost without a copy kept.
+		return exitUsage, fmt.Errorf("%v; resume rewrites %s from the checkpoint and keeps no copy of a file it cannot read: make it readable, or move it away; nothing was changed", err, configFile)
+	case err != nil:
+		keep, err2 := keepEdited(dir, data)
+		if err2 != nil {
+			return exitFailure, fmt.Errorf("%s does not decode; keeping a copy of it: %v; nothing was changed", path, err2)
+		}
+		fmt.Fprintf(stderr, "evolve resume: warning: %s does not decode, so whether checkpoint %s has the run's task and seed cannot be checked. The checkpoint's configuration is used, as it must be to continue the run, and %s is rewritten from it; "+
+			"the file that does not decode is kept as %s (once fixed, evolve run --config %s --out NEWDIR starts a new run with it). Its problem: %v\n",
+			path, file, configFile, keep, keep, err)
+		return exitOK, nil
+	case data == nil: // no config.toml: nothing to check against
+		return exitOK, nil
+	}
+	if err := ofThisRun(dir, file, cfg, recorded); err != nil {
+		return exitUsage, fmt.Errorf("%v; nothing was changed", err)
+	}
+	if diffs := edits(recorded, cfg); diffs != "" {
+		keep, err := keepEdited(dir, data)
+		if err != nil {
+			return exitFailure, fmt.Errorf("%s was edited (%s); keeping a copy of it: %v; nothing was changed", path, diffs, err)
+		}
+		fmt.Fprintf(stderr, "evolve resume: warning: %s differs from checkpoint %s: %s. The checkpoint's configuration wins, as it must to continue the run, and %s is rewritten from it; "+
+			"on resume only --generations and --workers change a run. The edited file is kept as %s: evolve run --config %s --out NEWDIR starts a new run with it\n",
+			path, file, diffs, configFile, keep, keep)
+	}
+	return exitOK, nil
+}
+
+// keepEdited keeps data, dir's config.toml as the user left it, under the
+// first free name of config.edited.toml, config.edited-2.toml, ..., and
+// returns that path.
+func keepEdited(dir string, data []byte) (string, error) {
+	keep, err := freeName(filepath.Join(dir, editedConfigFile))
+	if err != nil {
+		return "", err
+	}
+	return keep, writeFileAtomic(keep, data)
 }
 
 // startAgain advises how to start again the run in dir, which stopped
