@@ -31,8 +31,9 @@ type dataRecord struct {
 	Files []dataFileSum `json:"files"`
 }
 
-// dataFileSum is one data file as a run read it: its path as the
-// configuration names it, its size in bytes and the SHA-256 of its content
+// dataFileSum is one data file as a run read it: its absolute path (the
+// configuration's paths are absolute already, unless the run's directory
+// held a comma, which csv:TRAIN,TEST cannot carry), its size in bytes and the SHA-256 of its content
 // in lowercase hex.
 type dataFileSum struct {
 	Path   string `json:"path"`
@@ -92,6 +93,11 @@ func recordData(cfg population.Config) (*dataRecord, error) {
 	}
 	rec := &dataRecord{}
 	for _, path := range files {
+		if abs, err := filepath.Abs(path); err == nil {
+			// So that resume, from any directory, checks the file the run
+			// read, and newTask then says how to reach it.
+			path = abs
+		}
 		sum, err := sumFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("data file %s: %v", path, err)

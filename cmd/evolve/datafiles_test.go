@@ -252,3 +252,30 @@ func csvRunIn(t *testing.T, base, file, name, gens string) string {
 	mustCall(t, runCmd, append([]string{"--task", "csv:" + file, "--generations", gens, "--out", dir}, csvRunArgs...)...)
 	return dir
 }
+
+// TestDataRecordAbsolute checks that data.json holds an absolute path even
+// where config.toml keeps a relative one (a run started in a directory
+// whose path has a comma, which csv:TRAIN,TEST cannot carry), and that
+// resume from elsewhere then finds the data unchanged and says to resume
+// from the run's own directory, not that the data changed.
+func TestDataRecordAbsolute(t *testing.T) {
+	base := filepath.Join(t.TempDir(), "a,b")
+	if err := os.Mkdir(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	blobsCSV(t, base, 1)
+	t.Chdir(base)
+	mustCall(t, runCmd, append([]string{"--task", "csv:blobs.csv", "--generations", "2", "--out", "r"}, csvRunArgs...)...)
+	rec, err := readDataRecord("r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := wantRecord(t, filepath.Join(base, "blobs.csv")); !reflect.DeepEqual(rec, want) {
+		t.Errorf("data.json %+v; want %+v", rec, want)
+	}
+	t.Chdir(t.TempDir())
+	code, _, stderr := call(t, resumeCmd, filepath.Join(base, "r"), "--generations", "3")
+	if code != exitUsage || strings.Contains(stderr, "differ") || !strings.Contains(stderr, "resume it from there") {
+		t.Errorf("resume from elsewhere: exit status %d, stderr %q; want 2 and to resume from the run's directory", code, stderr)
+	}
+}
