@@ -177,7 +177,7 @@ func Save(dir string, s *population.State, keep int) (path string, err error) {
 	path = filepath.Join(dir, Name(s.Generation))
 	var notes []error
 	if _, err := os.Lstat(path); err == nil && !ofRun(entry{s.Generation, path}, s) {
-		kept, err := moveAside(path)
+		kept, err := MoveAside(path)
 		if err != nil {
 			return "", fmt.Errorf("checkpoints: %s, in the way of the new checkpoint, is not one of this run, and cannot be moved aside: %w", path, err)
 		}
@@ -215,10 +215,11 @@ func Save(dir string, s *population.State, keep int) (path string, err error) {
 	return path, errors.Join(notes...)
 }
 
-// moveAside renames the file at path to the first of path.kept,
+// MoveAside renames the file at path to the first of path.kept,
 // path.kept-2, ... that is free (names List and Save ignore), and returns
-// the new name.
-func moveAside(path string) (string, error) {
+// the new name: a checkpoint that must not be used, nor written over, is
+// kept for the user to look at.
+func MoveAside(path string) (string, error) {
 	kept := path + ".kept"
 	for n := 2; ; n++ {
 		_, err := os.Lstat(kept)

@@ -499,11 +499,23 @@ func TestResumeUnrestorableNewest(t *testing.T) {
 	if err := checkpoints.Write(newest, s); err != nil {
 		t.Fatal(err)
 	}
+	odd, err := os.ReadFile(newest)
+	if err != nil {
+		t.Fatal(err)
+	}
 	_, stderr := mustCall(t, resumeCmd, dir, "--generations", "30", "--quiet")
 	if !strings.Contains(stderr, "warning") || !strings.Contains(stderr, newest) || !strings.Contains(stderr, "cannot be restored") {
 		t.Errorf("resume past an unrestorable checkpoint: stderr %q, want a warning naming %s", stderr, newest)
 	}
 	sameRun(t, whole, dir)
+	// The resumed run wrote its own generation 19 in its place; the file
+	// that could not be restored is kept beside it, not written over.
+	if kept, err := os.ReadFile(newest + ".kept"); err != nil || !bytes.Equal(kept, odd) {
+		t.Errorf("%s.kept: %v, equal to the unrestorable file: %v; want it kept as it was", newest, err, bytes.Equal(kept, odd))
+	}
+	if !strings.Contains(stderr, newest+".kept") {
+		t.Errorf("resume stderr %q does not say where the unrestorable checkpoint is kept", stderr)
+	}
 }
 
 // TestResumeAcrossPhases runs continual tasks (bitflip, and cartpole-drift

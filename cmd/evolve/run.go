@@ -167,7 +167,7 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return code // before anything is changed
 	}
 
-	p, file, err := restoreNewest(dir, stderr, func(f string, state *population.State) error {
+	p, file, unrestorable, err := restoreNewest(dir, stderr, func(f string, state *population.State) error {
 		if set["generations"] {
 			if done := len(state.History); *gens < done {
 				return fmt.Errorf("--generations %d: %s has evaluated %d generations already; want >= %d", *gens, f, done, done)
@@ -184,6 +184,16 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	if code, err := reconcileConfig(dir, file, p.Config(), stderr); err != nil {
 		return fail(code, "%v", err)
+	}
+	// Save would take a newer checkpoint that reads, of this run's task and
+	// seed, for the run's own, and write over it when the run reaches its
+	// generation: it is moved aside first.
+	for _, f := range unrestorable {
+		kept, err := checkpoints.MoveAside(f)
+		if err != nil {
+			return fail(exitFailure, "moving aside checkpoint %s, which cannot be restored, so that the resumed run does not write over it: %v", f, err)
+		}
+		fmt.Fprintf(stderr, "evolve resume: checkpoint %s, which cannot be restored, is kept as %s\n", f, kept)
 	}
 	ck := newCheckpointer(p, dir)
 	ck.saved(file)
@@ -204,18 +214,20 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 // restoreNewest restores the population of the newest checkpoint in dir
 // that reads intact and that population.Restore accepts, and returns it
 // with the checkpoint's path; each newer checkpoint that does not is
-// reported on stderr and skipped. adjust applies the resume flags to each
+// reported on stderr and skipped, and those that read intact but cannot be
+// restored are returned too. adjust applies the resume flags to each
 // checkpoint's state before it is restored, and may refuse them. Every
 // error it returns is a usage error: nothing was changed.
-func restoreNewest(dir string, stderr io.Writer, adjust func(file string, state *population.State) error) (*population.Population, string, error) {
+func restoreNewest(dir string, stderr io.Writer, adjust func(file string, state *population.State) error) (*population.Population, string, []string, error) {
 	ckDir := filepath.Join(dir, checkpointsDir)
 	files, err := checkpoints.List(ckDir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, "", fmt.Errorf("%s: cannot list the checkpoints: %v", dir, err)
+		return nil, "", nil, fmt.Errorf("%s: cannot list the checkpoints: %v", dir, err)
 	}
 	if len(files) == 0 {
-		return nil, "", fmt.Errorf("%s: no checkpoint to resume from in %s; %s", dir, ckDir, startAgain(dir))
+		return nil, "", nil, fmt.Errorf("%s: no checkpoint to resume from in %s; %s", dir, ckDir, startAgain(dir))
 	}
+	var unrestorable []string
 	for _, f := range files {
 		state, err := checkpoints.Read(f)
 		if err != nil {
@@ -223,22 +235,23 @@ func restoreNewest(dir string, stderr io.Writer, adjust func(file string, state 
 			continue
 		}
 		if err := adjust(f, state); err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 		task, err := newTask(state.Config)
 		if err != nil {
 			// The checkpoints of a run share its task, so older ones would
 			// fail alike (a CSV task whose file has moved, for one).
-			return nil, "", fmt.Errorf("%s: %v%s", f, err, relativePaths(state.Config, err))
+			return nil, "", nil, fmt.Errorf("%s: %v%s", f, err, relativePaths(state.Config, err))
 		}
 		p, err := population.Restore(state, task)
 		if err != nil {
 			fmt.Fprintf(stderr, "evolve resume: warning: skipping checkpoint %s: it reads but cannot be restored: %v\n", f, err)
+			unrestorable = append(unrestorable, f)
 			continue
 		}
-		return p, f, nil
+		return p, f, unrestorable, nil
 	}
-	return nil, "", fmt.Errorf("%s: no valid checkpoint to resume from: all %d in %s are damaged (see the warnings above)", dir, len(files), ckDir)
+	return nil, "", nil, fmt.Errorf("%s: no valid checkpoint to resume from: all %d in %s are damaged (see the warnings above)", dir, len(files), ckDir)
 }
 
 // reconcileConfig checks dir's config.toml against cfg, the configuration
