@@ -78,8 +78,8 @@ func (o *Optimizer) UnmarshalText(text []byte) error {
 // It applies to supervised tasks (tasks.Supervised) with feed-forward
 // networks.
 type Training struct {
-	Learning  Learning  `toml:"learning" comment:"auto (the strategy decides: plastic trains, neat does not), none, lamarckian (trained weights written back into the genome) or baldwinian (fitness after training, genes unchanged)"`
-	Optimizer Optimizer `toml:"optimizer" comment:"sgd (with momentum) or adam"`
+	Learning  Learning  `toml:"learning" comment:"auto (the strategy decides: plastic trains, neat does not), none, lamarckian (trained weights written back into the genome) or baldwinian (fitness after training, genes unchanged); backprop and cbp always train lamarckian"`
+	Optimizer Optimizer `toml:"optimizer" comment:"sgd (with momentum) or adam; backprop and cbp always use plain SGD, without momentum or weight decay"`
 	Steps     int       `toml:"steps" comment:"gradient steps per genome per generation, >= 0"`
 	BatchSize int       `toml:"batch_size" comment:"samples per step, drawn with replacement from the training split, >= 1"`
 	Rate      float64   `toml:"learning_rate" comment:"step size, > 0"`
@@ -101,8 +101,8 @@ type Training struct {
 	// al. 2024): each step, Replacement times the number of mature hidden
 	// units (older than Maturity steps) are reinitialised, the least
 	// useful first. The cbp strategy sets it.
-	Replacement float64 `toml:"cbp_replacement_rate" comment:"continual backprop: hidden units replaced per mature unit per step (the paper: 1e-4 on MNIST); 0 turns it off, in [0, 1)"`
-	Maturity    int     `toml:"cbp_maturity" comment:"continual backprop: steps a hidden unit must have trained before it may be replaced (the paper: 100), >= 0"`
+	Replacement float64 `toml:"cbp_replacement_rate" comment:"continual backprop within the evolving strategies: hidden units replaced per mature unit per step (the paper: 1e-4 on MNIST); 0 turns it off; the cbp strategy uses [baseline] replacement_rate instead, in [0, 1)"`
+	Maturity    int     `toml:"cbp_maturity" comment:"continual backprop within the evolving strategies: steps a hidden unit must have trained before it may be replaced (the paper: 100); the backprop and cbp strategies use [baseline] maturity instead, >= 0"`
 }
 
 // DefaultTraining returns the defaults: Adam, 200 steps of 16 samples per

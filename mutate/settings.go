@@ -39,13 +39,13 @@ type Settings struct {
 	WeightReplace float64 `toml:"weight_replace_rate" comment:"fraction of changed weights drawn anew rather than perturbed, in [0, 1]"`
 	WeightPower   float64 `toml:"weight_power" comment:"standard deviation of a weight perturbation, > 0"`
 	WeightInit    float64 `toml:"weight_init_sd" comment:"standard deviation of new weights, > 0"`
-	WeightMax     float64 `toml:"weight_max" comment:"weights are clamped to [-weight_max, weight_max], > 0"`
+	WeightMax     float64 `toml:"weight_max" comment:"mutation and new weights keep weights and biases within [-weight_max, weight_max]; Lamarckian training may take them beyond it, and a perturbation then brings them back to the bound, > 0"`
 
 	Bias        float64 `toml:"bias_rate" comment:"probability of mutating the node biases, in [0, 1]"`
 	BiasGene    float64 `toml:"bias_gene_rate" comment:"when biases mutate, the fraction of nodes changed, in [0, 1]"`
 	BiasReplace float64 `toml:"bias_replace_rate" comment:"fraction of changed biases drawn anew rather than perturbed, in [0, 1]"`
 	BiasPower   float64 `toml:"bias_power" comment:"standard deviation of a bias perturbation, > 0"`
-	BiasInit    float64 `toml:"bias_init_sd" comment:"standard deviation of new biases (0 starts them at 0), >= 0"`
+	BiasInit    float64 `toml:"bias_init_sd" comment:"standard deviation of the biases of neurons inserted by function-preserving dropin and of redrawn biases (0 starts them at 0; outputs and split neurons always start at 0), >= 0"`
 
 	Toggle     float64 `toml:"toggle_enable_rate" comment:"probability of flipping one connection's enabled flag, in [0, 1]"`
 	Activation float64 `toml:"activation_rate" comment:"probability of changing one hidden neuron's activation, in [0, 1]"`

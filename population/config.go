@@ -21,7 +21,7 @@ type Config struct {
 	PopulationSize int    `toml:"population_size" comment:"genomes per generation, 2 to 1000000"`
 	Generations    int    `toml:"generations" comment:"the run stops after this many generations, >= 1"`
 	Workers        int    `toml:"workers" comment:"goroutines evaluating genomes; 0 uses GOMAXPROCS; results do not depend on it, 0 to 4096"`
-	FeedForward    bool   `toml:"feed_forward" comment:"true forbids cycles; false allows recurrent connections"`
+	FeedForward    bool   `toml:"feed_forward" comment:"true forbids cycles; false allows recurrent connections (tasks that step a network through time, such as the pole tasks; supervised tasks need true)"`
 	// Synchronous updates every neuron from the previous step's values,
 	// as the NEAT code activates its networks (network.Network.Synchronous).
 	Synchronous bool `toml:"synchronous" comment:"recurrent runs of tasks that step a network through time (the pole tasks): every neuron reads the previous step's values, as the NEAT code activates networks, so each hidden neuron delays its signal a step; false: one sweep in evaluation order, only backward connections read the previous step"`
@@ -29,11 +29,11 @@ type Config struct {
 	// RestartAfter, when positive, starts a run that has not solved its
 	// task again from a fresh population every RestartAfter generations
 	// (see Population.Step); evaluations keep counting.
-	RestartAfter int `toml:"restart_after" comment:"a run that has not solved its task starts again from a fresh population at every multiple of this many generations, its evaluations still counted; 0 never, >= 0"`
+	RestartAfter int `toml:"restart_after" comment:"a run that has not solved its task starts again from a fresh population at every multiple of this many generations, its evaluations still counted (not on continual streams, nor under backprop or cbp); 0 never, >= 0"`
 
 	// ChampionTest chooses which genome takes the champion test of a task
 	// that has one (tasks.ChampionTester: pole balancing) each generation.
-	ChampionTest ChampionPick `toml:"champion_test" comment:"tasks with a champion test (pole balancing): the genome tested each generation, fittest (the generation's fittest genome) or species (as the NEAT code: the champion of the fittest species not tested since it last improved)"`
+	ChampionTest ChampionPick `toml:"champion_test" comment:"tasks with a champion test (cartpole, double-pole, double-pole-nv): the genome tested each generation, fittest (the generation's fittest genome) or species (as the NEAT code: the champion of the fittest species not tested since it last improved)"`
 
 	// Checkpointing: how often the run directory gets a checkpoint, and
 	// how many are kept. Neither changes results. They are read by evolve
@@ -50,7 +50,7 @@ type Config struct {
 	// Strategy is how the run learns: "plastic" (evolution with dropin and
 	// apoptosis plus Lamarckian fine-tuning), "neat" (evolution only), or
 	// "auto": plastic for supervised tasks, neat for the others.
-	Strategy Strategy `toml:"strategy" comment:"auto (plastic for supervised tasks, neat otherwise), plastic (evolution plus Lamarckian gradient fine-tuning), neat (evolution only), backprop (one fixed network trained by plain SGD) or cbp (the same with continual backprop)"`
+	Strategy Strategy `toml:"strategy" comment:"auto (plastic for supervised tasks, neat otherwise), plastic (evolution plus Lamarckian gradient fine-tuning, and the [control] neuroplasticity controller where enabled; on a task without gradients and with the controller off, the same as neat), neat (evolution only), backprop (one fixed network trained by plain SGD) or cbp (the same with continual backprop)"`
 
 	Genome    GenomeConfig           `toml:"genome"`
 	Mutate    mutate.Settings        `toml:"mutate"`

@@ -101,6 +101,12 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 	if cfg.Synchronous && !info.Stepped {
 		return nil, fmt.Errorf("population: synchronous = true is for tasks that step a network through time (such as the pole tasks), not %q", info.Name)
 	}
+	if supervised && !cfg.FeedForward {
+		// Supervised scoring runs batched passes over the data, which a
+		// network with cycles has no order for; without this every genome
+		// that gained a cycle would fault, and the test scores vanish.
+		return nil, fmt.Errorf("population: feed_forward = false: %q is scored on its data by batched feed-forward passes, which a recurrent network cannot take; use feed_forward = true", info.Name)
+	}
 	p.pool.SetSynchronous(cfg.Synchronous)
 	strategy, learning := cfg.Resolve(supervised)
 	if !supervised && learning != evaluate.None && !strategy.Baseline() {

@@ -137,6 +137,27 @@ func TestNewRefusesLearningWithoutGradients(t *testing.T) {
 	}
 }
 
+// TestNewRefusesRecurrentSupervised checks that a supervised task with
+// recurrent networks is refused under every strategy that evolves, not
+// only where training would run: its scoring takes batched feed-forward
+// passes, so each genome that gained a cycle would fault, and the test
+// scores would vanish from the statistics.
+func TestNewRefusesRecurrentSupervised(t *testing.T) {
+	task, err := tasks.New("spiral", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []population.Strategy{population.NEAT, population.Plastic} {
+		cfg := population.DefaultConfig()
+		cfg.ApplyTask(task.Info())
+		cfg.Strategy, cfg.FeedForward = s, false
+		_, err := population.New(cfg, task)
+		if err == nil || !strings.Contains(err.Error(), "feed_forward = false") || !strings.Contains(err.Error(), `"spiral"`) {
+			t.Errorf("New with strategy %v and feed_forward = false on spiral = %v; want an error naming both", s, err)
+		}
+	}
+}
+
 // TestStepAllFaulted checks that a generation in which every genome faults
 // (here: the task feeds the network too few inputs) stops the run with the
 // first fault, rather than selecting among failures, and that Printer shows

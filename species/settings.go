@@ -16,7 +16,7 @@ type Settings struct {
 	// generation toward Target species, never below MinThreshold.
 	Target        int     `toml:"target_species" comment:"number of species the threshold is steered toward; 0 keeps the threshold fixed, >= 0"`
 	ThresholdStep float64 `toml:"threshold_step" comment:"how far the threshold moves per generation when target_species > 0, >= 0"`
-	MinThreshold  float64 `toml:"min_threshold" comment:"the threshold never drops below this, > 0"`
+	MinThreshold  float64 `toml:"min_threshold" comment:"while target_species > 0, the threshold is never steered below this, > 0"`
 	Stagnation    int     `toml:"stagnation" comment:"a species whose best fitness has not improved for this many generations is dropped, > 0"`
 	// Protected is how many of the best species are never dropped for
 	// stagnation (at least the one holding the best genome).

@@ -201,6 +201,18 @@ func phaseMismatch(cfg population.Config) string {
 	return ""
 }
 
+// plasticAsNeat says, for strategy plastic asked for on task, when it can
+// do nothing neat would not: the task has no data to fine-tune on and is
+// not a stream, and the neuroplasticity controller is off.
+func plasticAsNeat(cfg population.Config, task tasks.Task) string {
+	_, supervised := task.(tasks.Supervised)
+	_, stream := task.(tasks.Continual)
+	if cfg.Strategy != population.Plastic || supervised || stream || cfg.Control.Enabled {
+		return ""
+	}
+	return fmt.Sprintf("strategy plastic on %q: the task has no training data to fine-tune on, and the neuroplasticity controller is off ([control] enabled = false), so the run is evolution alone, as neat; [control] enabled = true lets the controller steer dropin and apoptosis", cfg.Task)
+}
+
 // checkTask returns an error naming name and the built-in tasks unless name
 // is one of them or names CSV files (tasks.CSVPrefix).
 func checkTask(name string) error {

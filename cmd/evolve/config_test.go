@@ -232,3 +232,36 @@ func TestPhaseMismatch(t *testing.T) {
 		t.Errorf("xor: %q; want no warning", got)
 	}
 }
+
+// TestPlasticAsNeat checks the warning run and trials give when strategy
+// plastic could do nothing neat would not: on a task without training data
+// that is not a stream, with the controller off. Anywhere plastic trains or
+// the controller acts, there is none.
+func TestPlasticAsNeat(t *testing.T) {
+	for _, tt := range []struct {
+		task     string
+		strategy population.Strategy
+		control  bool
+		warn     bool
+	}{
+		{"cartpole", population.Plastic, false, true},
+		{"double-pole-nv", population.Plastic, false, true},
+		{"cartpole", population.Plastic, true, false},
+		{"cartpole", population.NEAT, false, false},
+		{"spiral", population.Plastic, false, false},
+		{"cartpole-drift", population.Plastic, false, false},
+		{"bitflip", population.Plastic, false, false},
+	} {
+		cfg := population.DefaultConfig()
+		cfg.Task, cfg.Strategy, cfg.Control.Enabled = tt.task, tt.strategy, tt.control
+		cfg.Continual = tasks.StreamDefaults(tt.task)
+		task, err := newTask(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := plasticAsNeat(cfg, task)
+		if (w != "") != tt.warn || tt.warn && !strings.Contains(w, "as neat") {
+			t.Errorf("%s, strategy %v, control %v: warning %q; want one: %v", tt.task, tt.strategy, tt.control, w, tt.warn)
+		}
+	}
+}

@@ -87,6 +87,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
+	if w := plasticAsNeat(cfg, task); w != "" {
+		fmt.Fprintf(stderr, "evolve run: warning: %s\n", w)
+	}
 	p, err := population.New(cfg, task)
 	if err != nil {
 		return fail(exitUsage, "%v", err)

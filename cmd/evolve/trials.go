@@ -151,6 +151,9 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	// The check run makes: a configuration no run can use is bad input,
 	// refused before any run starts rather than failing each.
+	if w := plasticAsNeat(cfg, probe); w != "" {
+		fmt.Fprintf(stderr, "evolve trials: warning: %s\n", w)
+	}
 	if _, err := population.New(cfg, probe); err != nil {
 		return fail(exitUsage, "%v", err)
 	}
