@@ -78,7 +78,7 @@ func (o *Optimizer) UnmarshalText(text []byte) error {
 // It applies to supervised tasks (tasks.Supervised) with feed-forward
 // networks.
 type Training struct {
-	Learning  Learning  `toml:"learning" comment:"auto (the strategy decides: plastic trains, neat does not), none, lamarckian (trained weights written back into the genome) or baldwinian (fitness after training, genes unchanged); backprop and cbp always train lamarckian"`
+	Learning  Learning  `toml:"learning" comment:"auto (the strategy decides: plastic trains, neat does not), none, lamarckian (trained weights written back into the genome) or baldwinian (fitness after training, genes unchanged); backprop and cbp train lamarckian, and take only auto or lamarckian"`
 	Optimizer Optimizer `toml:"optimizer" comment:"sgd (with momentum) or adam; backprop and cbp always use plain SGD, without momentum or weight decay"`
 	Steps     int       `toml:"steps" comment:"gradient steps per genome per generation, >= 0"`
 	BatchSize int       `toml:"batch_size" comment:"samples per step, drawn with replacement from the training split, >= 1"`

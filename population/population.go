@@ -121,6 +121,9 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 		if !supervised {
 			return nil, fmt.Errorf("population: strategy %s trains by gradient descent and needs a supervised or continual task, not %q", strategy, info.Name)
 		}
+		if l := cfg.Training.Learning; l != evaluate.Auto && l != evaluate.Lamarckian {
+			return nil, fmt.Errorf("population: training.learning = %s: strategy %s trains its one network and keeps what it learned (lamarckian); use auto", l, strategy)
+		}
 		// Plain SGD, as in Dohare et al. 2024; cbp adds the replacement.
 		// Pruning would change the fixed topology, so it is off too.
 		training.Optimizer, training.Momentum, training.Decay = evaluate.SGD, 0, 0

@@ -158,6 +158,28 @@ func TestNewRefusesRecurrentSupervised(t *testing.T) {
 	}
 }
 
+// TestNewRefusesBaselineLearning checks that the backprop and cbp
+// strategies, which always keep what training taught their one network,
+// refuse a learning mode that says otherwise instead of ignoring it.
+func TestNewRefusesBaselineLearning(t *testing.T) {
+	task, err := tasks.New("spiral", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []population.Strategy{population.Backprop, population.CBP} {
+		for _, l := range []evaluate.Learning{evaluate.None, evaluate.Baldwinian, evaluate.Auto, evaluate.Lamarckian} {
+			cfg := population.DefaultConfig()
+			cfg.ApplyTask(task.Info())
+			cfg.Strategy, cfg.Training.Learning = s, l
+			_, err := population.New(cfg, task)
+			refused := l == evaluate.None || l == evaluate.Baldwinian
+			if refused != (err != nil) || refused && !strings.Contains(err.Error(), "training.learning = "+l.String()) {
+				t.Errorf("New with strategy %v, learning %v = %v; want refused: %v", s, l, err, refused)
+			}
+		}
+	}
+}
+
 // TestStepAllFaulted checks that a generation in which every genome faults
 // (here: the task feeds the network too few inputs) stops the run with the
 // first fault, rather than selecting among failures, and that Printer shows
