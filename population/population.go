@@ -69,6 +69,13 @@ type Population struct {
 // when cfg.Genome.Connected is set, weights drawn from the stream (seed, 0,
 // Init, id).
 func New(cfg Config, task tasks.Task) (*Population, error) {
+	return newPopulation(cfg, task, false)
+}
+
+// newPopulation is New; restoring relaxes the refusal of settings that
+// earlier versions accepted and ignored, so that their runs resume as they
+// began.
+func newPopulation(cfg Config, task tasks.Task, restoring bool) (*Population, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -121,7 +128,7 @@ func New(cfg Config, task tasks.Task) (*Population, error) {
 		if !supervised {
 			return nil, fmt.Errorf("population: strategy %s trains by gradient descent and needs a supervised or continual task, not %q", strategy, info.Name)
 		}
-		if l := cfg.Training.Learning; l != evaluate.Auto && l != evaluate.Lamarckian {
+		if l := cfg.Training.Learning; l != evaluate.Auto && l != evaluate.Lamarckian && !restoring {
 			return nil, fmt.Errorf("population: training.learning = %s: strategy %s trains its one network and keeps what it learned (lamarckian); use auto", l, strategy)
 		}
 		// Plain SGD, as in Dohare et al. 2024; cbp adds the replacement.

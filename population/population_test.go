@@ -466,3 +466,41 @@ func TestMatingOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoreBaselineIgnoredLearning checks that a checkpoint of a
+// backprop run made when learning none was accepted and ignored (before New
+// refused it) still restores, and continues as the run would have.
+func TestRestoreBaselineIgnoredLearning(t *testing.T) {
+	task, err := tasks.New("spiral", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(task.Info())
+	cfg.Strategy, cfg.Generations = population.Backprop, 2
+	cfg.Training.Steps = 20
+	p, err := population.New(cfg, task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Step(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s := p.State()
+	s.Config.Training.Learning = evaluate.None // as an older version wrote it
+	q, err := population.Restore(s, task)
+	if err != nil {
+		t.Fatalf("Restore of a backprop checkpoint with learning none = %v; want it restored", err)
+	}
+	a, err := p.Step(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := q.Step(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.BestFitness != b.BestFitness {
+		t.Errorf("restored run's next generation: best fitness %v; the run's own %v", b.BestFitness, a.BestFitness)
+	}
+}

@@ -135,7 +135,7 @@ func Restore(s *State, task tasks.Task) (*Population, error) {
 	case (s.SolvedGeneration < 0) != (s.Solver == nil):
 		return nil, fmt.Errorf("population: state's solver and solved generation %d disagree", s.SolvedGeneration)
 	}
-	p, err := New(cfg, task)
+	p, err := newPopulation(cfg, task, true)
 	if err != nil {
 		return nil, err
 	}
