@@ -658,3 +658,34 @@ func TestFreeName(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeNoRestorable checks the refusal when no checkpoint restores and
+// some of them read intact: it says so, rather than calling them all
+// damaged, and changes nothing.
+func TestResumeNoRestorable(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "odd")
+	mustCall(t, runCmd, append([]string{"--out", dir, "--generations", "10", "--checkpoint-every", "5"}, runArgs...)...)
+	files, err := checkpoints.List(filepath.Join(dir, checkpointsDir))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("checkpoints %v: %v", files, err)
+	}
+	for _, f := range files {
+		s, err := checkpoints.Read(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Genomes = s.Genomes[1:]
+		if err := checkpoints.Write(f, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := snapshot(t, dir)
+	code, _, stderr := call(t, resumeCmd, dir, "--generations", "20")
+	if code != exitUsage || !strings.Contains(stderr, "read intact but cannot be restored") || strings.Contains(stderr, "are damaged") {
+		t.Errorf("resume with no restorable checkpoint: exit status %d, stderr %q; want 2 and that they cannot be restored", code, stderr)
+	}
+	if after := snapshot(t, dir); !maps.Equal(before, after) {
+		t.Errorf("the refused resume changed the run directory")
+	}
+}

@@ -254,7 +254,14 @@ func restoreNewest(dir string, stderr io.Writer, adjust func(file string, state 
 		}
 		return p, f, unrestorable, nil
 	}
-	return nil, "", nil, fmt.Errorf("%s: no valid checkpoint to resume from: all %d in %s are damaged (see the warnings above)", dir, len(files), ckDir)
+	if len(unrestorable) == 0 {
+		return nil, "", nil, fmt.Errorf("%s: no valid checkpoint to resume from: all %d in %s are damaged (see the warnings above)", dir, len(files), ckDir)
+	}
+	damaged := ""
+	if n := len(files) - len(unrestorable); n > 0 {
+		damaged = fmt.Sprintf(", and %d damaged", n)
+	}
+	return nil, "", nil, fmt.Errorf("%s: no checkpoint to resume from: of the %d in %s, %d read intact but cannot be restored%s (see the warnings above)", dir, len(files), ckDir, len(unrestorable), damaged)
 }
 
 // reconcileConfig checks dir's config.toml against cfg, the configuration
