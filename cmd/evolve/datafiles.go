@@ -195,16 +195,18 @@ func (r *dataRecord) changes() []string {
 
 // checkData checks, before evolve resume changes anything in the run
 // directory dir, that the data files recorded in its data.json are those
-// the run read. It returns exitOK to go on, or reports on stderr and
-// returns exitUsage when one has changed, is missing or the record cannot
-// be read. A directory without data.json (made by an older evolve)
-// resumes unchecked, with a note when its config.toml names data files.
-func checkData(dir string, stderr io.Writer) int {
+// the run read, and returns the record (nil without one) for covers to
+// check the checkpoint's paths against. It returns exitOK to go on, or
+// reports on stderr and returns exitUsage when one has changed, is
+// missing or the record cannot be read. A directory without data.json
+// (made by an older evolve) resumes unchecked, with a note when its
+// config.toml names data files.
+func checkData(dir string, stderr io.Writer) (*dataRecord, int) {
 	path := filepath.Join(dir, dataFile)
 	rec, err := readDataRecord(dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "evolve resume: %v; it records the data files the run read, to check them before resuming: restore it, or remove it to resume unchecked; nothing was changed\n", err)
-		return exitUsage
+		return nil, exitUsage
 	}
 	if rec == nil {
 		if cfg, data, err := recordedConfig(dir); err == nil && data != nil {
@@ -212,13 +214,34 @@ func checkData(dir string, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "evolve resume: note: %s has no %s (an older evolve made it), so %s cannot be checked against the data the run read\n", dir, dataFile, strings.Join(files, ", "))
 			}
 		}
-		return exitOK
+		return nil, exitOK
 	}
 	if changed := rec.changes(); len(changed) > 0 {
 		fmt.Fprintf(stderr, "evolve resume: %s: the data differ from those the run read, as %s records them: %s. A run continues exactly only on its own data: "+
 			"put back the data as the run read them, or start a new run (on the data as they are now): evolve run --config %s --out NEWDIR; nothing was changed\n",
 			dir, path, strings.Join(changed, "; "), filepath.Join(dir, configFile))
-		return exitUsage
+		return nil, exitUsage
 	}
-	return exitOK
+	return rec, exitOK
+}
+
+// covers returns an error unless every data file cfg names is, as the
+// task will open it from the working directory, one that r records: a
+// path that config.toml keeps relative (a run started where csv:TRAIN,TEST
+// could not carry an absolute one) names other files from elsewhere. A nil
+// record covers anything.
+func (r *dataRecord) covers(cfg population.Config) error {
+	if r == nil {
+		return nil
+	}
+	for _, f := range dataFiles(cfg) {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return fmt.Errorf("data file %s: %v", f, err)
+		}
+		if !slices.ContainsFunc(r.Files, func(s dataFileSum) bool { return s.Path == abs }) {
+			return fmt.Errorf("the run names its data file %s relative to the directory it started in, where it was the one %s records; from here it is %s: resume it from that directory", f, dataFile, abs)
+		}
+	}
+	return nil
 }

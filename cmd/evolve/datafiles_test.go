@@ -256,8 +256,8 @@ func csvRunIn(t *testing.T, base, file, name, gens string) string {
 // TestDataRecordAbsolute checks that data.json holds an absolute path even
 // where config.toml keeps a relative one (a run started in a directory
 // whose path has a comma, which csv:TRAIN,TEST cannot carry), and that
-// resume from elsewhere then finds the data unchanged and says to resume
-// from the run's own directory, not that the data changed.
+// resume from elsewhere, where that relative path names no file or other
+// data, refuses and says to resume from the run's own directory.
 func TestDataRecordAbsolute(t *testing.T) {
 	base := filepath.Join(t.TempDir(), "a,b")
 	if err := os.Mkdir(base, 0o755); err != nil {
@@ -273,9 +273,21 @@ func TestDataRecordAbsolute(t *testing.T) {
 	if want := wantRecord(t, filepath.Join(base, "blobs.csv")); !reflect.DeepEqual(rec, want) {
 		t.Errorf("data.json %+v; want %+v", rec, want)
 	}
-	t.Chdir(t.TempDir())
-	code, _, stderr := call(t, resumeCmd, filepath.Join(base, "r"), "--generations", "3")
-	if code != exitUsage || strings.Contains(stderr, "differ") || !strings.Contains(stderr, "resume it from there") {
-		t.Errorf("resume from elsewhere: exit status %d, stderr %q; want 2 and to resume from the run's directory", code, stderr)
+	// From elsewhere, config.toml's relative path names another file: with
+	// none there, or with other data of the same name, resume must refuse.
+	other := t.TempDir()
+	t.Chdir(other)
+	before := snapshot(t, filepath.Join(base, "r"))
+	for _, data := range []bool{false, true} {
+		if data {
+			blobsCSV(t, other, 2)
+		}
+		code, _, stderr := call(t, resumeCmd, filepath.Join(base, "r"), "--generations", "3")
+		if code != exitUsage || strings.Contains(stderr, "differ") || !strings.Contains(stderr, "resume it from that directory") {
+			t.Errorf("resume from elsewhere (other data there: %v): exit status %d, stderr %q; want 2 and to resume from the run's directory", data, code, stderr)
+		}
+	}
+	if after := snapshot(t, filepath.Join(base, "r")); !maps.Equal(before, after) {
+		t.Errorf("the refused resumes changed the run directory")
 	}
 }

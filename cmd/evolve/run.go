@@ -166,11 +166,15 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(exitUsage, "%s: cannot lock the run directory: %v", dir, err)
 	}
 	defer release()
-	if code := checkData(dir, stderr); code != exitOK {
-		return code // before anything is changed
+	data, status := checkData(dir, stderr)
+	if status != exitOK {
+		return status // before anything is changed
 	}
 
 	p, file, unrestorable, err := restoreNewest(dir, stderr, func(f string, state *population.State) error {
+		if err := data.covers(state.Config); err != nil {
+			return fmt.Errorf("%s: %v; nothing was changed", f, err)
+		}
 		if set["generations"] {
 			if done := len(state.History); *gens < done {
 				return fmt.Errorf("--generations %d: %s has evaluated %d generations already; want >= %d", *gens, f, done, done)
