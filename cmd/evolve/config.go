@@ -20,6 +20,7 @@ import (
 
 	toml "github.com/pelletier/go-toml/v2"
 
+	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
 )
@@ -202,15 +203,22 @@ func phaseMismatch(cfg population.Config) string {
 }
 
 // plasticAsNeat says, for strategy plastic asked for on task, when it can
-// do nothing neat would not: the task has no data to fine-tune on and is
-// not a stream, and the neuroplasticity controller is off.
+// do nothing neat would not: nothing is fine-tuned (the task has no
+// training data, or learning is none) and the neuroplasticity controller
+// is off.
 func plasticAsNeat(cfg population.Config, task tasks.Task) string {
 	_, supervised := task.(tasks.Supervised)
-	_, stream := task.(tasks.Continual)
-	if cfg.Strategy != population.Plastic || supervised || stream || cfg.Control.Enabled {
+	if s, ok := task.(tasks.Continual); ok {
+		_, supervised = s.At(0).(tasks.Supervised)
+	}
+	if _, learning := cfg.Resolve(supervised); cfg.Strategy != population.Plastic || learning != evaluate.None || cfg.Control.Enabled {
 		return ""
 	}
-	return fmt.Sprintf("strategy plastic on %q: the task has no training data to fine-tune on, and the neuroplasticity controller is off ([control] enabled = false), so the run is evolution alone, as neat; [control] enabled = true lets the controller steer dropin and apoptosis", cfg.Task)
+	why := "the task has no training data to fine-tune on"
+	if supervised {
+		why = "training.learning = none"
+	}
+	return fmt.Sprintf("strategy plastic on %q: %s, and the neuroplasticity controller is off ([control] enabled = false), so the run is evolution alone, as neat; [control] enabled = true lets the controller steer dropin and apoptosis", cfg.Task, why)
 }
 
 // checkTask returns an error naming name and the built-in tasks unless name

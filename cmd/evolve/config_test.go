@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/network"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
@@ -234,26 +235,34 @@ func TestPhaseMismatch(t *testing.T) {
 }
 
 // TestPlasticAsNeat checks the warning run and trials give when strategy
-// plastic could do nothing neat would not: on a task without training data
-// that is not a stream, with the controller off. Anywhere plastic trains or
-// the controller acts, there is none.
+// plastic could do nothing neat would not: nothing fine-tuned (a task
+// without training data, or learning none) and the controller off.
+// Anywhere plastic trains or the controller acts, there is none.
 func TestPlasticAsNeat(t *testing.T) {
 	for _, tt := range []struct {
 		task     string
 		strategy population.Strategy
 		control  bool
 		warn     bool
+		none     bool // training.learning = none
 	}{
-		{"cartpole", population.Plastic, false, true},
-		{"double-pole-nv", population.Plastic, false, true},
-		{"cartpole", population.Plastic, true, false},
-		{"cartpole", population.NEAT, false, false},
-		{"spiral", population.Plastic, false, false},
-		{"cartpole-drift", population.Plastic, false, false},
-		{"bitflip", population.Plastic, false, false},
+		{"cartpole", population.Plastic, false, true, false},
+		{"double-pole-nv", population.Plastic, false, true, false},
+		{"cartpole", population.Plastic, true, false, false},
+		{"cartpole", population.NEAT, false, false, false},
+		{"spiral", population.Plastic, false, false, false},
+		{"bitflip", population.Plastic, false, false, false},
+		{"cartpole-drift", population.Plastic, false, true, false},
+		{"cartpole-drift", population.Plastic, true, false, false},
+		{"spiral", population.Plastic, false, true, true},
+		{"spiral", population.Plastic, true, false, true},
+		{"bitflip", population.Plastic, false, true, true},
 	} {
 		cfg := population.DefaultConfig()
 		cfg.Task, cfg.Strategy, cfg.Control.Enabled = tt.task, tt.strategy, tt.control
+		if tt.none {
+			cfg.Training.Learning = evaluate.None
+		}
 		cfg.Continual = tasks.StreamDefaults(tt.task)
 		task, err := newTask(cfg)
 		if err != nil {
