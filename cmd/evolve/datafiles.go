@@ -240,6 +240,9 @@ func (r *dataRecord) covers(cfg population.Config) error {
 			return fmt.Errorf("data file %s: %v", f, err)
 		}
 		if !slices.ContainsFunc(r.Files, func(s dataFileSum) bool { return s.Path == abs }) {
+			if filepath.IsAbs(f) {
+				return fmt.Errorf("the run's data file %s is not among those %s records: restore the run's own %s, or remove it to resume unchecked", f, dataFile, dataFile)
+			}
 			return fmt.Errorf("the run names its data file %s relative to the directory it started in, where it was the one %s records; from here it is %s: resume it from that directory", f, dataFile, abs)
 		}
 	}
