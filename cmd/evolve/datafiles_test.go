@@ -291,3 +291,30 @@ func TestDataRecordAbsolute(t *testing.T) {
 		t.Errorf("the refused resumes changed the run directory")
 	}
 }
+
+// TestResumeRefusesUnrecordedData checks that a data.json that records
+// other files than the run's (copied from another run, say), all of them
+// unchanged, does not let resume go on unchecked: the run's own file is
+// not among them.
+func TestResumeRefusesUnrecordedData(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	file := blobsCSV(t, base, 1)
+	otherDir := filepath.Join(base, "other")
+	if err := os.Mkdir(otherDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	other := blobsCSV(t, otherDir, 2)
+	dir := csvRunIn(t, base, file, "r", "2")
+	if err := wantRecord(t, other).write(dir); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	code, _, stderr := call(t, resumeCmd, dir, "--generations", "3")
+	if code != exitUsage || !strings.Contains(stderr, file+" is not among those") {
+		t.Errorf("resume with another run's data.json: exit status %d, stderr %q; want 2 naming %s", code, stderr, file)
+	}
+	if after := snapshot(t, dir); !maps.Equal(before, after) {
+		t.Errorf("the refused resume changed the run directory")
+	}
+}
