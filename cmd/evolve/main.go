@@ -289,9 +289,14 @@ func bareBoolValue(fs *flag.FlagSet, arg, next string) (string, bool) {
 
 // flagTakes returns, for the flag package's error about a bad value, what
 // the flag takes, from its usage text, as "-seed: the run's seed, 0 to
-// 9223372036854775807; " ("-quiet: true or false; " for a boolean).
-// Otherwise it returns "".
+// 9223372036854775807; " ("-quiet: true or false; " for a boolean); for
+// an unknown flag, the flags there are. Otherwise it returns "".
 func flagTakes(fs *flag.FlagSet, err error) string {
+	if strings.HasPrefix(err.Error(), "flag provided but not defined") {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, "--"+f.Name) })
+		return "allowed: " + strings.Join(names, ", ") + "; "
+	}
 	_, rest, ok := strings.Cut(err.Error(), " for flag -")
 	if !ok {
 		_, rest, ok = strings.Cut(err.Error(), " for -") // a boolean flag

@@ -38,7 +38,7 @@ func TestEvolveDispatch(t *testing.T) {
 		{[]string{"run", "-h"}, exitOK, "", "-stop-on-solve"},
 		{[]string{"run", "--task", "xor", "--seed", "abc"}, exitUsage, "", `invalid value "abc" for flag -seed: parse error (-seed: the run's seed, 0 to 9223372036854775807; see evolve run -h)` + "\n"},
 		{[]string{"run", "--stop-on-solve=maybe"}, exitUsage, "", "(-stop-on-solve: true or false; see evolve run -h)"},
-		{[]string{"run", "--task", "xor", "--bogus"}, exitUsage, "", "flag provided but not defined: -bogus (see evolve run -h)"},
+		{[]string{"run", "--task", "xor", "--bogus"}, exitUsage, "", "flag provided but not defined: -bogus (allowed: --checkpoint-every, --config, --data-dir, --generations, --keep, --learning, --out, --population, --quiet, --seed, --stop-on-solve, --strategy, --task, --workers; see evolve run -h)"},
 		{[]string{"run", "--task", "xor", "--learning", "lamarckian"}, exitUsage, "", `--learning lamarckian: task "xor" is not supervised`},
 		{[]string{"run", "--task", "xor", "stray"}, exitUsage, "", `unexpected argument "stray"`},
 		{[]string{"run"}, exitUsage, "", "no task: give --task NAME"},
