@@ -181,7 +181,7 @@ func Save(dir string, s *population.State, keep int) (path string, err error) {
 		if err != nil {
 			return "", fmt.Errorf("checkpoints: %s, in the way of the new checkpoint, is not one of this run, and cannot be moved aside: %w", path, err)
 		}
-		notes = append(notes, fmt.Errorf("checkpoints: %s was not a checkpoint of this run (damaged, misnamed or another run's); it is kept as %s", path, kept))
+		notes = append(notes, fmt.Errorf("checkpoints: the file that was at %s before is not a checkpoint of this run (damaged, misnamed or another run's): it is kept as %s", path, kept))
 	}
 	if err := Write(path, s); err != nil {
 		return "", errors.Join(append(notes, err)...)

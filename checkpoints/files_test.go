@@ -286,7 +286,7 @@ func TestSaveMovesAside(t *testing.T) {
 			kept = fmt.Sprintf("%s.kept-%d", path, i+1)
 		}
 		got, err := Save(dir, atGeneration(s, 5), 3)
-		if got != path || err == nil || !strings.Contains(err.Error(), path+" was not a checkpoint of this run") || !strings.Contains(err.Error(), "kept as "+kept) {
+		if got != path || err == nil || !strings.Contains(err.Error(), "the file that was at "+path+" before is not a checkpoint of this run") || !strings.Contains(err.Error(), "kept as "+kept) {
 			t.Errorf("case %d: Save over a file not of the run = %s, %v; want %s and an error saying it is kept as %s", i, got, err, path, kept)
 		}
 		if r, err := Read(path); err != nil || r.Config.Seed != s.Config.Seed {

@@ -597,7 +597,9 @@ func (c *checkpointer) save() (string, error) {
 	if err != nil && !c.warned[err.Error()] {
 		c.warned[err.Error()] = true
 		if c.warn != nil {
-			c.warn(fmt.Errorf("wrote checkpoint %s, but %w", path, err))
+			// Save's notes, one a line, each begin with its package name.
+			notes := strings.ReplaceAll(strings.ReplaceAll(err.Error(), "checkpoints: ", ""), "\n", "; ")
+			c.warn(fmt.Errorf("wrote checkpoint %s; %s", path, notes))
 		}
 	}
 	return path, nil
