@@ -689,3 +689,20 @@ func TestResumeNoRestorable(t *testing.T) {
 		t.Errorf("the refused resume changed the run directory")
 	}
 }
+
+// TestResumeSolvedNote checks that resuming a run that stopped on solving
+// its task says why nothing more is evaluated, whatever --generations asks.
+func TestResumeSolvedNote(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "solved")
+	mustCall(t, runCmd, "--task", "xor", "--seed", "1", "--quiet", "--out", dir)
+	_, stderr := mustCall(t, resumeCmd, dir, "--generations", "300", "--quiet")
+	if !strings.Contains(stderr, "was solved in generation 17") || !strings.Contains(stderr, "no generation is left to evaluate") {
+		t.Errorf("resume of a solved run: stderr %q; want a note that it was solved and nothing is left", stderr)
+	}
+	dir = filepath.Join(t.TempDir(), "unsolved")
+	mustCall(t, runCmd, append([]string{"--out", dir, "--generations", "3"}, runArgs...)...)
+	if _, stderr := mustCall(t, resumeCmd, dir, "--generations", "4", "--quiet"); strings.Contains(stderr, "solved") {
+		t.Errorf("resume of a run that does not stop on solve: stderr %q; want no note", stderr)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/neuroplast/neuroplast/checkpoints"
 	"github.com/neuroplast/neuroplast/continual"
 	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/tasks"
 )
 
 // defaultOut returns the run directory used when --out is not given:
@@ -210,6 +211,11 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	if !*quiet {
 		fmt.Fprintf(stderr, "evolve resume: continuing from %s (%d generations evaluated)\n", file, len(p.History()))
+	}
+	if _, stream := p.Task().(tasks.Continual); !stream && p.Config().StopOnSolve {
+		if _, gen := p.Solver(); gen >= 0 {
+			fmt.Fprintf(stderr, "evolve resume: note: the run was solved in generation %d and stops on solve (stop_on_solve = true, which resume cannot change), so no generation is left to evaluate; its files are written again. To evolve on past a solution, start a run with --stop-on-solve=false\n", gen)
+		}
 	}
 	code := run(ctx, "resume", p, rd, ck, *quiet, stdout, stderr)
 	if err := rd.close(); err != nil && code == exitOK {
