@@ -210,8 +210,21 @@ func TestStepAllFaulted(t *testing.T) {
 	// With the task's metric named, the best genome's follows its fitness.
 	b.Reset()
 	st = population.Stats{BestFitness: -2.53, BestMetric: 0.79}
-	if err := (population.Printer{W: &b, Metric: "accuracy"}).Record(st); err != nil || !strings.Contains(b.String(), "best    -2.5300  accuracy 0.79  mean") {
+	if err := (population.Printer{W: &b, Metric: "accuracy"}).Record(st); err != nil || !strings.Contains(b.String(), "best    -2.5300  accuracy 0.79     mean") {
 		t.Errorf("Printer wrote %q, %v; want the best genome's accuracy after its fitness", b.String(), err)
+	}
+	// The columns after it stay in place whatever the metric's digits.
+	at := map[int]bool{}
+	for _, m := range []float64{1, 0.7512, 0.5, 1.4e-05} {
+		b.Reset()
+		st.BestMetric = m
+		if err := (population.Printer{W: &b, Metric: "accuracy"}).Record(st); err != nil {
+			t.Fatal(err)
+		}
+		at[strings.Index(b.String(), "mean")] = true
+	}
+	if len(at) != 1 {
+		t.Errorf("the mean column moves with the metric's digits: at %v", at)
 	}
 }
 

@@ -144,7 +144,7 @@ func (p Printer) Record(s Stats) error {
 	}
 	metric := ""
 	if p.Metric != "" {
-		metric = fmt.Sprintf("  %s %.4g", p.Metric, s.BestMetric)
+		metric = fmt.Sprintf("  %s %-7.4g", p.Metric, s.BestMetric)
 	}
 	_, err := fmt.Fprintf(p.W, "gen %4d  best %10.4f%s  mean %10.4f  species %3d  hidden %5.2f  conns %6.2f  evals/s %9.0f%s\n",
 		s.Generation, s.BestFitness, metric, s.MeanFitness, s.Species, s.MeanHidden, s.MeanConns, s.EvalsPerSec, solved)
