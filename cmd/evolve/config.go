@@ -455,9 +455,16 @@ var typeMismatch = regexp.MustCompile(`^cannot decode TOML (\w+) into struct fie
 // plainDecodeError rewrites go-toml's message for a value of the wrong kind
 // in the configuration's terms: "want an integer, not a TOML float"
 // rather than "cannot decode TOML float into struct field
-// population.Config.PopulationSize of type int". Other messages are
+// population.Config.PopulationSize of type int"; an integer too large
+// for 64 bits and an unquoted string get a hint. Other messages are
 // returned as they are.
 func plainDecodeError(msg string) string {
+	switch {
+	case strings.Contains(msg, "too large to fit in a 64-bit"):
+		return msg + "; want a number in the key's range (see evolve config)"
+	case strings.HasPrefix(msg, "unexpected character") && strings.HasSuffix(msg, "at start of value"):
+		return msg + ` (a string is quoted: key = "value"; see evolve config)`
+	}
 	m := typeMismatch.FindStringSubmatch(msg)
 	if m == nil {
 		return msg

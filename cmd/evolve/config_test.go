@@ -118,6 +118,8 @@ func TestConfigBadValues(t *testing.T) {
 		{"task = \"xor\"\npopulation_size = 2000000000\n", []string{"population_size = 2000000000", "want 2 to 1000000"}},
 		{"task = \"xor\"\nworkers = 100000000\n", []string{"workers = 100000000", "want 0 to 4096"}},
 		{"task = \"xor\"\n[mutate]\ndropin_rate = 1.5\n", []string{"dropin_rate = 1.5"}},
+		{"task = \"xor\"\ngenerations = 99999999999999999999\n", []string{":2:", "generations:", "want a number in the key's range"}},
+		{"task = xor\n", []string{":1:", `a string is quoted: key = "value"`}},
 	}
 	for _, tt := range tests {
 		path := writeFile(t, "c.toml", tt.content)
