@@ -15,7 +15,6 @@ import (
 
 	"github.com/neuroplast/neuroplast/continual"
 	"github.com/neuroplast/neuroplast/internal/jsonerr"
-	"github.com/neuroplast/neuroplast/population"
 )
 
 // compareCmd implements "evolve compare": one row per continual run, with
@@ -207,15 +206,9 @@ func (c *comparedRun) readSummary() error {
 // its config.toml, when it has one that can be read; otherwise it leaves
 // it unknown (0).
 func (c *comparedRun) readStreamPhases() {
-	b, err := os.ReadFile(filepath.Join(c.dir, configFile))
-	if err != nil {
-		return
+	if cfg, data, err := recordedConfig(c.dir); err == nil && data != nil {
+		c.streamPhases = cfg.Continual.Phases
 	}
-	cfg := population.DefaultConfig()
-	if decodeConfig(b, configFile, &cfg) != nil {
-		return
-	}
-	c.streamPhases = cfg.Continual.Phases
 }
 
 // metricColumn names a column of metric values for the runs' metric:

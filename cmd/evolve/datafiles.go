@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/neuroplast/neuroplast/internal/atomicfile"
 	"github.com/neuroplast/neuroplast/internal/jsonerr"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
@@ -135,13 +134,8 @@ func (r *dataRecord) write(dir string) error {
 	if err != nil {
 		return err
 	}
-	b = append(b, '\n')
 	path := filepath.Join(dir, dataFile)
-	err = atomicfile.Write(path, "."+dataFile+".tmp*", func(f *os.File) error {
-		_, err := f.Write(b)
-		return err
-	})
-	if err != nil {
+	if err := writeFileAtomic(path, append(b, '\n')); err != nil {
 		return fmt.Errorf("writing %s: %v", path, err)
 	}
 	return nil

@@ -195,12 +195,8 @@ func loadStats(path string) ([]population.Stats, error) {
 // accuracy" or "test MSE", from the task in its config.toml; it returns
 // "test metric" when it cannot tell.
 func testMetricLabel(dir string) string {
-	b, err := os.ReadFile(filepath.Join(dir, configFile))
-	if err != nil {
-		return "test metric"
-	}
-	cfg := population.DefaultConfig()
-	if decodeConfig(b, configFile, &cfg) != nil || checkTask(cfg.Task) != nil {
+	cfg, data, err := recordedConfig(dir)
+	if err != nil || data == nil || checkTask(cfg.Task) != nil {
 		return "test metric"
 	}
 	info, err := taskInfo(cfg)
