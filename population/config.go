@@ -226,10 +226,14 @@ func DefaultConfig() Config {
 
 // ApplyTask sets what the task decides: its name, whether it has a bias
 // input, the output activation, and feed-forward versus recurrent. For a
-// supervised task it also sets the defaults that suit networks trained by
-// gradient descent (see SupervisedDefaults). The built-in streams and pole
-// tasks get their own defaults by name (StreamDefaults, PoleDefaults), so
-// a task of your own should not take one of their names.
+// supervised task (Info.Supervised) it also sets the defaults that suit
+// networks trained by gradient descent (see SupervisedDefaults); for a
+// continual one (Info.Continual), runs that go on past a solve with the
+// neuroplasticity controller on. A continual task of your own sets its
+// phases itself, so set Generations to cover them. The built-in streams,
+// pole tasks and sine get their own defaults by name (StreamDefaults,
+// PoleDefaults; sine loses the sin activation, which would fit it
+// exactly), so a task of your own should not take one of their names.
 func (c *Config) ApplyTask(info tasks.Info) {
 	c.Task = info.Name
 	c.Genome.Bias = info.Bias
@@ -237,6 +241,10 @@ func (c *Config) ApplyTask(info tasks.Info) {
 	c.FeedForward = info.FeedForward
 	if info.Supervised {
 		c.SupervisedDefaults()
+	}
+	if info.Continual {
+		c.StopOnSolve = false
+		c.Control.Enabled = true
 	}
 	if tasks.DescribeStream(info.Name) != "" {
 		c.StreamDefaults(info.Name)

@@ -61,7 +61,7 @@ func TestContinualCustomMetric(t *testing.T) {
 	run := func(info tasks.Info) (*continual.Report, error) {
 		t.Helper()
 		info.Name, info.Inputs, info.Outputs, info.Bias = "target", 1, 1, true
-		info.OutputAct, info.FeedForward, info.Deterministic = network.Sigmoid, true, true
+		info.OutputAct, info.FeedForward, info.Deterministic, info.Continual = network.Sigmoid, true, true, true
 		cfg := population.DefaultConfig()
 		cfg.ApplyTask(info)
 		cfg.Seed, cfg.PopulationSize, cfg.Generations, cfg.Workers = 1, 20, 4, 1

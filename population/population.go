@@ -105,6 +105,9 @@ func newPopulation(cfg Config, task tasks.Task, restoring bool) (*Population, er
 		p.stream = s
 		_, supervised = s.At(0).(tasks.Supervised)
 	}
+	if err := checkFlags(info, supervised, p.stream != nil); err != nil {
+		return nil, err
+	}
 	if cfg.Synchronous && !info.Stepped {
 		return nil, fmt.Errorf("population: synchronous = true is for tasks that step a network through time (such as the pole tasks), not %q", info.Name)
 	}
@@ -492,6 +495,31 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 		}
 	}
 	return st, nil
+}
+
+// checkFlags returns an error where the task's Info.Supervised or
+// Info.Continual disagrees with what the task is (supervised: it, or for a
+// stream its first phase, implements tasks.Supervised; continual: it
+// implements tasks.Continual). Config.ApplyTask chooses defaults by the
+// flags, so a task of one's own that forgot one would run, silently, with
+// settings meant for another kind of task.
+func checkFlags(info tasks.Info, supervised, continual bool) error {
+	kind := func(is bool) string {
+		if is {
+			return "implements"
+		}
+		return "does not implement"
+	}
+	switch {
+	case info.Supervised != supervised:
+		if continual {
+			return fmt.Errorf("population: task %q has Info().Supervised = %t, but its first phase %s tasks.Supervised; make them agree (Config.ApplyTask chooses the defaults by the flag)", info.Name, info.Supervised, kind(supervised))
+		}
+		return fmt.Errorf("population: task %q has Info().Supervised = %t, but it %s tasks.Supervised; make them agree (Config.ApplyTask chooses the defaults by the flag)", info.Name, info.Supervised, kind(supervised))
+	case info.Continual != continual:
+		return fmt.Errorf("population: task %q has Info().Continual = %t, but it %s tasks.Continual; make them agree (Config.ApplyTask chooses the defaults by the flag)", info.Name, info.Continual, kind(continual))
+	}
+	return nil
 }
 
 // controlled reports whether the neuroplasticity controller sets the

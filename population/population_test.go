@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"math/big"
@@ -117,6 +118,60 @@ func TestNewRefusesMisuse(t *testing.T) {
 		t.Errorf("New with another task's configuration = %v; want an error naming both and ApplyTask", err)
 	}
 }
+
+// relabelled is a task whose Info claims otherwise than its type.
+type relabelled struct {
+	tasks.Task
+	info tasks.Info
+}
+
+func (r relabelled) Info() tasks.Info { return r.info }
+
+// TestNewRefusesMislabelledTask checks that a task whose Info.Supervised
+// or Info.Continual disagrees with the interfaces it implements is
+// refused: ApplyTask chooses defaults by those flags, so a user's task
+// that forgot one would otherwise run, silently, with another kind's.
+func TestNewRefusesMislabelledTask(t *testing.T) {
+	spiral, err := tasks.New("spiral", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := func(info tasks.Info, f func(*tasks.Info)) tasks.Info { f(&info); return info }
+	xorInfo := tasks.XOR{}.Info()
+	for _, tt := range []struct {
+		task tasks.Task
+		want string
+	}{
+		{relabelledSup{spiral.(tasks.Supervised), with(spiral.Info(), func(i *tasks.Info) { i.Supervised = false })}, "Info().Supervised = false, but it implements tasks.Supervised"},
+		{relabelled{tasks.XOR{}, with(xorInfo, func(i *tasks.Info) { i.Supervised = true })}, "Info().Supervised = true, but it does not implement tasks.Supervised"},
+		{relabelled{tasks.XOR{}, with(xorInfo, func(i *tasks.Info) { i.Continual = true })}, "Info().Continual = true, but it does not implement tasks.Continual"},
+		{relabelledStream{highStream{}, with(highStream{}.Info(), func(i *tasks.Info) { i.Continual = false })}, "Info().Continual = false, but it implements tasks.Continual"},
+		{relabelledStream{highStream{}, with(highStream{}.Info(), func(i *tasks.Info) { i.Supervised = true })}, "Info().Supervised = true, but its first phase does not implement tasks.Supervised"},
+	} {
+		cfg := population.DefaultConfig()
+		cfg.ApplyTask(tt.task.Info())
+		_, err := population.New(cfg, tt.task)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), fmt.Sprintf("%q", tt.task.Info().Name)) {
+			t.Errorf("New(%s) = %v; want an error naming the task and saying %q", tt.task.Info().Name, err, tt.want)
+		}
+	}
+}
+
+// relabelledSup is a supervised task whose Info claims otherwise.
+type relabelledSup struct {
+	tasks.Supervised
+	info tasks.Info
+}
+
+func (r relabelledSup) Info() tasks.Info { return r.info }
+
+// relabelledStream is a continual task whose Info claims otherwise.
+type relabelledStream struct {
+	tasks.Continual
+	info tasks.Info
+}
+
+func (r relabelledStream) Info() tasks.Info { return r.info }
 
 // TestNewRefusesLearningWithoutGradients checks that Lamarckian or
 // Baldwinian learning on a task without training data is refused, as the

@@ -81,7 +81,7 @@ type fallingStream struct{}
 
 func (fallingStream) Info() tasks.Info {
 	info := oneInput("falling")
-	info.Metric, info.Deterministic = "output", false
+	info.Metric, info.Deterministic, info.Continual = "output", false, true
 	return info
 }
 func (fallingStream) Evaluate(net *network.Network, rng *rand.Rand) tasks.Result {

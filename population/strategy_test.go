@@ -110,7 +110,7 @@ func TestRunStopsAtGenerations(t *testing.T) {
 type highStream struct{}
 
 func (highStream) Info() tasks.Info {
-	return tasks.Info{Name: "high", Inputs: 2, Outputs: 1, Bias: true, FeedForward: true, MaxFitness: 1, Metric: "accuracy"}
+	return tasks.Info{Name: "high", Inputs: 2, Outputs: 1, Bias: true, FeedForward: true, MaxFitness: 1, Metric: "accuracy", Continual: true}
 }
 func (highStream) Evaluate(net *network.Network, _ *rand.Rand) tasks.Result {
 	var out [1]float64
@@ -130,15 +130,16 @@ func (s highStream) Measure(net *network.Network, _ int, _ *network.Batch) float
 }
 
 // TestStreamIgnoresStopOnSolve checks that a continual stream of the
-// user's own runs through all its phases under the default configuration,
-// whose stop_on_solve would otherwise end it at the first solution.
+// user's own runs through all its phases even with stop_on_solve set
+// (ApplyTask clears it for continual tasks, but a user may set it again),
+// which would otherwise end it at the first solution.
 func TestStreamIgnoresStopOnSolve(t *testing.T) {
 	cfg := population.DefaultConfig()
 	cfg.ApplyTask(highStream{}.Info())
-	cfg.Seed, cfg.Generations = 1, 15
-	if !cfg.StopOnSolve {
-		t.Fatal("the default configuration does not stop on solve; the test tests nothing")
+	if cfg.StopOnSolve || !cfg.Control.Enabled {
+		t.Errorf("ApplyTask of a continual task: stop_on_solve %t, controller %t; want false and true", cfg.StopOnSolve, cfg.Control.Enabled)
 	}
+	cfg.Seed, cfg.Generations, cfg.StopOnSolve = 1, 15, true
 	stats, p := runTask(t, cfg, highStream{})
 	if len(stats) != 15 || !stats[len(stats)-1].Solved {
 		t.Errorf("ran %d generations, last solved %v; want all 15 of the three phases, solved", len(stats), len(stats) > 0 && stats[len(stats)-1].Solved)

@@ -109,6 +109,7 @@ func NewDrift(opt ContinualOptions, d DriftOptions) (*Drift, error) {
 func (t *Drift) Info() Info {
 	info := t.phases[0].Info()
 	info.Name, info.Description = DriftName, DescribeStream(DriftName)
+	info.Continual = true
 	return info
 }
 

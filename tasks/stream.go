@@ -272,7 +272,7 @@ func (s *Stream) Info() Info {
 		Inputs: s.Inputs, Outputs: s.Outputs, Bias: true,
 		OutputAct: network.Identity, FeedForward: true,
 		MaxFitness: 0, Metric: "accuracy",
-		Supervised: true,
+		Supervised: true, Continual: true,
 	}
 	if s.Classes == 0 {
 		info.Metric, info.LowerIsBetter = "mse", true
@@ -313,8 +313,13 @@ func (t *PhaseTask) Stream() *Stream { return t.stream }
 // Phase returns the task's phase.
 func (t *PhaseTask) Phase() int { return t.phase }
 
-// Info implements Task: the stream's Info.
-func (t *PhaseTask) Info() Info { return t.stream.Info() }
+// Info implements Task: the stream's Info, less Continual, since one
+// phase is not a stream.
+func (t *PhaseTask) Info() Info {
+	info := t.stream.Info()
+	info.Continual = false
+	return info
+}
 
 // Train implements Supervised: the data of the generation the task was
 // made for.

@@ -422,6 +422,10 @@ func TestStreamTaskAt(t *testing.T) {
 	for _, s := range []*tasks.Stream{flip, perm} {
 		var task tasks.Supervised = s.TaskAt(0)
 		info := task.Info()
+		if !s.Info().Continual || info.Continual {
+			t.Errorf("%s: Continual %t, its phase's %t; want true and false", s.Name, s.Info().Continual, info.Continual)
+		}
+		info.Continual = true
 		if info != s.Info() || info.Name != s.Name || info.Description == "" || info.Description != tasks.DescribeStream(s.Name) ||
 			info.Inputs != s.Inputs || info.Outputs != s.Outputs || !info.Bias || info.OutputAct != network.Identity || !info.FeedForward || !info.Supervised {
 			t.Errorf("%s: Info() = %+v", s.Name, info)

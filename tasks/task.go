@@ -30,9 +30,15 @@ type Info struct {
 	// LowerIsBetter marks a Metric whose lower values are better, such as
 	// "mse"; otherwise higher values are. Continual reports record it.
 	LowerIsBetter bool
-	// Supervised marks a task that implements Supervised, so that settings
-	// can be chosen for it before the task itself is at hand.
+	// Supervised marks a task that implements Supervised (for a Continual
+	// task: whose phases do), so that settings can be chosen for it before
+	// the task itself is at hand; population.New refuses a task whose flag
+	// and type disagree.
 	Supervised bool
+	// Continual marks a task that implements Continual, likewise: its
+	// runs go on past a solve, with the neuroplasticity controller on
+	// (population.Config.ApplyTask).
+	Continual bool
 	// Stepped marks a task that steps each network through time, one
 	// Forward per time step from a Reset (a control task), where a
 	// synchronous network's one-step delays have a meaning
