@@ -35,7 +35,7 @@ func (p *Pool) prepare(task tasks.Supervised) (*split, error) {
 	if p.split != nil && p.split.train == train {
 		return p.split, nil
 	}
-	if err := train.Check(); err != nil {
+	if err := checkShape(task, train, task.Test()); err != nil {
 		return nil, err
 	}
 	n := train.Len()
@@ -56,6 +56,31 @@ func (p *Pool) prepare(task tasks.Supervised) (*split, error) {
 	s.fit = perm
 	p.split = s
 	return s, nil
+}
+
+// checkShape returns an error unless the training split, and the test
+// split where there is one, are well formed and have the task's inputs and
+// outputs: data of another shape would fault every genome with a panic.
+func checkShape(task tasks.Supervised, train, test *tasks.Dataset) error {
+	info := task.Info()
+	if train == nil {
+		return fmt.Errorf("evaluate: task %q has no training split (Train() is nil)", info.Name)
+	}
+	for _, d := range []struct {
+		name string
+		data *tasks.Dataset
+	}{{"training", train}, {"test", test}} {
+		if d.data == nil {
+			continue
+		}
+		if err := d.data.Check(); err != nil {
+			return fmt.Errorf("evaluate: task %q, %s split: %w", info.Name, d.name, err)
+		}
+		if d.data.Inputs != info.Inputs || d.data.Outputs != info.Outputs {
+			return fmt.Errorf("evaluate: task %q has %d inputs and %d outputs, but its %s split has %d and %d", info.Name, info.Inputs, info.Outputs, d.name, d.data.Inputs, d.data.Outputs)
+		}
+	}
+	return nil
 }
 
 // trainer is a worker's scratch space for fine-tuning.
@@ -127,8 +152,19 @@ func (w *worker) supervised(p *Pool, g *genome.Genome, task tasks.Supervised, rn
 		}
 	}
 	r := task.Score(net, s.valid, &w.tr.score)
-	r.Fitness *= 1 + t.Complexity*math.Sqrt(float64(len(net.W)))
+	r.Fitness = penalize(r.Fitness, t.Complexity*math.Sqrt(float64(len(net.W))))
 	return r, nil
+}
+
+// penalize returns fitness made worse by the fraction penalty >= 0 of its
+// size: Backprop NEAT's fitness * (1 + penalty) for the fitness Score
+// gives, minus a loss, and fitness / (1 + penalty) for a positive one,
+// which the same product would reward for the connections it counts.
+func penalize(fitness, penalty float64) float64 {
+	if fitness > 0 {
+		return fitness / (1 + penalty)
+	}
+	return fitness * (1 + penalty)
 }
 
 // allFinite reports whether every value of s is finite.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/neuroplast/neuroplast/evaluate"
@@ -86,6 +87,37 @@ func TestComplexityPenalty(t *testing.T) {
 	if !(penalised[1].Fitness < penalised[0].Fitness) {
 		t.Errorf("at equal loss, 6 weights score %v and 3 weights %v; want more weights less fit", penalised[1].Fitness, penalised[0].Fitness)
 	}
+
+	// A task of one's own whose Score gives a positive fitness (higher is
+	// better) is divided by the factor instead: the product would reward
+	// size.
+	pos := positiveScore{task}
+	tc.Complexity = 0
+	_, plain = evaluateOn(t, pos, tc, small, big)
+	tc.Complexity = 0.1
+	_, penalised = evaluateOn(t, pos, tc, small, big)
+	if !(plain[0].Fitness > 0) || plain[1].Fitness != plain[0].Fitness {
+		t.Fatalf("positive scores %v and %v; want the same positive fitness", plain[0].Fitness, plain[1].Fitness)
+	}
+	for i, weights := range []int{3, 6} {
+		want := plain[0].Fitness / (1 + 0.1*math.Sqrt(float64(weights)))
+		if got := penalised[i].Fitness; math.Abs(got-want) > 1e-12 {
+			t.Errorf("positive score, genome of %d weights: fitness %v; want fitness/(1+0.1*sqrt(%d)) = %v", weights, got, weights, want)
+		}
+	}
+	if !(penalised[1].Fitness < penalised[0].Fitness) {
+		t.Errorf("positive score at equal loss: 6 weights score %v and 3 weights %v; want more weights less fit", penalised[1].Fitness, penalised[0].Fitness)
+	}
+}
+
+// positiveScore is a supervised task whose Score gives 1/(1+loss), a
+// positive fitness, as a task of one's own might.
+type positiveScore struct{ *tasks.Playground }
+
+func (p positiveScore) Score(net *network.Network, d *tasks.Dataset, b *network.Batch) tasks.Result {
+	r := p.Playground.Score(net, d, b)
+	r.Fitness = 1 / (1 - r.Fitness)
+	return r
 }
 
 // TestValidationRoundingToWholeSplit checks a held-out fraction that
@@ -157,6 +189,43 @@ func TestBaldwinianWritesUtilities(t *testing.T) {
 	for i, n := range g.Nodes {
 		if n.Bias != before.Nodes[i].Bias {
 			t.Errorf("Baldwinian training changed node %d's bias from %v to %v", n.ID, before.Nodes[i].Bias, n.Bias)
+		}
+	}
+}
+
+// misshapen is a supervised task of one's own whose training split is
+// train, whatever its shape.
+type misshapen struct {
+	*tasks.Playground
+	train *tasks.Dataset
+}
+
+func (m misshapen) Train() *tasks.Dataset { return m.train }
+
+// TestEvaluateRefusesMisshapenData checks that a supervised task whose
+// training split is missing, malformed or of another shape than its Info
+// says is refused with an error naming the task, rather than faulting
+// every genome with a panic (or panicking out of Evaluate).
+func TestEvaluateRefusesMisshapenData(t *testing.T) {
+	task, err := tasks.NewPlayground("circle", 1, 8, 4, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := genome.NewTracker(circleLayout)
+	g := withHidden(0, tr, 0.3)
+	for _, tt := range []struct {
+		train *tasks.Dataset
+		want  string
+	}{
+		{nil, "no training split"},
+		{&tasks.Dataset{Inputs: 3, Outputs: 1, X: make([]float64, 6), Y: make([]float64, 2)}, "has 2 inputs and 1 outputs, but its training split has 3 and 1"},
+		{&tasks.Dataset{Inputs: 2, Outputs: 1, X: make([]float64, 5), Y: make([]float64, 2)}, "training split"},
+	} {
+		p := evaluate.NewPool(1, true, seed)
+		out := make([]evaluate.Outcome, 1)
+		err := p.Evaluate(context.Background(), 0, []*genome.Genome{g}, misshapen{task, tt.train}, out)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), `"circle"`) {
+			t.Errorf("Evaluate with training split %+v = %v; want an error naming circle and saying %q", tt.train, err, tt.want)
 		}
 	}
 }

@@ -93,7 +93,8 @@ type Training struct {
 	// fitness after training, so that selection never sees the test split
 	// and does not reward memorising the training samples.
 	Validation float64 `toml:"validation" comment:"fraction of the training split held out to measure fitness, in [0, 1); 0 measures on the training split"`
-	// Complexity is c in Backprop NEAT's fitness -loss*(1 + c*sqrt(connections)).
+	// Complexity is c in Backprop NEAT's fitness -loss*(1 + c*sqrt(connections));
+	// a positive fitness from a task's own Score is divided by the factor.
 	Complexity   float64 `toml:"complexity_penalty" comment:"c in fitness = -loss * (1 + c * sqrt(enabled connections)), >= 0"`
 	UtilityDecay float64 `toml:"utility_decay" comment:"eta of the running contribution utility of hidden neurons (Dohare et al. 2024), in [0, 1)"`
 	Prune        float64 `toml:"prune_fraction" comment:"after Lamarckian training, remove this fraction of enabled connections with the smallest |weight| (not under backprop and cbp, whose network is fixed), in [0, 1)"`

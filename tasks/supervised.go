@@ -50,7 +50,9 @@ type Supervised interface {
 	Classes() int
 	// Score measures a feed-forward network on a dataset, in one batch
 	// through b (the caller's scratch space, resized by Score): Fitness is
-	// minus the mean loss, Metric the accuracy for classification or the
-	// mean squared error for regression, and Solved the task's criterion.
+	// minus the mean loss (higher is better; evaluation applies the
+	// complexity penalty, evaluate.Training.Complexity, to it), Metric the
+	// accuracy for classification or the mean squared error for
+	// regression, and Solved the task's criterion.
 	Score(net *network.Network, d *Dataset, b *network.Batch) Result
 }
