@@ -99,9 +99,14 @@ func cloneSet(set *species.Set) *species.Set {
 // and fit the task's inputs and outputs, species whose members cover the
 // evaluated generation exactly once, a tracker ahead of every ID in use,
 // and one innovation number for each connection (from, to), the same in
-// the tracker and in every genome. It takes ownership of s. The configuration may differ from the one
-// the state was saved with in Workers and Generations only, which do not
-// change results; callers set them on s.Config before calling Restore.
+// the tracker and in every genome. It takes ownership of s.
+//
+// To continue the saved run exactly, change only Workers and Generations
+// on s.Config before calling Restore: they do not change results. Restore
+// cannot tell other edits from the saved configuration (State holds only
+// the edited one), so a run restored with another Seed, say, goes on as a
+// different run; `evolve resume` compares config.toml with the
+// checkpoint's configuration for that reason.
 func Restore(s *State, task tasks.Task) (*Population, error) {
 	switch {
 	case s == nil:
