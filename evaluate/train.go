@@ -182,47 +182,13 @@ func allFinite(s []float64) bool {
 // utility as it goes (Dohare et al. 2024: a running mean of |activation|
 // times the sum of |outgoing weights|, bias-corrected).
 func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Training, rng *rand.Rand) {
+	tr.reset(net, s.train, t)
 	d := s.train
 	bs := t.BatchSize
-	tr.batch.Resize(net, bs)
-	tr.x = resize(tr.x, bs*d.Inputs)
-	tr.y = resize(tr.y, bs*d.Outputs)
-	nodes, weights := len(net.Act), len(net.W)
-	tr.mw, tr.vw = zeroed(tr.mw, weights), zeroed(tr.vw, weights)
-	tr.mb, tr.vb = zeroed(tr.mb, nodes), zeroed(tr.vb, nodes)
-	tr.outW = resize(tr.outW, nodes)
+	nodes := len(net.Act)
 	cbp := t.Replacement > 0
-	if !cbp {
-		tr.util = zeroed(tr.util, nodes)
-	}
-	tr.replaced = 0 // tr.owed comes from the genome (loadNodeStats)
 	perParam := cbp && t.Optimizer == Adam
-	if perParam {
-		tr.kw, tr.kb = resize(tr.kw, weights), resize(tr.kb, nodes)
-		clear(tr.kw)
-		clear(tr.kb)
-		tr.adamScale = resize(tr.adamScale, t.Steps+1)
-		p1, p2 := 1.0, 1.0
-		for k := 1; k <= t.Steps; k++ {
-			p1 *= t.Beta1
-			p2 *= t.Beta2
-			tr.adamScale[k] = t.Rate * math.Sqrt(1-p2) / (1 - p1)
-		}
-	}
-	tr.output = resize(tr.output, nodes)
-	clear(tr.output)
-	for _, o := range net.Outputs {
-		tr.output[o] = true
-	}
 	first := net.NumInputs + net.NumBias
-	// Only computed nodes have utilities, so only the connections leaving
-	// them count in outW; most of an MNIST network's leave its inputs.
-	tr.fromHidden = tr.fromHidden[:0]
-	for c, src := range net.Src {
-		if int(src) >= first {
-			tr.fromHidden = append(tr.fromHidden, int32(c))
-		}
-	}
 	b1, b2 := 1.0, 1.0 // Adam's bias corrections: beta^step
 	eta := t.UtilityDecay
 	for step := 1; step <= t.Steps; step++ {
@@ -331,6 +297,52 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 	if corr := 1 - math.Pow(eta, float64(t.Steps)); corr > 0 {
 		for j := range tr.util {
 			tr.util[j] /= corr
+		}
+	}
+}
+
+// reset readies tr to train net on minibatches from d: it sizes the scratch
+// space and zeroes the optimizer state and, without continual backprop
+// (whose state carries over from the genome), the utilities.
+func (tr *trainer) reset(net *network.Network, d *tasks.Dataset, t *Training) {
+	bs := t.BatchSize
+	tr.batch.Resize(net, bs)
+	tr.x = resize(tr.x, bs*d.Inputs)
+	tr.y = resize(tr.y, bs*d.Outputs)
+	nodes, weights := len(net.Act), len(net.W)
+	tr.mw, tr.vw = zeroed(tr.mw, weights), zeroed(tr.vw, weights)
+	tr.mb, tr.vb = zeroed(tr.mb, nodes), zeroed(tr.vb, nodes)
+	tr.outW = resize(tr.outW, nodes)
+	cbp := t.Replacement > 0
+	if !cbp {
+		tr.util = zeroed(tr.util, nodes)
+	}
+	tr.replaced = 0 // tr.owed comes from the genome (loadNodeStats)
+	perParam := cbp && t.Optimizer == Adam
+	if perParam {
+		tr.kw, tr.kb = resize(tr.kw, weights), resize(tr.kb, nodes)
+		clear(tr.kw)
+		clear(tr.kb)
+		tr.adamScale = resize(tr.adamScale, t.Steps+1)
+		p1, p2 := 1.0, 1.0
+		for k := 1; k <= t.Steps; k++ {
+			p1 *= t.Beta1
+			p2 *= t.Beta2
+			tr.adamScale[k] = t.Rate * math.Sqrt(1-p2) / (1 - p1)
+		}
+	}
+	tr.output = resize(tr.output, nodes)
+	clear(tr.output)
+	for _, o := range net.Outputs {
+		tr.output[o] = true
+	}
+	first := net.NumInputs + net.NumBias
+	// Only computed nodes have utilities, so only the connections leaving
+	// them count in outW; most of an MNIST network's leave its inputs.
+	tr.fromHidden = tr.fromHidden[:0]
+	for c, src := range net.Src {
+		if int(src) >= first {
+			tr.fromHidden = append(tr.fromHidden, int32(c))
 		}
 	}
 }
