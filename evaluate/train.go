@@ -183,20 +183,11 @@ func allFinite(s []float64) bool {
 // times the sum of |outgoing weights|, bias-corrected).
 func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Training, rng *rand.Rand) {
 	tr.reset(net, s.train, t)
-	d := s.train
-	bs := t.BatchSize
-	nodes := len(net.Act)
 	cbp := t.Replacement > 0
-	perParam := cbp && t.Optimizer == Adam
 	first := net.NumInputs + net.NumBias
 	b1, b2 := 1.0, 1.0 // Adam's bias corrections: beta^step
-	eta := t.UtilityDecay
-	for step := 1; step <= t.Steps; step++ {
-		for i := range bs {
-			k := s.fit[rng.IntN(len(s.fit))]
-			copy(tr.x[i*d.Inputs:(i+1)*d.Inputs], d.X[k*d.Inputs:(k+1)*d.Inputs])
-			copy(tr.y[i*d.Outputs:(i+1)*d.Outputs], d.Y[k*d.Outputs:(k+1)*d.Outputs])
-		}
+	for range t.Steps {
+		tr.drawBatch(s, t.BatchSize, rng)
 		if t.Dropout > 0 {
 			tr.batch.SetDropout(net, t.Dropout, rng)
 		}
@@ -205,87 +196,17 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 		tr.batch.ZeroGrad()
 		net.Backward(&tr.batch)
 
-		// Contribution utility of each hidden node at this step's weights.
-		clear(tr.outW)
-		for _, c := range tr.fromHidden {
-			tr.outW[net.Src[c]] += math.Abs(net.W[c])
-		}
-		for j := first; j < nodes; j++ {
-			mean := 0.0
-			for _, v := range tr.batch.Activations(j) {
-				mean += math.Abs(v)
-			}
-			mean /= float64(bs)
-			tr.util[j] = eta*tr.util[j] + (1-eta)*mean*tr.outW[j]
-		}
+		tr.updateUtility(net, t, first)
 		if cbp {
-			for j := first; j < nodes; j++ {
-				if tr.output[j] {
-					continue
-				}
-				tr.age[j]++
-				tr.mean[j] = eta*tr.mean[j] + (1-eta)*floats.Sum(tr.batch.Activations(j))/float64(bs)
-			}
-		}
-
-		gw, gb := tr.batch.GradW, tr.batch.GradB
-		if t.Decay > 0 && t.Optimizer != SGD {
-			for c, w := range net.W {
-				gw[c] += t.Decay * w
-			}
+			tr.updateNodeStats(net, t, first)
 		}
 		switch t.Optimizer {
 		case SGD:
-			// One pass over the weights, the decay added to each gradient
-			// as it is read (the gradients are not read again).
-			mom, rate, decay := t.Momentum, t.Rate, t.Decay
-			w, mw := net.W, tr.mw[:len(net.W)]
-			gw = gw[:len(w)]
-			if decay > 0 {
-				for c, wc := range w {
-					m := mom*mw[c] + (gw[c] + decay*wc)
-					mw[c] = m
-					w[c] = wc - rate*m
-				}
-			} else {
-				for c, wc := range w {
-					m := mom*mw[c] + gw[c]
-					mw[c] = m
-					w[c] = wc - rate*m
-				}
-			}
-			for j := first; j < nodes; j++ {
-				tr.mb[j] = t.Momentum*tr.mb[j] + gb[j]
-				net.Bias[j] -= t.Rate * tr.mb[j]
-			}
+			tr.sgdStep(net, t, first)
 		case Adam:
 			b1 *= t.Beta1
 			b2 *= t.Beta2
-			lr := t.Rate * math.Sqrt(1-b2) / (1 - b1)
-			adam := func(p, m, v *float64, g, lr float64) {
-				*m = t.Beta1**m + (1-t.Beta1)*g
-				*v = t.Beta2**v + (1-t.Beta2)*g*g
-				*p -= lr * *m / (math.Sqrt(*v) + t.Epsilon)
-			}
-			if perParam {
-				// A parameter never replaced has counted every step, so
-				// it moves exactly as below.
-				for c := range net.W {
-					tr.kw[c]++
-					adam(&net.W[c], &tr.mw[c], &tr.vw[c], gw[c], tr.adamScale[tr.kw[c]])
-				}
-				for j := first; j < nodes; j++ {
-					tr.kb[j]++
-					adam(&net.Bias[j], &tr.mb[j], &tr.vb[j], gb[j], tr.adamScale[tr.kb[j]])
-				}
-				break
-			}
-			for c := range net.W {
-				adam(&net.W[c], &tr.mw[c], &tr.vw[c], gw[c], lr)
-			}
-			for j := first; j < nodes; j++ {
-				adam(&net.Bias[j], &tr.mb[j], &tr.vb[j], gb[j], lr)
-			}
+			tr.adamStep(net, t, first, t.Rate*math.Sqrt(1-b2)/(1-b1))
 		}
 		if cbp {
 			tr.continualBackprop(net, t, rng, first)
@@ -294,7 +215,7 @@ func (tr *trainer) fit(net *network.Network, s *split, loss network.Loss, t *Tra
 	if cbp {
 		return // the utilities run on across generations, uncorrected
 	}
-	if corr := 1 - math.Pow(eta, float64(t.Steps)); corr > 0 {
+	if corr := 1 - math.Pow(t.UtilityDecay, float64(t.Steps)); corr > 0 {
 		for j := range tr.util {
 			tr.util[j] /= corr
 		}
@@ -344,6 +265,112 @@ func (tr *trainer) reset(net *network.Network, d *tasks.Dataset, t *Training) {
 		if int(src) >= first {
 			tr.fromHidden = append(tr.fromHidden, int32(c))
 		}
+	}
+}
+
+// drawBatch fills tr.x and tr.y with a minibatch of bs of the split's
+// training samples, drawn with replacement.
+func (tr *trainer) drawBatch(s *split, bs int, rng *rand.Rand) {
+	d := s.train
+	for i := range bs {
+		k := s.fit[rng.IntN(len(s.fit))]
+		copy(tr.x[i*d.Inputs:(i+1)*d.Inputs], d.X[k*d.Inputs:(k+1)*d.Inputs])
+		copy(tr.y[i*d.Outputs:(i+1)*d.Outputs], d.Y[k*d.Outputs:(k+1)*d.Outputs])
+	}
+}
+
+// updateUtility moves each hidden node's running contribution utility
+// toward its value at this step's activations and weights.
+func (tr *trainer) updateUtility(net *network.Network, t *Training, first int) {
+	eta := t.UtilityDecay
+	clear(tr.outW)
+	for _, c := range tr.fromHidden {
+		tr.outW[net.Src[c]] += math.Abs(net.W[c])
+	}
+	for j := first; j < len(net.Act); j++ {
+		mean := 0.0
+		for _, v := range tr.batch.Activations(j) {
+			mean += math.Abs(v)
+		}
+		mean /= float64(t.BatchSize)
+		tr.util[j] = eta*tr.util[j] + (1-eta)*mean*tr.outW[j]
+	}
+}
+
+// updateNodeStats ages each hidden unit by a step and moves its running
+// mean activation toward this step's, for continual backprop.
+func (tr *trainer) updateNodeStats(net *network.Network, t *Training, first int) {
+	eta := t.UtilityDecay
+	for j := first; j < len(net.Act); j++ {
+		if tr.output[j] {
+			continue
+		}
+		tr.age[j]++
+		tr.mean[j] = eta*tr.mean[j] + (1-eta)*floats.Sum(tr.batch.Activations(j))/float64(t.BatchSize)
+	}
+}
+
+// sgdStep moves net's weights and biases a step of SGD with momentum
+// down the gradients in tr.batch, with the weights' L2 decay.
+func (tr *trainer) sgdStep(net *network.Network, t *Training, first int) {
+	// One pass over the weights, the decay added to each gradient as it is
+	// read (the gradients are not read again).
+	mom, rate, decay := t.Momentum, t.Rate, t.Decay
+	w, mw := net.W, tr.mw[:len(net.W)]
+	gw := tr.batch.GradW[:len(w)]
+	if decay > 0 {
+		for c, wc := range w {
+			m := mom*mw[c] + (gw[c] + decay*wc)
+			mw[c] = m
+			w[c] = wc - rate*m
+		}
+	} else {
+		for c, wc := range w {
+			m := mom*mw[c] + gw[c]
+			mw[c] = m
+			w[c] = wc - rate*m
+		}
+	}
+	gb := tr.batch.GradB
+	for j := first; j < len(net.Act); j++ {
+		tr.mb[j] = t.Momentum*tr.mb[j] + gb[j]
+		net.Bias[j] -= t.Rate * tr.mb[j]
+	}
+}
+
+// adamStep moves net's weights and biases a step of Adam down the
+// gradients in tr.batch, with the weights' L2 decay: by step size lr, or
+// under continual backprop by each parameter's own (see trainer.kw).
+func (tr *trainer) adamStep(net *network.Network, t *Training, first int, lr float64) {
+	gw, gb := tr.batch.GradW, tr.batch.GradB
+	if t.Decay > 0 {
+		for c, w := range net.W {
+			gw[c] += t.Decay * w
+		}
+	}
+	adam := func(p, m, v *float64, g, lr float64) {
+		*m = t.Beta1**m + (1-t.Beta1)*g
+		*v = t.Beta2**v + (1-t.Beta2)*g*g
+		*p -= lr * *m / (math.Sqrt(*v) + t.Epsilon)
+	}
+	if t.Replacement > 0 {
+		// A parameter never replaced has counted every step, so it moves
+		// exactly as below.
+		for c := range net.W {
+			tr.kw[c]++
+			adam(&net.W[c], &tr.mw[c], &tr.vw[c], gw[c], tr.adamScale[tr.kw[c]])
+		}
+		for j := first; j < len(net.Act); j++ {
+			tr.kb[j]++
+			adam(&net.Bias[j], &tr.mb[j], &tr.vb[j], gb[j], tr.adamScale[tr.kb[j]])
+		}
+		return
+	}
+	for c := range net.W {
+		adam(&net.W[c], &tr.mw[c], &tr.vw[c], gw[c], lr)
+	}
+	for j := first; j < len(net.Act); j++ {
+		adam(&net.Bias[j], &tr.mb[j], &tr.vb[j], gb[j], lr)
 	}
 }
 
