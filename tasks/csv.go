@@ -178,29 +178,12 @@ func NewCSV(spec string, seed uint64, opt CSVOptions) (*CSV, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
-	trainName, testName, two := strings.Cut(spec, ",")
-	if trainName == "" || two && (testName == "" || strings.Contains(testName, ",")) {
-		return nil, fmt.Errorf("tasks: task %q: want csv:FILE or csv:TRAIN,TEST", CSVPrefix+spec)
+	files, err := readCSVFiles(spec)
+	if err != nil {
+		return nil, err
 	}
-	names := []string{trainName}
-	if two {
-		names = append(names, testName)
-	}
-	var files []*csvFile
-	for _, name := range names {
-		f, err := readCSV(name)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, f)
-	}
-	if !two && len(files[0].rows) < 2 {
-		return nil, &CSVError{File: trainName, Err: errors.New("1 data row; splitting it into training and test rows needs at least 2 (or name a test file: csv:TRAIN,TEST)")}
-	}
-	if two && !slices.Equal(files[0].header, files[1].header) {
-		return nil, &CSVError{File: testName, Line: files[1].headerLine, Err: fmt.Errorf("header %s differs from %s's %s; want the same columns",
-			quoteAll(files[1].header), trainName, quoteAll(files[0].header))}
-	}
+	trainName := files[0].name
+	two := len(files) == 2
 
 	t := &CSV{spec: spec}
 	header := files[0].header
@@ -315,6 +298,36 @@ func NewCSV(spec string, seed uint64, opt CSVOptions) (*CSV, error) {
 	t.description = fmt.Sprintf("%s: %s from %d features; %d training and %d test rows",
 		strings.ReplaceAll(spec, ",", ", "), kind, nf, t.train.Len(), t.test.Len())
 	return t, nil
+}
+
+// readCSVFiles reads the files spec names, "FILE" or "TRAIN,TEST",
+// checking that FILE has rows enough to split and that TEST's header is
+// TRAIN's.
+func readCSVFiles(spec string) ([]*csvFile, error) {
+	trainName, testName, two := strings.Cut(spec, ",")
+	if trainName == "" || two && (testName == "" || strings.Contains(testName, ",")) {
+		return nil, fmt.Errorf("tasks: task %q: want csv:FILE or csv:TRAIN,TEST", CSVPrefix+spec)
+	}
+	names := []string{trainName}
+	if two {
+		names = append(names, testName)
+	}
+	var files []*csvFile
+	for _, name := range names {
+		f, err := readCSV(name)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	if !two && len(files[0].rows) < 2 {
+		return nil, &CSVError{File: trainName, Err: errors.New("1 data row; splitting it into training and test rows needs at least 2 (or name a test file: csv:TRAIN,TEST)")}
+	}
+	if two && !slices.Equal(files[0].header, files[1].header) {
+		return nil, &CSVError{File: testName, Line: files[1].headerLine, Err: fmt.Errorf("header %s differs from %s's %s; want the same columns",
+			quoteAll(files[1].header), trainName, quoteAll(files[0].header))}
+	}
+	return files, nil
 }
 
 // rowCount returns "1 row" or "N rows".
