@@ -190,62 +190,13 @@ func NewCSV(spec string, seed uint64, opt CSVOptions) (*CSV, error) {
 	nf := len(header) - 1
 	t.features, t.target = slices.Clone(header[:nf]), header[nf]
 
-	// Each file's rows as raw features and targets: a class index or a
-	// value. Problems with a cell are reported before those with a column.
-	type rows struct {
-		x, y []float64
-	}
-	raw := make([]rows, len(files))
-	var targets []string
-	for k, f := range files {
-		r := rows{x: make([]float64, 0, len(f.rows)*nf), y: make([]float64, 0, len(f.rows))}
-		for i, row := range f.rows {
-			for j, cell := range row[:nf] {
-				v, err := parseNumber(cell)
-				if err != nil {
-					return nil, f.cellError(i, j, err)
-				}
-				r.x = append(r.x, v)
-			}
-			if row[nf] == "" {
-				return nil, f.cellError(i, nf, errors.New("empty cell; want a target"))
-			}
-			targets = append(targets, row[nf])
-		}
-		raw[k] = r
-	}
-	// The kind of target and the classes come from all the rows, the
-	// checks for a single class or value from those that training sees all
-	// of: FILE's, or TRAIN's.
-	classify := opt.Target == TargetClass || opt.Target == TargetAuto && autoClasses(targets)
-	if classify {
-		labels, classOf := classLabels(targets)
-		if own, _ := classLabels(files[0].target()); len(own) < 2 {
-			return nil, &CSVError{File: files[0].name, Err: fmt.Errorf("the target column %q has only one class, %q; classification needs at least 2", t.target, own[0])}
-		}
-		t.labels = labels
-		for k, f := range files {
-			for _, l := range f.target() {
-				raw[k].y = append(raw[k].y, float64(classOf[classKey(l, classOf)]))
-			}
-		}
-	} else {
-		for k, f := range files {
-			for i, l := range f.target() {
-				v, err := parseNumber(l)
-				if err != nil {
-					return nil, f.cellError(i, nf, err)
-				}
-				raw[k].y = append(raw[k].y, v)
-			}
-		}
-		if y := raw[0].y; !slices.ContainsFunc(y, func(v float64) bool { return v != y[0] }) {
-			return nil, &CSVError{File: files[0].name, Err: fmt.Errorf("the target column %q is constant (%v); regression needs at least 2 distinct values", t.target, y[0])}
-		}
+	raw, err := t.parseRows(files, opt.Target)
+	if err != nil {
+		return nil, err
 	}
 
 	// The split.
-	train, test := raw[0], rows{}
+	train, test := raw[0], csvRows{}
 	if two {
 		test = raw[1]
 	} else {
@@ -255,8 +206,8 @@ func NewCSV(spec string, seed uint64, opt CSVOptions) (*CSV, error) {
 		testRows, trainRows := perm[:held], perm[held:]
 		slices.Sort(testRows)
 		slices.Sort(trainRows)
-		pick := func(idx []int) rows {
-			r := rows{x: make([]float64, 0, len(idx)*nf), y: make([]float64, 0, len(idx))}
+		pick := func(idx []int) csvRows {
+			r := csvRows{x: make([]float64, 0, len(idx)*nf), y: make([]float64, 0, len(idx))}
 			for _, i := range idx {
 				r.x = append(r.x, raw[0].x[i*nf:(i+1)*nf]...)
 				r.y = append(r.y, raw[0].y[i])
@@ -279,7 +230,7 @@ func NewCSV(spec string, seed uint64, opt CSVOptions) (*CSV, error) {
 		t.mean[j], t.sd[j] = meanSD(train.x, j, nf)
 	}
 	t.yMean, t.ySD = 0, 1
-	if !classify {
+	if t.labels == nil {
 		t.yMean, t.ySD = meanSD(train.y, 0, 1)
 		// Metric, the mean squared error in the target's units, is the
 		// variance for a network that has learned nothing: it must not
@@ -292,7 +243,7 @@ func NewCSV(spec string, seed uint64, opt CSVOptions) (*CSV, error) {
 	t.train, t.test = t.dataset(train.x, train.y), t.dataset(test.x, test.y)
 
 	kind := fmt.Sprintf("regression of %q", t.target)
-	if classify {
+	if t.labels != nil {
 		kind = fmt.Sprintf("%d-class classification of %q", len(t.labels), t.target)
 	}
 	t.description = fmt.Sprintf("%s: %s from %d features; %d training and %d test rows",
@@ -328,6 +279,77 @@ func readCSVFiles(spec string) ([]*csvFile, error) {
 			quoteAll(files[1].header), trainName, quoteAll(files[0].header))}
 	}
 	return files, nil
+}
+
+// csvRows are samples read from CSV files: their features, row by row,
+// and their targets, class indices or values.
+type csvRows struct {
+	x, y []float64
+}
+
+// parseRows returns each file's rows as numbers, setting t.labels when
+// target ("auto", "class" or "number") and the data make the targets
+// classes. Problems with a cell are reported before those with a column.
+func (t *CSV) parseRows(files []*csvFile, target string) ([]csvRows, error) {
+	raw := make([]csvRows, len(files))
+	var labels []string
+	for k, f := range files {
+		x, err := f.features()
+		if err != nil {
+			return nil, err
+		}
+		raw[k].x = x
+		labels = append(labels, f.target()...)
+	}
+	// The kind of target and the classes come from all the rows, the
+	// checks for a single class or value from those that training sees all
+	// of: FILE's, or TRAIN's.
+	var err error
+	if target == TargetClass || target == TargetAuto && autoClasses(labels) {
+		err = t.targetClasses(files, raw, labels)
+	} else {
+		err = t.targetValues(files, raw)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
+// targetClasses sets t.labels to the classes of labels, the target cells
+// of all the files, and each file's y to its rows' classes. The first
+// file must hold two classes or more.
+func (t *CSV) targetClasses(files []*csvFile, raw []csvRows, labels []string) error {
+	classes, classOf := classLabels(labels)
+	if own, _ := classLabels(files[0].target()); len(own) < 2 {
+		return &CSVError{File: files[0].name, Err: fmt.Errorf("the target column %q has only one class, %q; classification needs at least 2", t.target, own[0])}
+	}
+	t.labels = classes
+	for k, f := range files {
+		for _, l := range f.target() {
+			raw[k].y = append(raw[k].y, float64(classOf[classKey(l, classOf)]))
+		}
+	}
+	return nil
+}
+
+// targetValues sets each file's y to its rows' target values. The first
+// file must hold two distinct values or more.
+func (t *CSV) targetValues(files []*csvFile, raw []csvRows) error {
+	last := len(t.features)
+	for k, f := range files {
+		for i, l := range f.target() {
+			v, err := parseNumber(l)
+			if err != nil {
+				return f.cellError(i, last, err)
+			}
+			raw[k].y = append(raw[k].y, v)
+		}
+	}
+	if y := raw[0].y; !slices.ContainsFunc(y, func(v float64) bool { return v != y[0] }) {
+		return &CSVError{File: files[0].name, Err: fmt.Errorf("the target column %q is constant (%v); regression needs at least 2 distinct values", t.target, y[0])}
+	}
+	return nil
 }
 
 // rowCount returns "1 row" or "N rows".
@@ -612,6 +634,27 @@ func readCSV(name string) (*csvFile, error) {
 // cellError returns err placed at column j of data row i.
 func (f *csvFile) cellError(i, j int, err error) error {
 	return &CSVError{File: f.name, Line: f.lines[i], Column: j + 1, Header: f.header[j], Err: err}
+}
+
+// features returns the feature cells of f's rows as numbers, row by row.
+// It checks each row's target cell too, that it is not empty, so that the
+// first bad cell of the file is the one reported.
+func (f *csvFile) features() ([]float64, error) {
+	nf := len(f.header) - 1
+	x := make([]float64, 0, len(f.rows)*nf)
+	for i, row := range f.rows {
+		for j, cell := range row[:nf] {
+			v, err := parseNumber(cell)
+			if err != nil {
+				return nil, f.cellError(i, j, err)
+			}
+			x = append(x, v)
+		}
+		if row[nf] == "" {
+			return nil, f.cellError(i, nf, errors.New("empty cell; want a target"))
+		}
+	}
+	return x, nil
 }
 
 // target returns the target column's values.
