@@ -182,72 +182,27 @@ func NewCSV(spec string, seed uint64, opt CSVOptions) (*CSV, error) {
 	if err != nil {
 		return nil, err
 	}
-	trainName := files[0].name
-	two := len(files) == 2
-
-	t := &CSV{spec: spec}
 	header := files[0].header
 	nf := len(header) - 1
-	t.features, t.target = slices.Clone(header[:nf]), header[nf]
-
+	t := &CSV{spec: spec, features: slices.Clone(header[:nf]), target: header[nf]}
 	raw, err := t.parseRows(files, opt.Target)
 	if err != nil {
 		return nil, err
 	}
-
-	// The split.
-	train, test := raw[0], csvRows{}
-	if two {
-		test = raw[1]
+	var train, test csvRows
+	if len(raw) == 2 {
+		train, test = raw[0], raw[1]
 	} else {
-		n := len(train.y)
-		held := min(max(int(math.Round(opt.TestFraction*float64(n))), 1), n-1)
-		perm := rngs.New(seed, 0, rngs.Task, 2*csvStream).Perm(n)
-		testRows, trainRows := perm[:held], perm[held:]
-		slices.Sort(testRows)
-		slices.Sort(trainRows)
-		pick := func(idx []int) csvRows {
-			r := csvRows{x: make([]float64, 0, len(idx)*nf), y: make([]float64, 0, len(idx))}
-			for _, i := range idx {
-				r.x = append(r.x, raw[0].x[i*nf:(i+1)*nf]...)
-				r.y = append(r.y, raw[0].y[i])
-			}
-			return r
-		}
-		train, test = pick(trainRows), pick(testRows)
-		// The file has two classes or more, but the split may leave
-		// training one.
-		if inTrain := t.classesOf(train.y); len(inTrain) == 1 {
-			return nil, &CSVError{File: trainName, Err: fmt.Errorf("the training split (%s) has only one class, %s, and the test split (%s) %s; classification needs at least 2 in training: "+
-				"change [data] test_fraction or the seed, add rows of the other classes, or split the file yourself (csv:TRAIN,TEST)",
-				rowCount(len(train.y)), inTrain[0], rowCount(len(test.y)), strings.Join(t.classesOf(test.y), ", "))}
+		train, test, err = t.split(raw[0], files[0].name, seed, opt.TestFraction)
+		if err != nil {
+			return nil, err
 		}
 	}
-
-	// Standardisation by the training split's statistics.
-	t.mean, t.sd = make([]float64, nf), make([]float64, nf)
-	for j := range nf {
-		t.mean[j], t.sd[j] = meanSD(train.x, j, nf)
-	}
-	t.yMean, t.ySD = 0, 1
-	if t.labels == nil {
-		t.yMean, t.ySD = meanSD(train.y, 0, 1)
-		// Metric, the mean squared error in the target's units, is the
-		// variance for a network that has learned nothing: it must not
-		// overflow even when a network errs far more.
-		if t.ySD > csvMaxTargetSD {
-			return nil, &CSVError{File: trainName, Column: nf + 1, Header: t.target, Err: fmt.Errorf(
-				"the target's standard deviation over the training rows is %.3g; want at most %g, so that mean squared errors in the target's units stay finite: rescale the column", t.ySD, csvMaxTargetSD)}
-		}
+	if err := t.scale(train, files[0].name); err != nil {
+		return nil, err
 	}
 	t.train, t.test = t.dataset(train.x, train.y), t.dataset(test.x, test.y)
-
-	kind := fmt.Sprintf("regression of %q", t.target)
-	if t.labels != nil {
-		kind = fmt.Sprintf("%d-class classification of %q", len(t.labels), t.target)
-	}
-	t.description = fmt.Sprintf("%s: %s from %d features; %d training and %d test rows",
-		strings.ReplaceAll(spec, ",", ", "), kind, nf, t.train.Len(), t.test.Len())
+	t.description = t.describe()
 	return t, nil
 }
 
@@ -350,6 +305,74 @@ func (t *CSV) targetValues(files []*csvFile, raw []csvRows) error {
 		return &CSVError{File: files[0].name, Err: fmt.Errorf("the target column %q is constant (%v); regression needs at least 2 distinct values", t.target, y[0])}
 	}
 	return nil
+}
+
+// split divides the rows of the file named name at random, by seed, into
+// training and test rows, holding out testFraction of them (at least one,
+// and one left). A split that leaves training a single class is an error.
+func (t *CSV) split(rows csvRows, name string, seed uint64, testFraction float64) (train, test csvRows, err error) {
+	n := len(rows.y)
+	held := min(max(int(math.Round(testFraction*float64(n))), 1), n-1)
+	perm := rngs.New(seed, 0, rngs.Task, 2*csvStream).Perm(n)
+	testRows, trainRows := perm[:held], perm[held:]
+	slices.Sort(testRows)
+	slices.Sort(trainRows)
+	nf := len(t.features)
+	train, test = rows.pick(trainRows, nf), rows.pick(testRows, nf)
+	// The file has two classes or more, but the split may leave training
+	// one.
+	if inTrain := t.classesOf(train.y); len(inTrain) == 1 {
+		return csvRows{}, csvRows{}, &CSVError{File: name, Err: fmt.Errorf("the training split (%s) has only one class, %s, and the test split (%s) %s; classification needs at least 2 in training: "+
+			"change [data] test_fraction or the seed, add rows of the other classes, or split the file yourself (csv:TRAIN,TEST)",
+			rowCount(len(train.y)), inTrain[0], rowCount(len(test.y)), strings.Join(t.classesOf(test.y), ", "))}
+	}
+	return train, test, nil
+}
+
+// pick returns the rows of r at idx, each of nf features.
+func (r csvRows) pick(idx []int, nf int) csvRows {
+	p := csvRows{x: make([]float64, 0, len(idx)*nf), y: make([]float64, 0, len(idx))}
+	for _, i := range idx {
+		p.x = append(p.x, r.x[i*nf:(i+1)*nf]...)
+		p.y = append(p.y, r.y[i])
+	}
+	return p
+}
+
+// scale sets the statistics that standardise the features and a numeric
+// target to those of the training rows, train, read from the file named
+// name. A target too spread for its squared errors to be finite is an
+// error.
+func (t *CSV) scale(train csvRows, name string) error {
+	nf := len(t.features)
+	t.mean, t.sd = make([]float64, nf), make([]float64, nf)
+	for j := range nf {
+		t.mean[j], t.sd[j] = meanSD(train.x, j, nf)
+	}
+	t.yMean, t.ySD = 0, 1
+	if t.labels != nil {
+		return nil
+	}
+	t.yMean, t.ySD = meanSD(train.y, 0, 1)
+	// Metric, the mean squared error in the target's units, is the variance
+	// for a network that has learned nothing: it must not overflow even
+	// when a network errs far more.
+	if t.ySD > csvMaxTargetSD {
+		return &CSVError{File: name, Column: nf + 1, Header: t.target, Err: fmt.Errorf(
+			"the target's standard deviation over the training rows is %.3g; want at most %g, so that mean squared errors in the target's units stay finite: rescale the column", t.ySD, csvMaxTargetSD)}
+	}
+	return nil
+}
+
+// describe returns the task's description, for Info: its files, the kind
+// of target, and the size of each split.
+func (t *CSV) describe() string {
+	kind := fmt.Sprintf("regression of %q", t.target)
+	if t.labels != nil {
+		kind = fmt.Sprintf("%d-class classification of %q", len(t.labels), t.target)
+	}
+	return fmt.Sprintf("%s: %s from %d features; %d training and %d test rows",
+		strings.ReplaceAll(t.spec, ",", ", "), kind, len(t.features), t.train.Len(), t.test.Len())
 }
 
 // rowCount returns "1 row" or "N rows".
