@@ -548,18 +548,12 @@ func (t *CSV) TargetScale() (mean, sd float64) { return t.yMean, t.ySD }
 // error of the standardised target. It panics if d is empty or does not
 // fit net, or if net is recurrent.
 func (t *CSV) Score(net *network.Network, d *Dataset, b *network.Batch) Result {
-	loss := forwardLoss(net, d, b, t.Loss())
-	var acc float64
-	switch len(t.labels) {
-	case 0:
-		// The loss is the mean squared error of the standardised target.
-		return Result{Fitness: -loss, Solved: loss < CSVSolvedVariance, Metric: loss * t.ySD * t.ySD}
-	case 2:
-		acc = accuracy(net, d, b)
-	default:
-		acc = argmaxAccuracy(net, d, b)
+	loss, metric := ScoreBatch(net, d, b, t.Loss(), t.Classes())
+	if t.labels == nil {
+		// metric is the mean squared error of the standardised target.
+		return Result{Fitness: -loss, Solved: metric < CSVSolvedVariance, Metric: metric * t.ySD * t.ySD}
 	}
-	return Result{Fitness: -loss, Solved: acc >= CSVSolvedAccuracy, Metric: acc}
+	return Result{Fitness: -loss, Solved: metric >= CSVSolvedAccuracy, Metric: metric}
 }
 
 // Evaluate implements Task: Score on the test split. The random stream is
@@ -567,26 +561,6 @@ func (t *CSV) Score(net *network.Network, d *Dataset, b *network.Batch) Result {
 func (t *CSV) Evaluate(net *network.Network, _ *rand.Rand) Result {
 	var b network.Batch
 	return t.Score(net, &t.test, &b)
-}
-
-// argmaxAccuracy returns the fraction of samples whose largest output in
-// b (after forwardLoss on d) is the one their one-hot target marks; ties
-// go to the first.
-func argmaxAccuracy(net *network.Network, d *Dataset, b *network.Batch) float64 {
-	outs, n := len(net.Outputs), d.Len()
-	correct := 0
-	for i := range n {
-		best, class := math.Inf(-1), -1
-		for k, o := range net.Outputs {
-			if v := b.Activations(int(o))[i]; v > best {
-				best, class = v, k
-			}
-		}
-		if class >= 0 && d.Y[i*outs+class] > 0.5 {
-			correct++
-		}
-	}
-	return float64(correct) / float64(n)
 }
 
 // csvFile is a CSV file as read: its header and its data rows, each field

@@ -161,8 +161,7 @@ func (t *Playground) Classes() int { return 2 }
 // accuracy >= PlaygroundSolved. It panics if d is empty or does not fit
 // net, or if net is recurrent.
 func (t *Playground) Score(net *network.Network, d *Dataset, b *network.Batch) Result {
-	loss := forwardLoss(net, d, b, network.BinaryCE)
-	acc := accuracy(net, d, b)
+	loss, acc := ScoreBatch(net, d, b, network.BinaryCE, 2)
 	return Result{Fitness: -loss, Solved: acc >= PlaygroundSolved, Metric: acc}
 }
 

@@ -96,8 +96,7 @@ func (t *Sine) Classes() int { return 0 }
 // Solved means it is below SineSolved. It panics if d is empty or does
 // not fit net, or if net is recurrent.
 func (t *Sine) Score(net *network.Network, d *Dataset, b *network.Batch) Result {
-	loss := forwardLoss(net, d, b, network.MSE)
-	mse := meanSquaredError(net, d, b)
+	loss, mse := ScoreBatch(net, d, b, network.MSE, 0)
 	return Result{Fitness: -loss, Solved: mse < SineSolved, Metric: mse}
 }
 

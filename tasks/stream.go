@@ -288,12 +288,11 @@ func (s *Stream) Info() Info {
 // and Solved means it is below BitFlipSolved. It panics if d is empty or
 // does not fit net, or if net is recurrent.
 func (s *Stream) Score(net *network.Network, d *Dataset, b *network.Batch) Result {
-	loss := forwardLoss(net, d, b, s.Loss)
+	loss, metric := ScoreBatch(net, d, b, s.Loss, s.Classes)
 	if s.Classes == 0 {
-		return Result{Fitness: -loss, Solved: loss < BitFlipSolved, Metric: loss}
+		return Result{Fitness: -loss, Solved: metric < BitFlipSolved, Metric: metric}
 	}
-	acc := argmaxAccuracy(net, d, b)
-	return Result{Fitness: -loss, Solved: acc >= ContinualSolvedAccuracy, Metric: acc}
+	return Result{Fitness: -loss, Solved: metric >= ContinualSolvedAccuracy, Metric: metric}
 }
 
 // PhaseTask is the supervised task a stream sets at one generation

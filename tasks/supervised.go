@@ -53,6 +53,7 @@ type Supervised interface {
 	// minus the mean loss (higher is better; evaluation applies the
 	// complexity penalty, evaluate.Training.Complexity, to it), Metric the
 	// accuracy for classification or the mean squared error for
-	// regression, and Solved the task's criterion.
+	// regression, and Solved the task's criterion. ScoreBatch computes the
+	// loss and the metric as the built-in tasks do.
 	Score(net *network.Network, d *Dataset, b *network.Batch) Result
 }
