@@ -21,11 +21,11 @@ import (
 // "csv:TRAIN,TEST" for data split in advance.
 const CSVPrefix = "csv:"
 
-// The values of CSVOptions.Target.
+// The values of CSVOptions.Target and DataOptions.Target.
 const (
-	TargetAuto   = "auto"   // decide from the data (see CSVOptions.Target)
-	TargetClass  = "class"  // classification: the target column holds labels
-	TargetNumber = "number" // regression: the target column holds numbers
+	TargetAuto   = "auto"   // decide from the data (see each Target field)
+	TargetClass  = "class"  // classification: the targets are class labels
+	TargetNumber = "number" // regression: the targets are numbers
 )
 
 // CSVAutoClasses is the most distinct values a numeric target column may
@@ -324,7 +324,7 @@ func (t *CSV) split(rows csvRows, name string, seed uint64, testFraction float64
 	if inTrain := t.classesOf(train.y); len(inTrain) == 1 {
 		return csvRows{}, csvRows{}, &CSVError{File: name, Err: fmt.Errorf("the training split (%s) has only one class, %s, and the test split (%s) %s; classification needs at least 2 in training: "+
 			"change [data] test_fraction or the seed, add rows of the other classes, or split the file yourself (csv:TRAIN,TEST)",
-			rowCount(len(train.y)), inTrain[0], rowCount(len(test.y)), strings.Join(t.classesOf(test.y), ", "))}
+			plural(len(train.y), "row"), inTrain[0], plural(len(test.y), "row"), strings.Join(t.classesOf(test.y), ", "))}
 	}
 	return train, test, nil
 }
@@ -373,14 +373,6 @@ func (t *CSV) describe() string {
 	}
 	return fmt.Sprintf("%s: %s from %d features; %d training and %d test rows",
 		strings.ReplaceAll(t.spec, ",", ", "), kind, len(t.features), t.train.Len(), t.test.Len())
-}
-
-// rowCount returns "1 row" or "N rows".
-func rowCount(n int) string {
-	if n == 1 {
-		return "1 row"
-	}
-	return fmt.Sprintf("%d rows", n)
 }
 
 // classesOf returns the labels of the classes in y, class indices, in

@@ -25,11 +25,19 @@ func (d *Dataset) Len() int {
 
 // Check reports whether the slices agree with the sizes.
 func (d *Dataset) Check() error {
+	if err := d.checkShape(); err != nil {
+		return fmt.Errorf("tasks: dataset %w", err)
+	}
+	return nil
+}
+
+// checkShape is Check, its error to follow the word "dataset".
+func (d *Dataset) checkShape() error {
 	if d.Inputs < 1 || d.Outputs < 1 {
-		return fmt.Errorf("tasks: dataset with %d inputs and %d outputs; want >= 1 each", d.Inputs, d.Outputs)
+		return fmt.Errorf("with %d inputs and %d outputs; want >= 1 each", d.Inputs, d.Outputs)
 	}
 	if len(d.X)%d.Inputs != 0 || len(d.Y) != d.Len()*d.Outputs {
-		return fmt.Errorf("tasks: dataset of %d input values (%d per sample) and %d targets (%d per sample) do not agree", len(d.X), d.Inputs, len(d.Y), d.Outputs)
+		return fmt.Errorf("of %d input values (%d per sample) and %d targets (%d per sample) do not agree", len(d.X), d.Inputs, len(d.Y), d.Outputs)
 	}
 	return nil
 }
