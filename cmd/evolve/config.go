@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,12 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 
 	toml "github.com/pelletier/go-toml/v2"
 
+	"github.com/neuroplast/neuroplast/config"
 	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
@@ -93,7 +91,7 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 		}
 		// A first strict decode reports every error in the file before the
 		// task is known; a second picks out the task and seed, if present.
-		if err := decodeConfig(data, s.file, &scratch); err != nil {
+		if err := config.Decode(data, s.file, &scratch); err != nil {
 			return population.Config{}, err
 		}
 		var peek struct {
@@ -119,7 +117,7 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 		return population.Config{}, err
 	}
 	if set["seed"] && s.seed > math.MaxInt64 {
-		return population.Config{}, fmt.Errorf("--seed %d is too large: want %s", s.seed, seedRange)
+		return population.Config{}, fmt.Errorf("--seed %d is too large: want %s", s.seed, config.SeedRange)
 	}
 
 	cfg := population.DefaultConfig()
@@ -138,7 +136,7 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 	}
 	cfg.ApplyTask(info)
 	if data != nil {
-		if err := decodeConfig(data, s.file, &cfg); err != nil {
+		if err := config.Decode(data, s.file, &cfg); err != nil {
 			return population.Config{}, err
 		}
 	}
@@ -339,209 +337,6 @@ func taskDirName(task string) string {
 	return "csv-" + strings.TrimSuffix(base, filepath.Ext(base))
 }
 
-// decodeConfig decodes the TOML document data, read from file, over cfg.
-// Unknown keys are errors. Errors name the file, the line and the key, and
-// for unknown keys list the keys allowed in their table.
-func decodeConfig(data []byte, file string, cfg *population.Config) error {
-	err := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().Decode(cfg)
-	if err == nil {
-		return namesOnly(data, file)
-	}
-	var missing *toml.StrictMissingError
-	var decode *toml.DecodeError
-	switch {
-	case errors.As(err, &missing):
-		lines := make([]string, len(missing.Errors))
-		for i := range missing.Errors {
-			e := &missing.Errors[i]
-			row, _ := e.Position()
-			table, allowed := allowedKeys(e.Key())
-			lines[i] = fmt.Sprintf("%s:%d: unknown key %q (allowed in %s: %s)", file, row, strings.Join(e.Key(), "."), table, strings.Join(allowed, ", "))
-		}
-		return errors.New(strings.Join(lines, "\n"))
-	case errors.As(err, &decode):
-		row, col := decode.Position()
-		msg := plainDecodeError(strings.TrimPrefix(decode.Error(), "toml: "))
-		key := decode.Key()
-		switch {
-		case slices.Equal(key, []string{"seed"}) && !typeMismatch.MatchString(strings.TrimPrefix(decode.Error(), "toml: ")):
-			// An integer out of range: negative, or beyond TOML's int64.
-			msg = fmt.Sprintf("seed = %s: want %s", tokenAt(data, row, col), seedRange)
-		case len(key) > 0:
-			msg = fmt.Sprintf("%s: %s", strings.Join(key, "."), msg)
-		}
-		return fmt.Errorf("%s:%d:%d: %s\n%s", file, row, col, msg, strings.TrimRight(decode.String(), "\n"))
-	}
-	return fmt.Errorf("%s: %v", file, err)
-}
-
-// seedRange is what a seed may be: a TOML integer that is not negative.
-var seedRange = fmt.Sprintf("0 to %d (seeds are stored as TOML integers)", int64(math.MaxInt64))
-
-// tokenAt returns the value that starts at line row, column col (both
-// from 1) of the TOML document data: the text up to the next space,
-// comma or comment.
-func tokenAt(data []byte, row, col int) string {
-	lines := strings.Split(string(data), "\n")
-	if row < 1 || row > len(lines) || col < 1 || col > len(lines[row-1]) {
-		return "?"
-	}
-	tok := lines[row-1][col-1:]
-	if i := strings.IndexAny(tok, " \t\r,#"); i >= 0 {
-		tok = tok[:i]
-	}
-	return tok
-}
-
-// namesOnly checks that every key of data whose setting is a named choice
-// (an activation, a strategy, ...) is given by name: go-toml decodes an
-// integer into such a setting as its index, so "strategy = 3" would pick a
-// strategy silently. data is known to decode.
-func namesOnly(data []byte, file string) error {
-	var doc map[string]any
-	if err := toml.Unmarshal(data, &doc); err != nil {
-		return fmt.Errorf("%s: %v", file, err)
-	}
-	return namesIn(doc, reflect.TypeFor[population.Config](), "", data, file)
-}
-
-// namesIn is namesOnly for the table doc of struct type t, named section
-// ("" at the top level).
-func namesIn(doc map[string]any, t reflect.Type, section string, data []byte, file string) error {
-	textType := reflect.TypeFor[encoding.TextUnmarshaler]()
-	for _, key := range slices.Sorted(maps.Keys(doc)) {
-		f, ok := tomlField(t, key)
-		if !ok {
-			continue
-		}
-		v, name := doc[key], key
-		if section != "" {
-			name = section + "." + key
-		}
-		if sub, ok := v.(map[string]any); ok && f.Type.Kind() == reflect.Struct {
-			if err := namesIn(sub, f.Type, name, data, file); err != nil {
-				return err
-			}
-			continue
-		}
-		ft, values := f.Type, []any{v}
-		if ft.Kind() == reflect.Slice {
-			ft = ft.Elem()
-			values, _ = v.([]any)
-		}
-		if !reflect.PointerTo(ft).Implements(textType) {
-			continue
-		}
-		for _, e := range values {
-			if _, ok := e.(string); ok {
-				continue
-			}
-			// The type's own error for the value lists the allowed names.
-			err := reflect.New(ft).Interface().(encoding.TextUnmarshaler).UnmarshalText(fmt.Append(nil, e))
-			where := file
-			if line := findKey(data, section, key); line > 0 {
-				where = fmt.Sprintf("%s:%d", file, line)
-			}
-			return fmt.Errorf("%s: %s = %v: want a name, in quotes: %v", where, name, e, err)
-		}
-	}
-	return nil
-}
-
-// typeMismatch matches go-toml's message for a value of the wrong kind,
-// which names Go's struct field and type.
-var typeMismatch = regexp.MustCompile(`^cannot decode TOML (\w+) into struct field \S+ of type (\S+)$`)
-
-// plainDecodeError rewrites go-toml's message for a value of the wrong kind
-// in the configuration's terms: "want an integer, not a TOML float"
-// rather than "cannot decode TOML float into struct field
-// population.Config.PopulationSize of type int"; an integer too large
-// for 64 bits and an unquoted string get a hint. Other messages are
-// returned as they are.
-func plainDecodeError(msg string) string {
-	switch {
-	case strings.Contains(msg, "too large to fit in a 64-bit"):
-		return msg + "; want a number in the key's range (see evolve config)"
-	case strings.HasPrefix(msg, "unexpected character") && strings.HasSuffix(msg, "at start of value"):
-		return msg + ` (a string is quoted: key = "value"; see evolve config)`
-	}
-	m := typeMismatch.FindStringSubmatch(msg)
-	if m == nil {
-		return msg
-	}
-	want := "a " + m[2]
-	switch t := m[2]; {
-	case t == "int":
-		want = "an integer"
-	case t == "uint64": // the seed
-		want = "an integer " + seedRange
-	case t == "float64":
-		want = "a number"
-	case t == "bool":
-		want = "true or false"
-	case t == "string":
-		want = "a string"
-	case strings.HasPrefix(t, "[]"):
-		want = "an array"
-	case strings.Contains(t, "."):
-		want = "a name (see evolve config)"
-	}
-	return fmt.Sprintf("want %s, not a TOML %s", want, m[1])
-}
-
-// allowedKeys follows key through the TOML tables of population.Config as
-// far as they go and returns the name of the table where it leaves them
-// ("the top level" or "[mutate]") and the keys allowed there, in
-// declaration order.
-func allowedKeys(key toml.Key) (table string, allowed []string) {
-	t := reflect.TypeFor[population.Config]()
-	var path []string
-	for _, part := range key {
-		f, ok := tomlField(t, part)
-		if !ok || f.Type.Kind() != reflect.Struct {
-			break
-		}
-		t = f.Type
-		path = append(path, part)
-	}
-	for i := range t.NumField() {
-		if name := tomlName(t.Field(i)); name != "" {
-			allowed = append(allowed, name)
-		}
-	}
-	if len(path) == 0 {
-		return "the top level", allowed
-	}
-	return "[" + strings.Join(path, ".") + "]", allowed
-}
-
-// tomlField returns the field of struct type t that the TOML key name
-// decodes into.
-func tomlField(t reflect.Type, name string) (reflect.StructField, bool) {
-	for i := range t.NumField() {
-		if f := t.Field(i); tomlName(f) == name {
-			return f, true
-		}
-	}
-	return reflect.StructField{}, false
-}
-
-// tomlName returns the TOML key of a struct field, or "" if the field is not
-// encoded.
-func tomlName(f reflect.StructField) string {
-	if !f.IsExported() {
-		return ""
-	}
-	name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
-	switch name {
-	case "-":
-		return ""
-	case "":
-		return f.Name
-	}
-	return name
-}
-
 // keyDiff is a setting whose value differs between two configurations.
 type keyDiff struct {
 	key      string // the TOML key, with its table: "mutate.weight_power"
@@ -588,24 +383,6 @@ func tomlValue(v any) string {
 	return strings.TrimSpace(strings.TrimPrefix(string(b), "v = "))
 }
 
-// encodeConfig returns cfg as a TOML document, each key with its comment,
-// after the given header lines (written as comments).
-func encodeConfig(cfg population.Config, header ...string) ([]byte, error) {
-	body, err := toml.Marshal(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("encoding the configuration: %v", err)
-	}
-	var b bytes.Buffer
-	for _, h := range header {
-		b.WriteString("# " + h + "\n")
-	}
-	if len(header) > 0 {
-		b.WriteString("\n")
-	}
-	b.Write(body)
-	return b.Bytes(), nil
-}
-
 // configCmd implements "evolve config": it prints the full default
 // configuration, with the named task's needs applied, as TOML.
 func configCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
@@ -631,7 +408,7 @@ func configCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cfg.ApplyTask(info)
-	b, err := encodeConfig(cfg,
+	b, err := config.Encode(cfg,
 		fmt.Sprintf("neuroplast configuration: the defaults for task %q.", cfg.Task),
 		"Use it with: evolve run --config FILE.toml (flags given on the command line win).")
 	if err != nil {

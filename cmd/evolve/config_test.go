@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neuroplast/neuroplast/config"
 	"github.com/neuroplast/neuroplast/evaluate"
 	"github.com/neuroplast/neuroplast/network"
 	"github.com/neuroplast/neuroplast/population"
@@ -38,7 +39,7 @@ func TestConfigRoundTrip(t *testing.T) {
 		want := population.DefaultConfig()
 		want.ApplyTask(task.Info())
 		var got population.Config
-		if err := decodeConfig([]byte(stdout), "stdout", &got); err != nil {
+		if err := config.Decode([]byte(stdout), "stdout", &got); err != nil {
 			t.Fatalf("config --task %s: output does not decode: %v\n%s", name, err, stdout)
 		}
 		if !reflect.DeepEqual(got, want) {
@@ -59,12 +60,12 @@ func TestConfigRoundTrip(t *testing.T) {
 	cfg.Mutate.Activations = []network.Activation{network.ReLU, network.Gauss}
 	cfg.Reproduce.Interspecies = 1e-9
 	cfg.Species.Threshold = 2.5
-	b, err := encodeConfig(cfg, "header")
+	b, err := config.Encode(cfg, "header")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got population.Config
-	if err := decodeConfig(b, "encoded", &got); err != nil {
+	if err := config.Decode(b, "encoded", &got); err != nil {
 		t.Fatalf("encoded config does not decode: %v\n%s", err, b)
 	}
 	if !reflect.DeepEqual(got, cfg) {

@@ -1,11 +1,11 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/neuroplast/neuroplast/config"
 )
 
 // validationKey picks the key out of a configuration error from Validate,
@@ -30,25 +30,7 @@ func keyLine(data []byte, verr error) int {
 	if s, k, ok := strings.Cut(key, "."); ok {
 		section, key = s, k
 	}
-	return findKey(data, section, key)
-}
-
-// findKey returns the 1-based line of data (a TOML file) that sets key in
-// the table [section] ("" for the top level), or 0 if none does.
-func findKey(data []byte, section, key string) int {
-	current := ""
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
-		if strings.HasPrefix(text, "[") && strings.HasSuffix(text, "]") {
-			current = strings.TrimSpace(strings.Trim(text, "[]"))
-			continue
-		}
-		if name, _, ok := strings.Cut(text, "="); ok && current == section && strings.TrimSpace(name) == key {
-			return line
-		}
-	}
-	return 0
+	return config.Line(data, section, key)
 }
 
 // flagKeys maps the flags that override configuration keys to the keys.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/neuroplast/neuroplast/checkpoints"
+	"github.com/neuroplast/neuroplast/config"
 	"github.com/neuroplast/neuroplast/population"
 )
 
@@ -236,7 +237,7 @@ func TestResumeCSVFromElsewhere(t *testing.T) {
 	if _, err := checkpoints.Save(filepath.Join(old, checkpointsDir), p.State(), 3); err != nil {
 		t.Fatal(err)
 	}
-	b, err := encodeConfig(cfg)
+	b, err := config.Encode(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

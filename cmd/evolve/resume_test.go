@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/neuroplast/neuroplast/checkpoints"
+	"github.com/neuroplast/neuroplast/config"
 	"github.com/neuroplast/neuroplast/population"
 )
 
@@ -334,7 +335,7 @@ func TestResumeRefusesForeignCheckpoint(t *testing.T) {
 	}
 	mustCall(t, resumeCmd, dir, "--generations", "8", "--quiet")
 	var cfg population.Config
-	if b, err := os.ReadFile(filepath.Join(dir, configFile)); err != nil || decodeConfig(b, configFile, &cfg) != nil || cfg.Seed != 3 {
+	if b, err := os.ReadFile(filepath.Join(dir, configFile)); err != nil || config.Decode(b, configFile, &cfg) != nil || cfg.Seed != 3 {
 		t.Errorf("after resuming past a damaged config.toml: %v, seed %d; want config.toml rewritten with seed 3", err, cfg.Seed)
 	}
 }

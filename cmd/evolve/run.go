@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/neuroplast/neuroplast/checkpoints"
+	"github.com/neuroplast/neuroplast/config"
 	"github.com/neuroplast/neuroplast/continual"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
@@ -353,7 +354,7 @@ func startAgain(dir string) string {
 // resume then has nothing to check the checkpoint against, and writes
 // config.toml anew from it. When the file cannot be read, err is the read
 // error and data is nil; when it reads but does not decode, err is
-// decodeConfig's (naming FILE:LINE) and data is the file's content.
+// config.Decode's (naming FILE:LINE) and data is the file's content.
 func recordedConfig(dir string) (cfg population.Config, data []byte, err error) {
 	path := filepath.Join(dir, configFile)
 	data, err = os.ReadFile(path)
@@ -363,7 +364,7 @@ func recordedConfig(dir string) (cfg population.Config, data []byte, err error) 
 		return population.Config{}, nil, err
 	}
 	cfg = population.DefaultConfig()
-	if err := decodeConfig(data, path, &cfg); err != nil {
+	if err := config.Decode(data, path, &cfg); err != nil {
 		return population.Config{}, data, err
 	}
 	return cfg, data, nil

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/neuroplast/neuroplast/checkpoints"
+	"github.com/neuroplast/neuroplast/config"
 	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/population"
 	"github.com/neuroplast/neuroplast/tasks"
@@ -67,7 +68,7 @@ func readConfig(t *testing.T, dir string) population.Config {
 		t.Fatal(err)
 	}
 	var cfg population.Config
-	if err := decodeConfig(b, path, &cfg); err != nil {
+	if err := config.Decode(b, path, &cfg); err != nil {
 		t.Fatal(err)
 	}
 	return cfg

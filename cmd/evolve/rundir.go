@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/neuroplast/neuroplast/config"
 	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/internal/atomicfile"
 	"github.com/neuroplast/neuroplast/population"
@@ -138,7 +139,7 @@ func (d *runDir) Record(s population.Stats) error {
 
 // writeConfig writes config.toml.
 func (d *runDir) writeConfig(cfg population.Config) error {
-	b, err := encodeConfig(cfg,
+	b, err := config.Encode(cfg,
 		"The resolved configuration of this run: the defaults, then the task's needs,",
 		"then the --config file, then the flags given on the command line.",
 		"Rerun it with: evolve run --config config.toml --out NEWDIR")
