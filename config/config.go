@@ -23,9 +23,10 @@ import (
 // are, so start from population.DefaultConfig with the task's needs
 // applied (Config.ApplyTask). Unknown keys are errors, and so is a number
 // given for a named setting (a strategy, an activation, ...). Errors name
-// the file, the line and the key; for unknown keys they list the keys
-// allowed in their table, for a named setting the names allowed. file
-// serves only the errors.
+// the file, the line and the key (the line is missing only for a number
+// given for a named setting inside an inline table); for unknown keys
+// they list the keys allowed in their table, for a named setting the
+// names allowed. file serves only the errors.
 //
 // Decode does not validate the values (Config.Validate does, and
 // population.New calls it), and a task key in data replaces cfg.Task,

@@ -8,8 +8,8 @@
 // than decoding the file into a Config with a TOML library, which skips
 // unknown keys and takes a number given for a named setting (strategy =
 // 3, output_activation = 3) as the setting's index, silently. Decode
-// refuses both, and every error names the file and the line, the key, and
-// what is allowed there, in the words evolve prints.
+// refuses both, and its errors say where in the file, the key and what
+// is allowed there (see Decode), in the words evolve prints.
 //
 // The package stands apart from population so that the core of the
 // library does not depend on a TOML library: population.Config carries
