@@ -74,37 +74,15 @@ func plotCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if *kind != "all" && !slices.Contains(plotKinds, *kind) {
 		return fail("unknown --kind %q (allowed: %s, all)", *kind, strings.Join(plotKinds, ", "))
 	}
-	format := "png"
-	if *out != "" {
-		if *kind == "all" {
-			return fail("-o %s needs one --kind (%s); without -o every plot goes to %s", *out, strings.Join(plotKinds, ", "), filepath.Join(dir, plotsDir, "KIND.png"))
-		}
-		ext := strings.ToLower(filepath.Ext(*out))
-		if !slices.Contains(plotFormats, ext) {
-			return fail("-o %s: unknown extension %q (allowed: %s)", *out, ext, strings.Join(plotFormats, ", "))
-		}
-		format = ext[1:]
-		if info, err := os.Stat(filepath.Dir(*out)); err != nil || !info.IsDir() {
-			return fail("-o %s: no such directory %s", *out, filepath.Dir(*out))
-		}
-	}
-
-	if info, err := os.Stat(dir); err != nil {
-		return fail("%s: no such run directory", dir)
-	} else if !info.IsDir() {
-		return fail("%s is not a directory (want a run directory holding %s)", dir, statsFile)
-	}
-	stats, err := loadStats(filepath.Join(dir, statsFile))
+	format, err := plotFormat(*out, *kind, dir)
 	if err != nil {
 		return fail("%v", err)
 	}
-	kinds := []string{*kind}
-	continualPath := filepath.Join(dir, continualFile)
-	if *kind == "all" {
-		_, err := os.Stat(continualPath)
-		isContinual := err == nil
-		kinds = slices.DeleteFunc(slices.Clone(plotKinds), func(k string) bool { return k == "continual" && !isContinual })
+	stats, err := loadRunStats(dir)
+	if err != nil {
+		return fail("%v", err)
 	}
+	kinds := kindsToPlot(*kind, dir)
 	var report *continual.Report
 	if slices.Contains(kinds, "continual") {
 		if report, _, err = readReport(dir); err != nil {
@@ -113,43 +91,98 @@ func plotCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	for _, k := range kinds {
-		var fig plotFigure
-		switch k {
-		case "fitness":
-			testLabel := ""
-			if slices.ContainsFunc(stats, func(s population.Stats) bool { return s.HasTestScore() }) {
-				testLabel = testMetricLabel(dir)
-			}
-			fig = fitnessFigure(stats, testLabel, dir)
-		case "species":
-			fig = speciesFigure(stats)
-		case "size":
-			fig = sizeFigure(stats)
-		case "plasticity":
-			fig = plasticityFigure(stats)
-		case "continual":
-			fig = continualFigure(report)
-		}
-		b, err := fig.encode(format)
+		path, err := savePlot(figureOf(k, dir, stats, report), k, format, *out, dir)
 		if err != nil {
-			fmt.Fprintf(stderr, "evolve plot: drawing the %s plot: %v\n", k, err)
-			return exitFailure
-		}
-		path := *out
-		if path == "" {
-			if err := os.MkdirAll(filepath.Join(dir, plotsDir), 0o755); err != nil {
-				fmt.Fprintf(stderr, "evolve plot: %v\n", err)
-				return exitFailure
-			}
-			path = filepath.Join(dir, plotsDir, k+".png")
-		}
-		if err := writeFileAtomic(path, b); err != nil {
-			fmt.Fprintf(stderr, "evolve plot: writing %s: %v\n", path, err)
+			fmt.Fprintf(stderr, "evolve plot: %v\n", err)
 			return exitFailure
 		}
 		fmt.Fprintln(stdout, path)
 	}
 	return exitOK
+}
+
+// plotFormat returns the image format evolve plot writes, "png", or with -o
+// the one out's extension names, after checking that -o comes with one kind
+// and names a file in a directory that exists.
+func plotFormat(out, kind, dir string) (string, error) {
+	if out == "" {
+		return "png", nil
+	}
+	if kind == "all" {
+		return "", fmt.Errorf("-o %s needs one --kind (%s); without -o every plot goes to %s", out, strings.Join(plotKinds, ", "), filepath.Join(dir, plotsDir, "KIND.png"))
+	}
+	ext := strings.ToLower(filepath.Ext(out))
+	if !slices.Contains(plotFormats, ext) {
+		return "", fmt.Errorf("-o %s: unknown extension %q (allowed: %s)", out, ext, strings.Join(plotFormats, ", "))
+	}
+	if info, err := os.Stat(filepath.Dir(out)); err != nil || !info.IsDir() {
+		return "", fmt.Errorf("-o %s: no such directory %s", out, filepath.Dir(out))
+	}
+	return ext[1:], nil
+}
+
+// loadRunStats reads the statistics of the run directory dir, first making
+// sure that dir is a directory, so that the error says so when it is not.
+func loadRunStats(dir string) ([]population.Stats, error) {
+	if info, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("%s: no such run directory", dir)
+	} else if !info.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory (want a run directory holding %s)", dir, statsFile)
+	}
+	return loadStats(filepath.Join(dir, statsFile))
+}
+
+// kindsToPlot returns the kinds of plot to draw for --kind kind: that one,
+// or for all every kind, less continual when dir is not a continual run.
+func kindsToPlot(kind, dir string) []string {
+	if kind != "all" {
+		return []string{kind}
+	}
+	_, err := os.Stat(filepath.Join(dir, continualFile))
+	isContinual := err == nil
+	return slices.DeleteFunc(slices.Clone(plotKinds), func(k string) bool { return k == "continual" && !isContinual })
+}
+
+// figureOf returns the figure of the given kind for the run in dir, from its
+// statistics and, for the continual kind, its continual report.
+func figureOf(kind, dir string, stats []population.Stats, report *continual.Report) plotFigure {
+	switch kind {
+	case "fitness":
+		testLabel := ""
+		if slices.ContainsFunc(stats, func(s population.Stats) bool { return s.HasTestScore() }) {
+			testLabel = testMetricLabel(dir)
+		}
+		return fitnessFigure(stats, testLabel, dir)
+	case "species":
+		return speciesFigure(stats)
+	case "size":
+		return sizeFigure(stats)
+	case "plasticity":
+		return plasticityFigure(stats)
+	case "continual":
+		return continualFigure(report)
+	}
+	return plotFigure{}
+}
+
+// savePlot encodes fig, the plot of the given kind, in format and writes it
+// to out, or without -o to DIR/plots/KIND.png; it returns the file's path.
+func savePlot(fig plotFigure, kind, format, out, dir string) (string, error) {
+	b, err := fig.encode(format)
+	if err != nil {
+		return "", fmt.Errorf("drawing the %s plot: %v", kind, err)
+	}
+	path := out
+	if path == "" {
+		if err := os.MkdirAll(filepath.Join(dir, plotsDir), 0o755); err != nil {
+			return "", err
+		}
+		path = filepath.Join(dir, plotsDir, kind+".png")
+	}
+	if err := writeFileAtomic(path, b); err != nil {
+		return "", fmt.Errorf("writing %s: %v", path, err)
+	}
+	return path, nil
 }
 
 // loadStats reads the statistics of every generation from path, a
