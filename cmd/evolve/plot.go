@@ -560,8 +560,31 @@ const (
 // peak. For statistics without species sizes it plots the number of
 // species.
 func speciesFigure(stats []population.Stats) plotFigure {
-	peaks := map[int]int{} // the largest size of each species
-	total := 0             // the largest population
+	peaks, total := speciesPeaks(stats)
+	if len(peaks) == 0 {
+		// The stats.jsonl of an older version has the number of species
+		// only.
+		return speciesCountFigure(stats)
+	}
+	majors := majorSpecies(peaks, total)
+	bands := speciesBands(stats, majors)
+	span := stats[len(stats)-1].Generation - stats[0].Generation + 1
+
+	p := newGenerationPanel(fmt.Sprintf("Species sizes, stacked (%d species over the run)", len(peaks)), "generation", "genomes")
+	p.Y.Min = 0
+	p.Y.Tick.Marker = niceTicks(true)
+	addSpeciesAreas(p, bands, majors, len(peaks)-len(majors), speciesOutline(span))
+	labels := speciesNames(bands, majors, span, total)
+	if l, err := newCentredLabels(labels); err == nil && len(labels.Labels) > 0 {
+		p.Add(l)
+	}
+	return plotFigure{cols: 1, panels: []*plot.Plot{p}}
+}
+
+// speciesPeaks returns the largest size of each species over the
+// generations, and the size of the largest population.
+func speciesPeaks(stats []population.Stats) (peaks map[int]int, total int) {
+	peaks = map[int]int{}
 	for _, s := range stats {
 		sum := 0
 		for _, sz := range s.SpeciesSizes {
@@ -570,15 +593,23 @@ func speciesFigure(stats []population.Stats) plotFigure {
 		}
 		total = max(total, sum)
 	}
-	if len(peaks) == 0 {
-		// The stats.jsonl of an older version has the number of species
-		// only.
-		p := newGenerationPanel("Number of species (the stats hold no species sizes)", "generation", "species")
-		p.Y.Tick.Marker = niceTicks(true)
-		addLine(p, series(stats, func(s *population.Stats) float64 { return float64(s.Species) }), plotBlue, "")
-		fromZero(p)
-		return plotFigure{cols: 1, panels: []*plot.Plot{p}}
-	}
+	return peaks, total
+}
+
+// speciesCountFigure plots the number of species per generation, for the
+// statistics of an older version, which hold no species sizes.
+func speciesCountFigure(stats []population.Stats) plotFigure {
+	p := newGenerationPanel("Number of species (the stats hold no species sizes)", "generation", "species")
+	p.Y.Tick.Marker = niceTicks(true)
+	addLine(p, series(stats, func(s *population.Stats) float64 { return float64(s.Species) }), plotBlue, "")
+	fromZero(p)
+	return plotFigure{cols: 1, panels: []*plot.Plot{p}}
+}
+
+// majorSpecies returns, in increasing order, the IDs of the species drawn
+// on their own: the speciesShown largest of those whose peak is at least
+// speciesMajor of total, the largest population.
+func majorSpecies(peaks map[int]int, total int) []int {
 	var majors []int
 	for id, peak := range peaks {
 		if float64(peak) >= speciesMajor*float64(total) {
@@ -588,15 +619,25 @@ func speciesFigure(stats []population.Stats) plotFigure {
 	slices.SortFunc(majors, func(a, b int) int { return cmp.Or(cmp.Compare(peaks[b], peaks[a]), cmp.Compare(a, b)) })
 	majors = majors[:min(len(majors), speciesShown)]
 	slices.Sort(majors)
+	return majors
+}
 
-	// band is one generation of one species, or of the minor species
-	// together (others): its slice of the stack.
-	type band struct {
-		gen    int
-		lo, hi float64
-	}
-	const others = -1
-	bands := map[int][]band{}
+// speciesBand is one generation of one species, or of the minor species
+// together: its slice of the stack.
+type speciesBand struct {
+	gen    int
+	lo, hi float64
+}
+
+// minorSpecies is the key of the minor species, taken together, in the
+// bands of speciesBands.
+const minorSpecies = -1
+
+// speciesBands stacks each generation's species, the majors in order of
+// ID from the bottom and the minor ones together on top, and returns the
+// bands of each major species, and of minorSpecies, in generation order.
+func speciesBands(stats []population.Stats, majors []int) map[int][]speciesBand {
+	bands := map[int][]speciesBand{}
 	for _, s := range stats {
 		sizes := slices.Clone(s.SpeciesSizes)
 		slices.SortFunc(sizes, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
@@ -606,83 +647,85 @@ func speciesFigure(stats []population.Stats) plotFigure {
 				rest += sz[1]
 				continue
 			}
-			bands[sz[0]] = append(bands[sz[0]], band{s.Generation, float64(lo), float64(lo + sz[1])})
+			bands[sz[0]] = append(bands[sz[0]], speciesBand{s.Generation, float64(lo), float64(lo + sz[1])})
 			lo += sz[1]
 		}
 		if rest > 0 {
-			bands[others] = append(bands[others], band{s.Generation, float64(lo), float64(lo + rest)})
+			bands[minorSpecies] = append(bands[minorSpecies], speciesBand{s.Generation, float64(lo), float64(lo + rest)})
 		}
 	}
+	return bands
+}
 
-	p := newGenerationPanel(fmt.Sprintf("Species sizes, stacked (%d species over the run)", len(peaks)), "generation", "genomes")
-	p.Y.Min = 0
-	p.Y.Tick.Marker = niceTicks(true)
-	// Thin white outlines separate the species, unless a generation is
-	// too narrow for them.
-	span := stats[len(stats)-1].Generation - stats[0].Generation + 1
-	var outline draw.LineStyle
+// speciesOutline returns the thin white line that separates neighbouring
+// species, or none when the span of generations leaves too little room.
+func speciesOutline(span int) draw.LineStyle {
 	if float64(plotWidth.Points())/float64(span) > 4 {
-		outline = draw.LineStyle{Color: color.White, Width: vg.Points(0.5)}
+		return draw.LineStyle{Color: color.White, Width: vg.Points(0.5)}
 	}
-	for i, id := range append(slices.Clone(majors), others) {
-		bs := bands[id]
+	return draw.LineStyle{}
+}
+
+// addSpeciesAreas adds the area of each major species to p, in turn from
+// the bottom of the stack, then the grey area of the minor species, of
+// which there are minors, named in the legend.
+func addSpeciesAreas(p *plot.Plot, bands map[int][]speciesBand, majors []int, minors int, outline draw.LineStyle) {
+	for i, id := range append(slices.Clone(majors), minorSpecies) {
 		// Species next to each other in the stack differ in colour.
 		var fill color.Color = color.Gray{0xd8}
-		if id != others {
+		if id != minorSpecies {
 			fill = plotPalette[i%len(plotPalette)]
 		}
-		for start := 0; start < len(bs); {
-			// A polygon for each run of consecutive generations.
-			end := start + 1
-			for end < len(bs) && bs[end].gen == bs[end-1].gen+1 {
-				end++
-			}
-			ring := make(plotter.XYs, 0, 4*(end-start))
-			for _, b := range bs[start:end] {
-				ring = append(ring, plotter.XY{X: float64(b.gen) - 0.5, Y: b.hi}, plotter.XY{X: float64(b.gen) + 0.5, Y: b.hi})
-			}
-			for _, b := range slices.Backward(bs[start:end]) {
-				ring = append(ring, plotter.XY{X: float64(b.gen) + 0.5, Y: b.lo}, plotter.XY{X: float64(b.gen) - 0.5, Y: b.lo})
-			}
+		for j, ring := range bandRings(bands[id]) {
 			poly := &plotter.Polygon{XYs: []plotter.XYs{ring}, Color: fill}
 			poly.LineStyle = outline
 			p.Add(poly)
-			if id == others && start == 0 {
-				p.Legend.Add(fmt.Sprintf("%d smaller species", len(peaks)-len(majors)), poly)
+			if id == minorSpecies && j == 0 {
+				p.Legend.Add(fmt.Sprintf("%d smaller species", minors), poly)
 			}
-			start = end
 		}
 	}
+}
 
-	// Name the largest species, those tall enough to hold a label, where
-	// they stay thickest for a while (not at a peak of one generation),
-	// unless the label would cover one already placed.
-	type label struct {
+// bandRings returns the outline of the area covered by bands bs, in
+// generation order: one ring for each run of consecutive generations, each
+// generation one unit wide.
+func bandRings(bs []speciesBand) []plotter.XYs {
+	var rings []plotter.XYs
+	for start := 0; start < len(bs); {
+		end := start + 1
+		for end < len(bs) && bs[end].gen == bs[end-1].gen+1 {
+			end++
+		}
+		ring := make(plotter.XYs, 0, 4*(end-start))
+		for _, b := range bs[start:end] {
+			ring = append(ring, plotter.XY{X: float64(b.gen) - 0.5, Y: b.hi}, plotter.XY{X: float64(b.gen) + 0.5, Y: b.hi})
+		}
+		for _, b := range slices.Backward(bs[start:end]) {
+			ring = append(ring, plotter.XY{X: float64(b.gen) + 0.5, Y: b.lo}, plotter.XY{X: float64(b.gen) - 0.5, Y: b.lo})
+		}
+		rings = append(rings, ring)
+		start = end
+	}
+	return rings
+}
+
+// speciesNames places the names of the largest major species, those tall
+// enough to hold one, at their thickestSpot, unless a name would cover one
+// already placed; the largest go first, speciesLabels at the most.
+func speciesNames(bands map[int][]speciesBand, majors []int, span, total int) plotter.XYLabels {
+	type spot struct {
 		id   int
 		size float64 // the least thickness within the window around at
 		at   plotter.XY
 	}
 	window := int(0.04 * float64(span))
-	var candidates []label
+	var candidates []spot
 	for _, id := range majors {
-		thick := make(map[int]band, len(bands[id]))
-		for _, b := range bands[id] {
-			thick[b.gen] = b
-		}
-		c := label{id: id}
-		for _, b := range bands[id] {
-			least := b.hi - b.lo
-			for g := b.gen - window; g <= b.gen+window; g++ {
-				n := thick[g]
-				least = math.Min(least, n.hi-n.lo)
-			}
-			if least > c.size {
-				c.size, c.at = least, plotter.XY{X: float64(b.gen), Y: (b.lo + b.hi) / 2}
-			}
-		}
-		candidates = append(candidates, c)
+		size, at := thickestSpot(bands[id], window)
+		candidates = append(candidates, spot{id, size, at})
 	}
-	slices.SortStableFunc(candidates, func(a, b label) int { return cmp.Compare(b.size, a.size) })
+	slices.SortStableFunc(candidates, func(a, b spot) int { return cmp.Compare(b.size, a.size) })
 	var labels plotter.XYLabels
 	for _, c := range candidates {
 		if c.size < 0.05*float64(total) || len(labels.Labels) == speciesLabels {
@@ -696,15 +739,44 @@ func speciesFigure(stats []population.Stats) plotFigure {
 		labels.XYs = append(labels.XYs, c.at)
 		labels.Labels = append(labels.Labels, "species "+strconv.Itoa(c.id))
 	}
-	if l, err := plotter.NewLabels(labels); err == nil && len(labels.Labels) > 0 {
-		for i := range l.TextStyle {
-			l.TextStyle[i].Font.Size = vg.Points(9)
-			l.TextStyle[i].XAlign = draw.XCenter
-			l.TextStyle[i].YAlign = draw.YCenter
-		}
-		p.Add(l)
+	return labels
+}
+
+// thickestSpot returns the middle of the band of bs where the species stays
+// thickest for window generations either side, so that its name goes where
+// it lasts rather than on a peak of one generation, and the least thickness
+// there; a generation without a band counts as thickness zero.
+func thickestSpot(bs []speciesBand, window int) (size float64, at plotter.XY) {
+	byGen := make(map[int]speciesBand, len(bs))
+	for _, b := range bs {
+		byGen[b.gen] = b
 	}
-	return plotFigure{cols: 1, panels: []*plot.Plot{p}}
+	for _, b := range bs {
+		least := b.hi - b.lo
+		for g := b.gen - window; g <= b.gen+window; g++ {
+			n := byGen[g]
+			least = math.Min(least, n.hi-n.lo)
+		}
+		if least > size {
+			size, at = least, plotter.XY{X: float64(b.gen), Y: (b.lo + b.hi) / 2}
+		}
+	}
+	return size, at
+}
+
+// newCentredLabels returns the labels of xys in 9-point type, centred on
+// their points.
+func newCentredLabels(xys plotter.XYLabels) (*plotter.Labels, error) {
+	l, err := plotter.NewLabels(xys)
+	if err != nil {
+		return nil, err
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i].Font.Size = vg.Points(9)
+		l.TextStyle[i].XAlign = draw.XCenter
+		l.TextStyle[i].YAlign = draw.YCenter
+	}
+	return l, nil
 }
 
 // sizeFigure plots the mean number of hidden neurons and of enabled
