@@ -435,10 +435,15 @@ func addLine(p *plot.Plot, xys plotter.XYs, c color.Color, name string) {
 	}
 	if len(xys) == 1 {
 		// A line through one point is invisible: mark the point.
-		if s, err := plotter.NewScatter(xys); err == nil {
-			s.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
-			p.Add(s)
-		}
+		addDots(p, xys, c)
+	}
+}
+
+// addDots adds a dot in colour c at each of xys to p.
+func addDots(p *plot.Plot, xys plotter.XYs, c color.Color) {
+	if s, err := plotter.NewScatter(xys); err == nil {
+		s.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+		p.Add(s)
 	}
 }
 
@@ -808,50 +813,72 @@ func plasticityFigure(stats []population.Stats) plotFigure {
 // after that phase and the mean metric over the tasks seen so far; on the
 // right, the matrix R as a heat map, blank where a task was not measured.
 func continualFigure(r *continual.Report) plotFigure {
-	n, tasks := len(r.R), r.Tasks()
 	metric := r.Metric
 	if metric == continual.MSE {
 		metric = "MSE"
 	}
-	lo, hi := math.Inf(1), math.Inf(-1)
+	lo, hi := metricRange(r)
+	// Task names side by side run into each other beyond a few characters
+	// or tasks: the horizontal axes then number the tasks, and R's rows,
+	// one above the other, give each number its name.
+	longest := 0
+	for j := range r.Tasks() {
+		longest = max(longest, len(taskName(r, j)))
+	}
+	numbered := longest*r.Tasks() > 48
+	left := phasePanel(r, metric, lo, hi, numbered)
+	right := matrixPanel(r, metric, lo, hi, numbered)
+	return plotFigure{cols: 2, panels: []*plot.Plot{left, right}}
+}
+
+// metricRange returns the range of the metric's axis and colour map: R's
+// values, from zero at most, and for an accuracy up to one at least.
+func metricRange(r *continual.Report) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, row := range r.R {
 		for _, v := range row {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 	}
 	if r.Metric == continual.Accuracy {
-		lo, hi = math.Min(lo, 0), math.Max(hi, 1)
-	} else {
-		lo = math.Min(lo, 0)
-		if !(hi > lo) {
-			hi = lo + 1
-		}
+		return math.Min(lo, 0), math.Max(hi, 1)
 	}
-	name := func(j int) string {
-		if j < len(r.Phases) && r.Phases[j].Task != "" {
-			return r.Phases[j].Task
-		}
-		return "task " + strconv.Itoa(j+1)
+	lo = math.Min(lo, 0)
+	if !(hi > lo) {
+		hi = lo + 1
 	}
-	// Task names side by side run into each other beyond a few characters
-	// or tasks: the horizontal axes then number the tasks, and R's rows,
-	// one above the other, give each number its name.
-	longest := 0
-	for j := range tasks {
-		longest = max(longest, len(name(j)))
-	}
-	numbered := longest*tasks > 48
-	taskTicks := make(plot.ConstantTicks, tasks)
-	for j := range tasks {
-		taskTicks[j] = plot.Tick{Value: float64(j), Label: name(j)}
-		if numbered {
-			taskTicks[j].Label = strconv.Itoa(j)
-		}
-	}
+	return lo, hi
+}
 
-	left := newPanel(strings.ToUpper(metric[:1])+metric[1:]+" per phase", "phase (task learnt)", metric)
-	left.X.Tick.Marker = taskTicks[:n]
-	left.Add(newGrid())
+// taskName returns the name of task j of r: that of the phase that learnt
+// it, or "task N", numbering from 1, when there is none.
+func taskName(r *continual.Report, j int) string {
+	if j < len(r.Phases) && r.Phases[j].Task != "" {
+		return r.Phases[j].Task
+	}
+	return "task " + strconv.Itoa(j+1)
+}
+
+// taskTicks marks each task of r on a horizontal axis with its name, or
+// when numbered with its number.
+func taskTicks(r *continual.Report, numbered bool) plot.ConstantTicks {
+	ticks := make(plot.ConstantTicks, r.Tasks())
+	for j := range ticks {
+		ticks[j] = plot.Tick{Value: float64(j), Label: taskName(r, j)}
+		if numbered {
+			ticks[j].Label = strconv.Itoa(j)
+		}
+	}
+	return ticks
+}
+
+// phasePanel plots, for each phase of r, the metric on its new task and the
+// mean over the tasks learnt so far, on a y axis from lo to hi.
+func phasePanel(r *continual.Report, metric string, lo, hi float64, numbered bool) *plot.Plot {
+	n := len(r.R)
+	p := newPanel(strings.ToUpper(metric[:1])+metric[1:]+" per phase", "phase (task learnt)", metric)
+	p.X.Tick.Marker = taskTicks(r, numbered)[:n]
+	p.Add(newGrid())
 	var diag, seen plotter.XYs
 	for i, row := range r.R {
 		diag = append(diag, plotter.XY{X: float64(i), Y: row[i]})
@@ -861,31 +888,43 @@ func continualFigure(r *continual.Report) plotFigure {
 		}
 		seen = append(seen, plotter.XY{X: float64(i), Y: sum / float64(i+1)})
 	}
-	addLine(left, diag, plotBlue, "new task")
-	addLine(left, seen, plotOrange, "mean over tasks so far")
-	for i, xys := range []plotter.XYs{diag, seen} {
-		if s, err := plotter.NewScatter(xys); err == nil {
-			s.GlyphStyle = draw.GlyphStyle{Color: []color.Color{plotBlue, plotOrange}[i], Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
-			left.Add(s)
-		}
-	}
-	left.Y.Min, left.Y.Max = lo, hi
-	leaveRoomForLegend(left, 2)
-	left.X.Min, left.X.Max = -0.25, float64(n)-0.75
+	addLine(p, diag, plotBlue, "new task")
+	addLine(p, seen, plotOrange, "mean over tasks so far")
+	addDots(p, diag, plotBlue)
+	addDots(p, seen, plotOrange)
+	p.Y.Min, p.Y.Max = lo, hi
+	leaveRoomForLegend(p, 2)
+	p.X.Min, p.X.Max = -0.25, float64(n)-0.75
+	return p
+}
 
-	right := newPanel("R: "+metric+" on task j after phase i", "task j", "after phase i")
-	right.X.Tick.Marker = taskTicks
+// matrixPanel draws R as a heat map, task j across and phase i down, each
+// row named by its phase's task (numbered, when numbered, to match the
+// task axis).
+func matrixPanel(r *continual.Report, metric string, lo, hi float64, numbered bool) *plot.Plot {
+	n, tasks := len(r.R), r.Tasks()
+	p := newPanel("R: "+metric+" on task j after phase i", "task j", "after phase i")
+	p.X.Tick.Marker = taskTicks(r, numbered)
 	rowTicks := make(plot.ConstantTicks, n)
 	for i := range n {
-		rowTicks[i] = plot.Tick{Value: float64(n - 1 - i), Label: name(i)}
+		rowTicks[i] = plot.Tick{Value: float64(n - 1 - i), Label: taskName(r, i)}
 		if numbered {
-			rowTicks[i].Label = strconv.Itoa(i) + ": " + name(i)
+			rowTicks[i].Label = strconv.Itoa(i) + ": " + taskName(r, i)
 		}
 	}
-	right.Y.Tick.Marker = rowTicks
-	right.X.Padding, right.Y.Padding = 0, 0
-	right.X.Min, right.X.Max = -0.5, float64(tasks)-0.5
-	right.Y.Min, right.Y.Max = -0.5, float64(n)-0.5
+	p.Y.Tick.Marker = rowTicks
+	p.X.Padding, p.Y.Padding = 0, 0
+	p.X.Min, p.X.Max = -0.5, float64(tasks)-0.5
+	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
+	addHeatMap(p, r, lo, hi)
+	return p
+}
+
+// addHeatMap adds to p a cell for each value of R, phase 0 at the top,
+// coloured by heatColour for values from lo to hi; with 12 tasks at most,
+// the cells are large enough to show their values too.
+func addHeatMap(p *plot.Plot, r *continual.Report, lo, hi float64) {
+	n := len(r.R)
 	var labels plotter.XYLabels
 	var inks []color.Color
 	for i, row := range r.R {
@@ -896,24 +935,20 @@ func continualFigure(r *continual.Report) plotFigure {
 			cell := plotter.XYs{{X: x - 0.5, Y: y - 0.5}, {X: x + 0.5, Y: y - 0.5}, {X: x + 0.5, Y: y + 0.5}, {X: x - 0.5, Y: y + 0.5}}
 			poly := &plotter.Polygon{XYs: []plotter.XYs{cell}, Color: fill}
 			poly.LineStyle = draw.LineStyle{Color: color.White, Width: vg.Points(0.5)}
-			right.Add(poly)
+			p.Add(poly)
 			labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: y})
 			labels.Labels = append(labels.Labels, strconv.FormatFloat(v, 'f', 2, 64))
 			inks = append(inks, inkOn(fill))
 		}
 	}
-	if tasks <= 12 {
-		if l, err := plotter.NewLabels(labels); err == nil {
+	if r.Tasks() <= 12 {
+		if l, err := newCentredLabels(labels); err == nil {
 			for i := range l.TextStyle {
-				l.TextStyle[i].Font.Size = vg.Points(9)
-				l.TextStyle[i].XAlign = draw.XCenter
-				l.TextStyle[i].YAlign = draw.YCenter
 				l.TextStyle[i].Color = inks[i]
 			}
-			right.Add(l)
+			p.Add(l)
 		}
 	}
-	return plotFigure{cols: 2, panels: []*plot.Plot{left, right}}
 }
 
 // heatColour is the colour of a cell of R holding v, for values in [lo,
