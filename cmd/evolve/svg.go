@@ -74,11 +74,10 @@ type svgLayout struct {
 // depth, the longest path to it from an input over enabled connections
 // that are not recurrent (so every depth is finite; a node no input
 // reaches has depth 0, and a hidden one goes in the first column), hidden
-// depths that no
-// node has being left out. Nodes are spread evenly down each column, in ID
-// order at first, then hidden nodes are reordered by the mean height of
-// their neighbours in the columns to their left, then to their right
-// (twice), to reduce crossings.
+// depths that no node has being left out. Nodes are spread evenly down each
+// column, in ID order at first, then hidden nodes are reordered by the mean
+// height of their neighbours in the columns to their left, then to their
+// right (twice), to reduce crossings.
 func layoutSVG(g *genome.Genome) *svgLayout {
 	n := len(g.Nodes)
 	l := &svgLayout{
@@ -92,22 +91,30 @@ func layoutSVG(g *genome.Genome) *svgLayout {
 		from:      make([]int, len(g.Conns)),
 		to:        make([]int, len(g.Conns)),
 	}
-	out := make([][]int, n) // enabled connections leaving each node
 	for i, c := range g.Conns {
 		l.from[i], l.to[i] = g.NodeIndex(c.From), g.NodeIndex(c.To)
-		if c.Enabled && l.from[i] >= 0 && l.to[i] >= 0 {
-			out[l.from[i]] = append(out[l.from[i]], i)
-		}
 	}
-
 	// The connections the network reads from the previous step; the rest
 	// form no cycle, so every depth is finite.
 	if rec, err := genome.Recurrent(g); err == nil {
 		l.recurrent = rec
 	}
-	depth := longestPaths(g, l.recurrent)
+	l.assignColumns(g, longestPaths(g, l.recurrent))
+	for i := range g.Conns {
+		if f, t := l.from[i], l.to[i]; f >= 0 && t >= 0 {
+			l.backward[i] = l.recurrent[i] || l.column[t] <= l.column[f]
+		}
+	}
+	cols, mid := l.placeColumns()
+	l.reduceCrossings(g, cols, mid)
+	l.placePorts()
+	return l
+}
 
-	// Columns: hidden depths renumbered 1, 2, ... in order.
+// assignColumns puts the inputs and the bias node in column 0, the outputs
+// in the last, and each hidden node in the column of its depth (at least
+// 1), the hidden depths that occur numbered 1, 2, ... in order.
+func (l *svgLayout) assignColumns(g *genome.Genome, depth []int) {
 	var depths []int
 	for v, nd := range g.Nodes {
 		if nd.Kind == genome.Hidden {
@@ -128,99 +135,116 @@ func layoutSVG(g *genome.Genome) *svgLayout {
 			l.column[v] = i + 1
 		}
 	}
-	for i := range g.Conns {
-		if f, t := l.from[i], l.to[i]; f >= 0 && t >= 0 {
-			l.backward[i] = l.recurrent[i] || l.column[t] <= l.column[f]
-		}
-	}
+}
 
-	// Spread each column evenly about the middle, in ID order.
-	cols := make([][]int, l.columns)
+// placeColumns places the nodes of each column at its x, spread evenly
+// down it in ID order, about mid, the middle of the tallest column. It
+// returns the nodes of each column, in that order, and mid.
+func (l *svgLayout) placeColumns() (cols [][]int, mid float64) {
+	cols = make([][]int, l.columns)
 	rows := 0
-	for v := range g.Nodes {
-		cols[l.column[v]] = append(cols[l.column[v]], v)
-		rows = max(rows, len(cols[l.column[v]]))
+	for v, c := range l.column {
+		cols[c] = append(cols[c], v)
+		rows = max(rows, len(cols[c]))
 	}
-	mid := svgRowGap * float64(rows-1) / 2
-	place := func(col []int) {
-		for i, v := range col {
-			l.y[v] = mid + svgRowGap*(float64(i)-float64(len(col)-1)/2)
-		}
-	}
+	mid = svgRowGap * float64(rows-1) / 2
 	for c, col := range cols {
-		place(col)
+		l.spread(col, mid)
 		for _, v := range col {
 			l.x[v] = svgColumnGap * float64(c)
 		}
 	}
+	return cols, mid
+}
 
-	// Barycentre sweeps over the hidden columns: left to right by the
-	// sources of each node's enabled connections in earlier columns, then
-	// right to left by their targets in later columns.
-	neighbours := make([][]int, n)
+// spread places the nodes of col, a column, evenly down it in that order,
+// about the height mid.
+func (l *svgLayout) spread(col []int, mid float64) {
+	for i, v := range col {
+		l.y[v] = mid + svgRowGap*(float64(i)-float64(len(col)-1)/2)
+	}
+}
+
+// reduceCrossings reorders the hidden columns of cols by barycentre sweeps,
+// twice over: left to right by the sources of each node's enabled
+// connections in earlier columns, then right to left by their targets in
+// later columns.
+func (l *svgLayout) reduceCrossings(g *genome.Genome, cols [][]int, mid float64) {
+	neighbours := make([][]int, len(g.Nodes))
 	for i, c := range g.Conns {
 		if f, t := l.from[i], l.to[i]; c.Enabled && f >= 0 && t >= 0 && f != t {
 			neighbours[f] = append(neighbours[f], t)
 			neighbours[t] = append(neighbours[t], f)
 		}
 	}
-	key := make([]float64, n)
-	sweep := func(c int, left bool) {
-		for _, v := range cols[c] {
-			sum, k := 0.0, 0
-			for _, u := range neighbours[v] {
-				if (left && l.column[u] < c) || (!left && l.column[u] > c) {
-					sum += l.y[u]
-					k++
-				}
-			}
-			key[v] = l.y[v]
-			if k > 0 {
-				key[v] = sum / float64(k)
-			}
-		}
-		slices.SortStableFunc(cols[c], func(a, b int) int {
-			if key[a] != key[b] {
-				return cmpFloat(key[a], key[b])
-			}
-			return cmpFloat(l.y[a], l.y[b])
-		})
-		place(cols[c])
-	}
 	for range 2 {
 		for c := 1; c < l.columns-1; c++ {
-			sweep(c, true)
+			l.sweep(cols[c], c, true, neighbours, mid)
 		}
 		for c := l.columns - 2; c >= 1; c-- {
-			sweep(c, false)
+			l.sweep(cols[c], c, false, neighbours, mid)
 		}
 	}
+}
 
-	// Ports: each node's forward connections spread over its left (in)
-	// and right (out) sides, ordered by the height of the other end, then
-	// by innovation.
+// sweep sorts col, column c, by the mean height of each node's neighbours
+// in the columns to its left (or, when left is false, to its right), a node
+// with none there keeping its height, ties kept in height order; then it
+// spreads the column again about mid.
+func (l *svgLayout) sweep(col []int, c int, left bool, neighbours [][]int, mid float64) {
+	key := make([]float64, len(l.y))
+	for _, v := range col {
+		sum, k := 0.0, 0
+		for _, u := range neighbours[v] {
+			if (left && l.column[u] < c) || (!left && l.column[u] > c) {
+				sum += l.y[u]
+				k++
+			}
+		}
+		key[v] = l.y[v]
+		if k > 0 {
+			key[v] = sum / float64(k)
+		}
+	}
+	slices.SortStableFunc(col, func(a, b int) int {
+		if key[a] != key[b] {
+			return cmpFloat(key[a], key[b])
+		}
+		return cmpFloat(l.y[a], l.y[b])
+	})
+	l.spread(col, mid)
+}
+
+// placePorts spreads each node's forward connections over its left (in)
+// and right (out) sides, ordered by the height of the other end, then by
+// innovation.
+func (l *svgLayout) placePorts() {
+	n := len(l.column)
 	ins, outs := make([][]int, n), make([][]int, n)
-	for i := range g.Conns {
+	for i := range l.backward {
 		if f, t := l.from[i], l.to[i]; f >= 0 && t >= 0 && !l.backward[i] {
 			outs[f] = append(outs[f], i)
 			ins[t] = append(ins[t], i)
 		}
 	}
-	spread := func(conns []int, other []int, port []float64) {
-		slices.SortStableFunc(conns, func(a, b int) int { return cmpFloat(l.y[other[a]], l.y[other[b]]) })
-		step := 0.0
-		if len(conns) > 1 {
-			step = min(1.4*svgRadius/float64(len(conns)-1), 6)
-		}
-		for j, i := range conns {
-			port[i] = step * (float64(j) - float64(len(conns)-1)/2)
-		}
-	}
 	for v := range n {
-		spread(outs[v], l.to, l.outPort)
-		spread(ins[v], l.from, l.inPort)
+		l.spreadPorts(outs[v], l.to, l.outPort)
+		l.spreadPorts(ins[v], l.from, l.inPort)
 	}
-	return l
+}
+
+// spreadPorts sets port[i] for each connection i of conns, which share an
+// end, so that they are spread evenly over at most 1.4 radii of that end's
+// side, in the order of the heights of their other ends, other[i].
+func (l *svgLayout) spreadPorts(conns, other []int, port []float64) {
+	slices.SortStableFunc(conns, func(a, b int) int { return cmpFloat(l.y[other[a]], l.y[other[b]]) })
+	step := 0.0
+	if len(conns) > 1 {
+		step = min(1.4*svgRadius/float64(len(conns)-1), 6)
+	}
+	for j, i := range conns {
+		port[i] = step * (float64(j) - float64(len(conns)-1)/2)
+	}
 }
 
 // route returns the cubic Bézier curve (start, two control points, end)
