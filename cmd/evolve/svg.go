@@ -382,55 +382,8 @@ func weightColour(w float64) string {
 // its details.
 func writeSVG(w io.Writer, g *genome.Genome) {
 	l := layoutSVG(g)
-	maxW := 0.0
-	for _, c := range g.Conns {
-		if a := math.Abs(c.Weight); a <= math.MaxFloat64 { // not NaN or Inf
-			maxW = max(maxW, a)
-		}
-	}
-
-	// Connection shapes first, to find how far they reach.
-	type shape struct {
-		d      string
-		colour string
-		width  float64
-	}
-	shapes := make([]shape, len(g.Conns))
-	minX, maxX := 0.0, svgColumnGap*float64(l.columns-1)
-	minY, maxY := 0.0, 0.0
-	for _, y := range l.y {
-		maxY = max(maxY, y)
-	}
-	minX, maxX, minY, maxY = minX-svgRadius, maxX+svgRadius, minY-svgRadius, maxY+svgRadius+14 // room for the labels
-	midY := (minY + maxY) / 2
-	reach := func(x, y float64) {
-		minX, maxX, minY, maxY = min(minX, x), max(maxX, x), min(minY, y), max(maxY, y)
-	}
-	r := svgRadius
-	for i, c := range g.Conns {
-		if l.from[i] < 0 || l.to[i] < 0 {
-			continue
-		}
-		p := l.route(i, midY)
-		// The line stops short of the node by an arrowhead's length, in
-		// the direction it arrives, to leave room for the arrowhead.
-		dx, dy := p[3][0]-p[2][0], p[3][1]-p[2][1]
-		if n := math.Hypot(dx, dy); n > 0 {
-			dx, dy = dx/n*svgArrow, dy/n*svgArrow
-			p[2][0], p[2][1], p[3][0], p[3][1] = p[2][0]-dx, p[2][1]-dy, p[3][0]-dx, p[3][1]-dy
-		}
-		for j := range 65 {
-			reach(bezier(p, float64(j)/64))
-		}
-		var d bytes.Buffer
-		fmt.Fprintf(&d, "M%s,%s C%s,%s %s,%s %s,%s", num(p[0][0]), num(p[0][1]), num(p[1][0]), num(p[1][1]),
-			num(p[2][0]), num(p[2][1]), num(p[3][0]), num(p[3][1]))
-		sh := shape{d: d.String(), colour: weightColour(c.Weight), width: svgMinWidth}
-		if a := math.Abs(c.Weight); maxW > 0 && !math.IsNaN(a) {
-			sh.width = svgMinWidth + (svgMaxWidth-svgMinWidth)*min(a, maxW)/maxW
-		}
-		shapes[i] = sh
-	}
+	maxW := maxWeight(g)
+	paths, box := l.connPaths()
 
 	// The whole picture: the drawing's extent plus margins and the title,
 	// wide enough for the title (about 0.5em a character), the drawing
@@ -438,10 +391,10 @@ func writeSVG(w io.Writer, g *genome.Genome) {
 	title := fmt.Sprintf("genome %d: %s, %d hidden neurons, %d of %d connections enabled",
 		g.ID, fitnessText(g.Fitness), g.HiddenCount(), g.EnabledCount(), len(g.Conns))
 	legend := fmt.Sprintf("blue positive, red negative; width by |weight| (largest %.3g); dashed: disabled; arcs, loops: backward", maxW)
-	width := math.Ceil(max(maxX-minX, 15*0.55*float64(len(title)), 11*0.5*float64(len(legend))) + 2*svgMargin)
-	height := math.Ceil(maxY - minY + 2*svgMargin + svgTitleH)
-	left := minX - svgMargin - (width-2*svgMargin-(maxX-minX))/2
-	top := minY - svgMargin - svgTitleH
+	width := math.Ceil(max(box.maxX-box.minX, 15*0.55*float64(len(title)), 11*0.5*float64(len(legend))) + 2*svgMargin)
+	height := math.Ceil(box.maxY - box.minY + 2*svgMargin + svgTitleH)
+	left := box.minX - svgMargin - (width-2*svgMargin-(box.maxX-box.minX))/2
+	top := box.minY - svgMargin - svgTitleH
 
 	fmt.Fprintln(w, `<?xml version="1.0" encoding="UTF-8" standalone="no"?>`)
 	fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="%s" height="%s" viewBox="%s %s %s %s" font-family="Helvetica, Arial, sans-serif">`+"\n",
@@ -458,13 +411,74 @@ func writeSVG(w io.Writer, g *genome.Genome) {
 		num(left+svgMargin), num(top+svgMargin), esc(title))
 	fmt.Fprintf(w, `<text x="%s" y="%s" font-size="11" fill="#555555">%s</text>`+"\n",
 		num(left+svgMargin), num(top+svgMargin+18), esc(legend))
+	writeSVGConns(w, g, l, paths, maxW)
+	writeSVGNodes(w, g, l)
+	fmt.Fprintln(w, "</svg>")
+}
 
+// maxWeight returns the largest finite |weight| of g's connections, or 0.
+func maxWeight(g *genome.Genome) float64 {
+	maxW := 0.0
+	for _, c := range g.Conns {
+		if a := math.Abs(c.Weight); a <= math.MaxFloat64 { // not NaN or Inf
+			maxW = max(maxW, a)
+		}
+	}
+	return maxW
+}
+
+// svgBox is a rectangle of the drawing, in SVG user units.
+type svgBox struct{ minX, minY, maxX, maxY float64 }
+
+// cover extends b to hold the cubic Bézier curve p, at 65 points along it.
+func (b *svgBox) cover(p [4][2]float64) {
+	for j := range 65 {
+		x, y := bezier(p, float64(j)/64)
+		b.minX, b.maxX, b.minY, b.maxY = min(b.minX, x), max(b.maxX, x), min(b.minY, y), max(b.maxY, y)
+	}
+}
+
+// connPaths returns the SVG path data of each connection that l draws (""
+// for those it does not), and the box that holds them, the nodes and the
+// nodes' labels.
+func (l *svgLayout) connPaths() ([]string, svgBox) {
+	maxY := 0.0
+	for _, y := range l.y {
+		maxY = max(maxY, y)
+	}
+	box := svgBox{ // room for the nodes and their labels
+		minX: -svgRadius, maxX: svgColumnGap*float64(l.columns-1) + svgRadius,
+		minY: -svgRadius, maxY: maxY + svgRadius + 14,
+	}
+	midY := (box.minY + box.maxY) / 2
+	paths := make([]string, len(l.from))
+	for i := range paths {
+		if l.from[i] < 0 || l.to[i] < 0 {
+			continue
+		}
+		p := l.route(i, midY)
+		// The line stops short of the node by an arrowhead's length, in
+		// the direction it arrives, to leave room for the arrowhead.
+		dx, dy := p[3][0]-p[2][0], p[3][1]-p[2][1]
+		if n := math.Hypot(dx, dy); n > 0 {
+			dx, dy = dx/n*svgArrow, dy/n*svgArrow
+			p[2][0], p[2][1], p[3][0], p[3][1] = p[2][0]-dx, p[2][1]-dy, p[3][0]-dx, p[3][1]-dy
+		}
+		box.cover(p)
+		paths[i] = fmt.Sprintf("M%s,%s C%s,%s %s,%s %s,%s", num(p[0][0]), num(p[0][1]), num(p[1][0]), num(p[1][1]),
+			num(p[2][0]), num(p[2][1]), num(p[3][0]), num(p[3][1]))
+	}
+	return paths, box
+}
+
+// writeSVGConns writes a <path> along paths for each connection of g that
+// l draws, its stroke's width scaled to maxW, the largest |weight|.
+func writeSVGConns(w io.Writer, g *genome.Genome, l *svgLayout, paths []string, maxW float64) {
 	fmt.Fprintln(w, `<g fill="none">`)
 	for i, c := range g.Conns {
 		if l.from[i] < 0 || l.to[i] < 0 {
 			continue
 		}
-		sh := shapes[i]
 		class, extra := "conn enabled", ""
 		if !c.Enabled {
 			class, extra = "conn disabled", ` stroke-dasharray="6,4" opacity="0.4"`
@@ -475,26 +489,51 @@ func writeSVG(w io.Writer, g *genome.Genome) {
 		if l.backward[i] {
 			class += " backward"
 		}
-		marker := "arrow-zero"
-		switch sh.colour {
-		case svgPositive:
-			marker = "arrow-pos"
-		case svgNegative:
-			marker = "arrow-neg"
-		}
-		state := ""
-		if !c.Enabled {
-			state = ", disabled"
-		}
-		if l.recurrent[i] {
-			state += ", recurrent"
-		}
+		colour := weightColour(c.Weight)
 		fmt.Fprintf(w, `<path class="%s" id="c%d" d="%s" stroke="%s" stroke-width="%s"%s marker-end="url(#%s)"><title>%s</title></path>`+"\n",
-			class, c.Innov, sh.d, sh.colour, num(sh.width), extra, marker,
-			esc(fmt.Sprintf("%d -> %d: weight %.6g (innovation %d%s)", c.From, c.To, c.Weight, c.Innov, state)))
+			class, c.Innov, paths[i], colour, num(strokeWidth(c.Weight, maxW)), extra, arrowMarker(colour),
+			esc(connTip(c, l.recurrent[i])))
 	}
 	fmt.Fprintln(w, "</g>")
+}
 
+// strokeWidth is the width of a connection of weight w, from svgMinWidth
+// for zero (or NaN) to svgMaxWidth for maxW, the largest |weight|, or more.
+func strokeWidth(w, maxW float64) float64 {
+	if a := math.Abs(w); maxW > 0 && !math.IsNaN(a) {
+		return svgMinWidth + (svgMaxWidth-svgMinWidth)*min(a, maxW)/maxW
+	}
+	return svgMinWidth
+}
+
+// arrowMarker returns the ID of the arrowhead marker of a connection drawn
+// in colour, one of weightColour's.
+func arrowMarker(colour string) string {
+	switch colour {
+	case svgPositive:
+		return "arrow-pos"
+	case svgNegative:
+		return "arrow-neg"
+	}
+	return "arrow-zero"
+}
+
+// connTip returns the details of connection c that hovering over it shows.
+func connTip(c genome.Conn, recurrent bool) string {
+	state := ""
+	if !c.Enabled {
+		state = ", disabled"
+	}
+	if recurrent {
+		state += ", recurrent"
+	}
+	return fmt.Sprintf("%d -> %d: weight %.6g (innovation %d%s)", c.From, c.To, c.Weight, c.Innov, state)
+}
+
+// writeSVGNodes writes each node of g where l places it: a circle styled
+// by its kind, its ID inside, and under it its activation (or "input",
+// "bias").
+func writeSVGNodes(w io.Writer, g *genome.Genome, l *svgLayout) {
 	fmt.Fprintln(w, `<g text-anchor="middle">`)
 	for v, nd := range g.Nodes {
 		st, ok := svgNodeStyle[nd.Kind]
@@ -508,22 +547,26 @@ func writeSVG(w io.Writer, g *genome.Genome) {
 		case genome.Bias:
 			hint = "bias"
 		}
-		tip := fmt.Sprintf("node %d: %s, %s", nd.ID, nd.Kind, nd.Act)
-		if nd.Kind == genome.Hidden || nd.Kind == genome.Output {
-			tip += fmt.Sprintf(", bias %.6g", nd.Bias)
-		}
-		if g.HasUtility && nd.Kind == genome.Hidden {
-			tip += fmt.Sprintf(", utility %.6g", nd.Utility)
-		}
-		x, y := l.x[v], l.y[v]
-		fmt.Fprintf(w, `<g><title>%s</title>`, esc(tip))
+		x, y, r := l.x[v], l.y[v], svgRadius
+		fmt.Fprintf(w, `<g><title>%s</title>`, esc(nodeTip(g, nd)))
 		fmt.Fprintf(w, `<circle class="node %s" id="n%d" cx="%s" cy="%s" r="%s" fill="%s" stroke="%s" stroke-width="%s"/>`,
 			esc(nd.Kind.String()), nd.ID, num(x), num(y), num(r), st.fill, st.stroke, num(st.width))
 		fmt.Fprintf(w, `<text x="%s" y="%s" font-size="12" font-weight="bold" fill="#111111">%d</text>`, num(x), num(y+4), nd.ID)
 		fmt.Fprintf(w, `<text x="%s" y="%s" font-size="10" fill="#444444">%s</text></g>`+"\n", num(x), num(y+r+12), esc(hint))
 	}
 	fmt.Fprintln(w, "</g>")
-	fmt.Fprintln(w, "</svg>")
+}
+
+// nodeTip returns the details of node nd of g that hovering over it shows.
+func nodeTip(g *genome.Genome, nd genome.Node) string {
+	tip := fmt.Sprintf("node %d: %s, %s", nd.ID, nd.Kind, nd.Act)
+	if nd.Kind == genome.Hidden || nd.Kind == genome.Output {
+		tip += fmt.Sprintf(", bias %.6g", nd.Bias)
+	}
+	if g.HasUtility && nd.Kind == genome.Hidden {
+		tip += fmt.Sprintf(", utility %.6g", nd.Utility)
+	}
+	return tip
 }
 
 // num formats a coordinate or length for SVG: at most two decimals, no
