@@ -18,10 +18,11 @@ import (
 	"github.com/neuroplast/neuroplast/population"
 )
 
-// Decode decodes the TOML document data, read from file, over cfg: the
-// keys data sets replace cfg's values and the others are left as they
-// are, so start from population.DefaultConfig with the task's needs
-// applied (Config.ApplyTask). Unknown keys are errors, and so is a number
+// Decode decodes the TOML document data, read from file, over cfg, as
+// json.Unmarshal decodes over the value it is given: the keys data sets
+// replace cfg's values and the others are left as they are, so start from
+// population.DefaultConfig with the task's needs applied
+// (Config.ApplyTask). Unknown keys are errors, and so is a number
 // given for a named setting (a strategy, an activation, ...). Errors name
 // the file, the line and the key (the line is missing only for a number
 // given for a named setting inside an inline table); for unknown keys
@@ -33,9 +34,14 @@ import (
 // which population.New then checks against the task's name. After an
 // error, cfg may hold part of data.
 func Decode(data []byte, file string, cfg *population.Config) error {
+	// Named settings first: go-toml hands a value of another kind (true,
+	// 3.5) to the setting's UnmarshalText, whose error has no position.
+	if err := namesOnly(data, file); err != nil {
+		return err
+	}
 	err := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().Decode(cfg)
 	if err == nil {
-		return namesOnly(data, file)
+		return nil
 	}
 	var missing *toml.StrictMissingError
 	var decode *toml.DecodeError
@@ -54,7 +60,7 @@ func Decode(data []byte, file string, cfg *population.Config) error {
 		msg := plainDecodeError(strings.TrimPrefix(decode.Error(), "toml: "))
 		key := decode.Key()
 		switch {
-		case slices.Equal(key, []string{"seed"}) && !typeMismatch.MatchString(strings.TrimPrefix(decode.Error(), "toml: ")):
+		case slices.Equal(key, []string{"seed"}) && outOfRange.MatchString(decode.Error()):
 			// An integer out of range: negative, or beyond TOML's int64.
 			msg = fmt.Sprintf("seed = %s: want %s", tokenAt(data, row, col), SeedRange)
 		case len(key) > 0:
@@ -83,7 +89,9 @@ func Encode(cfg population.Config, header ...string) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	for _, h := range header {
-		b.WriteString("# " + h + "\n")
+		for line := range strings.Lines(h) {
+			b.WriteString("# " + strings.TrimSuffix(line, "\n") + "\n")
+		}
 	}
 	if len(header) > 0 {
 		b.WriteString("\n")
@@ -97,19 +105,36 @@ func Encode(cfg population.Config, header ...string) ([]byte, error) {
 // serves to point at a key whose value was refused after decoding, as by
 // Config.Validate.
 func Line(data []byte, section, key string) int {
-	current := ""
+	want := dottedKey(key)
+	if section != "" {
+		want = dottedKey(section + "." + key)
+	}
+	var current []string // the table the lines are in
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimSpace(sc.Text())
-		if strings.HasPrefix(text, "[") && strings.HasSuffix(text, "]") {
-			current = strings.TrimSpace(strings.Trim(text, "[]"))
+		if header, ok := strings.CutPrefix(text, "["); ok {
+			if name, _, ok := strings.Cut(header, "]"); ok {
+				current = dottedKey(name)
+			}
 			continue
 		}
-		if name, _, ok := strings.Cut(text, "="); ok && current == section && strings.TrimSpace(name) == key {
+		if name, _, ok := strings.Cut(text, "="); ok && slices.Equal(append(slices.Clip(current), dottedKey(name)...), want) {
 			return line
 		}
 	}
 	return 0
+}
+
+// dottedKey splits a TOML key such as `genome."output_activation"` into
+// its parts, unquoted. It serves the bare and simply quoted keys of a
+// configuration, not every TOML spelling.
+func dottedKey(key string) []string {
+	parts := strings.Split(key, ".")
+	for i, p := range parts {
+		parts[i] = strings.Trim(strings.TrimSpace(p), `"'`)
+	}
+	return parts
 }
 
 // SeedRange is what a seed may be, in the words of Decode's errors: a
@@ -135,11 +160,12 @@ func tokenAt(data []byte, row, col int) string {
 // namesOnly checks that every key of data whose setting is a named choice
 // (an activation, a strategy, ...) is given by name: go-toml decodes an
 // integer into such a setting as its index, so "strategy = 3" would pick a
-// strategy silently. data is known to decode.
+// strategy silently. A document that does not parse passes, for the
+// decoder to report where it fails.
 func namesOnly(data []byte, file string) error {
 	var doc map[string]any
-	if err := toml.Unmarshal(data, &doc); err != nil {
-		return fmt.Errorf("%s: %v", file, err)
+	if toml.Unmarshal(data, &doc) != nil {
+		return nil
 	}
 	return namesIn(doc, reflect.TypeFor[population.Config](), "", data, file)
 }
@@ -187,9 +213,13 @@ func namesIn(doc map[string]any, t reflect.Type, section string, data []byte, fi
 	return nil
 }
 
-// typeMismatch matches go-toml's message for a value of the wrong kind,
-// which names Go's struct field and type.
-var typeMismatch = regexp.MustCompile(`^cannot decode TOML (\w+) into struct field \S+ of type (\S+)$`)
+// typeMismatch matches go-toml's message for a value of the wrong kind
+// ("float", "local date", ...), which names Go's struct field and type.
+var typeMismatch = regexp.MustCompile(`^cannot decode TOML (.+?) into struct field \S+ of type (\S+)$`)
+
+// outOfRange matches go-toml's messages for an integer that does not fit
+// the key's type: negative for an unsigned one, or beyond 64 bits.
+var outOfRange = regexp.MustCompile(`negative integer value|too large to fit`)
 
 // plainDecodeError rewrites go-toml's message for a value of the wrong kind
 // in the configuration's terms: "want an integer, not a TOML float"

@@ -35,6 +35,10 @@ func TestRoundTrip(t *testing.T) {
 	if !strings.HasPrefix(string(b), "# header\n\n") || !strings.Contains(string(b), "# probability of a dropin") {
 		t.Errorf("Encode: want the header and the keys' comments, got\n%s", b)
 	}
+	// A header of several lines is a comment on each.
+	if b, err := config.Encode(cfg, "two\nlines"); err != nil || !strings.HasPrefix(string(b), "# two\n# lines\n\n") {
+		t.Errorf("Encode with a header of two lines = %v, starting %q; want each line a comment", err, b[:min(len(b), 20)])
+	}
 	var got population.Config
 	if err := config.Decode(b, "encoded", &got); err != nil {
 		t.Fatalf("encoded config does not decode: %v\n%s", err, b)
@@ -84,6 +88,17 @@ func TestDecodeErrors(t *testing.T) {
 		{"[mutate]\nhidden_activation = \"swish\"\n", `run.toml:2:21: mutate.hidden_activation: network: unknown activation "swish" ` + activations},
 		{"generations = 99999999999999999999\n", "run.toml:1:15: generations: decimal number is too large to fit in a 64-bit signed integer; want a number in the key's range (see evolve config)"},
 		{"task = xor\n", `run.toml:1:8: unexpected character U+0078 'x' at start of value (a string is quoted: key = "value"; see evolve config)`},
+		{"population_size = 1979-05-27\n", "run.toml:1:19: population_size: want an integer, not a TOML local date"},
+		{"seed = {a = 1}\n", "run.toml:1:8: seed: want an integer " + config.SeedRange + ", not a TOML inline table"},
+		// Not a range error, though on the seed.
+		{"seed = 1\nseed = 2\n", "run.toml:2:1: seed: key seed is already defined"},
+		// Named settings given another kind of value, dotted, quoted, or
+		// under a header with a comment: each with its line.
+		{"strategy = true\n", `run.toml:1: strategy = true: want a name, in quotes: population: unknown strategy "true" (allowed: auto, plastic, neat, backprop, cbp)`},
+		{"seed = 1\nstrategy = 3.5\n", `run.toml:2: strategy = 3.5: want a name, in quotes: population: unknown strategy "3.5" (allowed: auto, plastic, neat, backprop, cbp)`},
+		{"seed = 1\ngenome.output_activation = 3\n", `run.toml:2: genome.output_activation = 3: want a name, in quotes: network: unknown activation "3" ` + activations},
+		{"\"strategy\" = 3\n", `run.toml:1: strategy = 3: want a name, in quotes: population: unknown strategy "3" (allowed: auto, plastic, neat, backprop, cbp)`},
+		{"[mutate] # the mutations\nactivations = [3]\n", `run.toml:2: mutate.activations = 3: want a name, in quotes: network: unknown activation "3" ` + activations},
 	}
 	for _, tt := range tests {
 		cfg := population.DefaultConfig()
@@ -123,17 +138,21 @@ func TestLoad(t *testing.T) {
 	}
 }
 
-// TestLine checks that Line finds a key in its table only.
+// TestLine checks that Line finds a key in its table only, under a header
+// with a comment, as a dotted key and as a quoted one.
 func TestLine(t *testing.T) {
-	data := []byte("seed = 1\n\n[mutate]\n  dropin_rate = 0.5\n[species]\nthreshold=3\n")
+	data := []byte("seed = 1\ngenome.bias = true\n\n[mutate]\n  dropin_rate = 0.5\n[species] # speciation\nthreshold=3\n\"target\" = 2\n")
 	for _, tt := range []struct {
 		section, key string
 		want         int
 	}{
 		{"", "seed", 1},
-		{"mutate", "dropin_rate", 4},
-		{"species", "threshold", 6},
+		{"genome", "bias", 2},
+		{"mutate", "dropin_rate", 5},
+		{"species", "threshold", 7},
+		{"species", "target", 8},
 		{"", "dropin_rate", 0},
+		{"", "threshold", 0},
 		{"mutate", "seed", 0},
 	} {
 		if got := config.Line(data, tt.section, tt.key); got != tt.want {
