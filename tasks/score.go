@@ -30,17 +30,22 @@ import (
 // Afterwards b holds the outputs (b.Activations of each of net.Outputs)
 // and is seeded for net.Backward with the loss's gradient. ScoreBatch
 // does not allocate once b has room for d on net. It panics if d is empty
-// or its inputs and outputs are not net's, if net is recurrent or
-// synchronous, or if classes is negative.
+// or malformed (Dataset.Check) or its inputs and outputs are not net's,
+// if net is recurrent or synchronous, or if classes is neither 0 nor what
+// the outputs can tell apart: 2 for one output, as many as the outputs for
+// several.
 func ScoreBatch(net *network.Network, d *Dataset, b *network.Batch, loss network.Loss, classes int) (meanLoss, metric float64) {
-	n := d.Len()
+	n, outs := d.Len(), len(net.Outputs)
+	if err := d.checkShape(); err != nil {
+		panic(fmt.Sprintf("tasks: ScoreBatch on a dataset %v", err))
+	}
 	switch {
 	case n == 0:
 		panic("tasks: ScoreBatch on a dataset with no samples")
-	case d.Inputs != net.NumInputs || d.Outputs != len(net.Outputs):
-		panic(fmt.Sprintf("tasks: ScoreBatch on a dataset of %d inputs and %d outputs, with a network of %d and %d", d.Inputs, d.Outputs, net.NumInputs, len(net.Outputs)))
-	case classes < 0:
-		panic(fmt.Sprintf("tasks: ScoreBatch with %d classes; want 0 for regression or > 0", classes))
+	case d.Inputs != net.NumInputs || d.Outputs != outs:
+		panic(fmt.Sprintf("tasks: ScoreBatch on a dataset of %d inputs and %d outputs, with a network of %d and %d", d.Inputs, d.Outputs, net.NumInputs, outs))
+	case classes != 0 && classes != max(outs, 2):
+		panic(fmt.Sprintf("tasks: ScoreBatch with %d classes on %d outputs; want 0 for regression or %d", classes, outs, max(outs, 2)))
 	}
 	b.Resize(net, n)
 	net.ForwardBatch(b, d.X, nil)

@@ -198,7 +198,10 @@ func TestScoreBatchPanics(t *testing.T) {
 		{"empty", &tasks.Dataset{Inputs: 2, Outputs: 1}, 2, "tasks: ScoreBatch on a dataset with no samples"},
 		{"inputs", randomData(3, 1, 2, 5, rng), 2, "tasks: ScoreBatch on a dataset of 3 inputs and 1 outputs, with a network of 2 and 1"},
 		{"outputs", randomData(2, 2, 2, 5, rng), 2, "tasks: ScoreBatch on a dataset of 2 inputs and 2 outputs, with a network of 2 and 1"},
-		{"classes", randomData(2, 1, 2, 5, rng), -1, "tasks: ScoreBatch with -1 classes; want 0 for regression or > 0"},
+		{"classes", randomData(2, 1, 2, 5, rng), -1, "tasks: ScoreBatch with -1 classes on 1 outputs; want 0 for regression or 2"},
+		{"classes of one output", randomData(2, 1, 2, 5, rng), 3, "tasks: ScoreBatch with 3 classes on 1 outputs; want 0 for regression or 2"},
+		{"one class", randomData(2, 1, 2, 5, rng), 1, "tasks: ScoreBatch with 1 classes on 1 outputs; want 0 for regression or 2"},
+		{"malformed", &tasks.Dataset{Inputs: 2, Outputs: 1, X: make([]float64, 6), Y: make([]float64, 2)}, 2, "tasks: ScoreBatch on a dataset of 6 input values (2 per sample) and 2 targets (1 per sample) do not agree"},
 	} {
 		func() {
 			defer func() {
@@ -209,4 +212,12 @@ func TestScoreBatchPanics(t *testing.T) {
 			tasks.ScoreBatch(net, c.d, &b, network.BinaryCE, c.classes)
 		}()
 	}
+	// Several outputs tell apart as many classes.
+	net3 := randomNetwork(t, 2, 1, 3, network.Identity, rng)
+	defer func() {
+		if r, want := recover(), "tasks: ScoreBatch with 5 classes on 3 outputs; want 0 for regression or 3"; r != want {
+			t.Errorf("5 classes on 3 outputs: panic %v; want %q", r, want)
+		}
+	}()
+	tasks.ScoreBatch(net3, randomData(2, 3, 3, 5, rng), &b, network.SoftmaxCE, 5)
 }
