@@ -100,61 +100,8 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "evolve trials: "+format+"\n", a...)
 		return code
 	}
-	cfg, err := resolveConfig(fs, &s)
+	cfg, parallel, err := trialsConfig(fs, &s, *runs, *target, *format, stderr)
 	if err != nil {
-		return fail(exitUsage, "%v", err)
-	}
-	if err := choice("format", *format, "text", "csv", "json"); err != nil {
-		return fail(exitUsage, "%v", err)
-	}
-	if *runs < 1 || *runs > maxRuns {
-		return fail(exitUsage, "--runs %d: want 1 to %d", *runs, maxRuns)
-	}
-	if w := phaseMismatch(cfg); w != "" {
-		fmt.Fprintf(stderr, "evolve trials: warning: %s\n", w)
-	}
-	if last := cfg.Seed + uint64(*runs) - 1; last > math.MaxInt64 || last < cfg.Seed {
-		return fail(exitUsage, "--seed %d with --runs %d: the last seed must not exceed %d", cfg.Seed, *runs, int64(math.MaxInt64))
-	}
-	parallel := cfg.Workers
-	if parallel == 0 {
-		parallel = runtime.GOMAXPROCS(0)
-	}
-	cfg.Workers = 1
-	if !(*target > 0 && *target <= 1) {
-		return fail(exitUsage, "--target %v: want a test accuracy in (0, 1]", *target)
-	}
-	// A run stops at its first solution, except on supervised tasks, where
-	// it runs its generations and is judged on the test split, and on
-	// continual streams, which it follows to their end as the
-	// configuration says (their defaults never stop early).
-	probe, err := newTask(cfg)
-	if err != nil {
-		return fail(exitUsage, "%v", err)
-	}
-	sup, supervised := probe.(tasks.Supervised)
-	_, stream := probe.(tasks.Continual)
-	targetSet := false
-	fs.Visit(func(f *flag.Flag) { targetSet = targetSet || f.Name == "target" })
-	if targetSet && !(supervised && sup.Classes() > 0) {
-		what := "is solved by its own test, not judged by test accuracy"
-		switch {
-		case supervised:
-			what = "is a regression, judged by its test MSE"
-		case stream:
-			what = "is a continual stream, measured by the continual metrics"
-		}
-		return fail(exitUsage, "--target applies to supervised classification tasks, which it judges by test accuracy; task %q %s", cfg.Task, what)
-	}
-	if !supervised && !stream {
-		cfg.StopOnSolve = true
-	}
-	// The check run makes: a configuration no run can use is bad input,
-	// refused before any run starts rather than failing each.
-	if w := plasticAsNeat(cfg, probe); w != "" {
-		fmt.Fprintf(stderr, "evolve trials: warning: %s\n", w)
-	}
-	if _, err := population.New(cfg, probe); err != nil {
 		return fail(exitUsage, "%v", err)
 	}
 
@@ -173,27 +120,123 @@ func trialsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		return fail(exitFailure, "%v", err)
 	}
-	if *format != "text" {
-		t := trialsTable(results)
-		var b bytes.Buffer
-		if *format == "csv" {
-			err = t.writeCSV(&b)
-		} else {
-			head := object{{"task", cfg.Task}, {"strategy", results[0].strategy}, {"population", trialsPopulation(cfg, results)}, {"generations", cfg.Generations}}
-			if !results[0].supervised && results[0].cont == nil {
-				// Restarts apply to neither supervised tasks nor streams.
-				head = append(head, field{"restart_after", cfg.RestartAfter})
-			}
-			err = t.writeJSON(&b, head, t.name)
-		}
-		return emit("trials", b.Bytes(), err, stdout, stderr)
-	}
 	// Nothing of the trials is kept but this output: a failed write is a
 	// failure.
+	out, err := formatTrials(*format, cfg, results, *target, wall)
+	return emit("trials", out, err, stdout, stderr)
+}
+
+// trialsConfig resolves the configuration of each run of trials from the
+// flags and checks them, and returns it with the number of runs to make
+// at a time, each run on one goroutine. Warnings go to stderr; every error
+// is bad input, refused before any run starts.
+func trialsConfig(fs *flag.FlagSet, s *settings, runs int, target float64, format string, stderr io.Writer) (cfg population.Config, parallel int, err error) {
+	cfg, err = resolveConfig(fs, s)
+	if err != nil {
+		return population.Config{}, 0, err
+	}
+	if err := choice("format", format, "text", "csv", "json"); err != nil {
+		return population.Config{}, 0, err
+	}
+	if runs < 1 || runs > maxRuns {
+		return population.Config{}, 0, fmt.Errorf("--runs %d: want 1 to %d", runs, maxRuns)
+	}
+	if w := phaseMismatch(cfg); w != "" {
+		fmt.Fprintf(stderr, "evolve trials: warning: %s\n", w)
+	}
+	if last := cfg.Seed + uint64(runs) - 1; last > math.MaxInt64 || last < cfg.Seed {
+		return population.Config{}, 0, fmt.Errorf("--seed %d with --runs %d: the last seed must not exceed %d", cfg.Seed, runs, int64(math.MaxInt64))
+	}
+	parallel = cfg.Workers
+	if parallel == 0 {
+		parallel = runtime.GOMAXPROCS(0)
+	}
+	cfg.Workers = 1
+	if !(target > 0 && target <= 1) {
+		return population.Config{}, 0, fmt.Errorf("--target %v: want a test accuracy in (0, 1]", target)
+	}
+	if err := fitTrialsToTask(fs, &cfg, stderr); err != nil {
+		return population.Config{}, 0, err
+	}
+	return cfg, parallel, nil
+}
+
+// fitTrialsToTask makes cfg stop each run at its first solution, except on
+// supervised tasks, where a run goes through its generations and is
+// judged on the test split, and on continual streams, which it follows to
+// their end as the configuration says (their defaults never stop early).
+// It refuses --target where the task is not judged by test accuracy, and
+// a configuration no run can use (the check run makes), so that bad input
+// fails once rather than in each run.
+func fitTrialsToTask(fs *flag.FlagSet, cfg *population.Config, stderr io.Writer) error {
+	probe, err := newTask(*cfg)
+	if err != nil {
+		return err
+	}
+	if err := checkTarget(fs, cfg.Task, probe); err != nil {
+		return err
+	}
+	_, supervised := probe.(tasks.Supervised)
+	_, stream := probe.(tasks.Continual)
+	if !supervised && !stream {
+		cfg.StopOnSolve = true
+	}
+	if w := plasticAsNeat(*cfg, probe); w != "" {
+		fmt.Fprintf(stderr, "evolve trials: warning: %s\n", w)
+	}
+	_, err = population.New(*cfg, probe)
+	return err
+}
+
+// checkTarget refuses --target, when it was given, for task (named name)
+// unless it is a supervised classification, the only kind of task judged
+// by test accuracy; the error says how the task is judged instead.
+func checkTarget(fs *flag.FlagSet, name string, task tasks.Task) error {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "target" })
+	sup, supervised := task.(tasks.Supervised)
+	if !set || supervised && sup.Classes() > 0 {
+		return nil
+	}
+	_, stream := task.(tasks.Continual)
+	what := "is solved by its own test, not judged by test accuracy"
+	switch {
+	case supervised:
+		what = "is a regression, judged by its test MSE"
+	case stream:
+		what = "is a continual stream, measured by the continual metrics"
+	}
+	return fmt.Errorf("--target applies to supervised classification tasks, which it judges by test accuracy; task %q %s", name, what)
+}
+
+// formatTrials returns the output of trials: in format text, a summary of
+// results that ends with wall, the time they took; in csv or json, a row
+// for each run (trialsTable).
+func formatTrials(format string, cfg population.Config, results []trial, target float64, wall time.Duration) ([]byte, error) {
 	var b bytes.Buffer
-	printTrials(&b, cfg, results, *target)
-	printWallTime(&b, results, wall.Seconds())
-	return emit("trials", b.Bytes(), nil, stdout, stderr)
+	var err error
+	switch format {
+	case "csv":
+		err = trialsTable(results).writeCSV(&b)
+	case "json":
+		t := trialsTable(results)
+		err = t.writeJSON(&b, trialsHead(cfg, results), t.name)
+	default:
+		printTrials(&b, cfg, results, target)
+		printWallTime(&b, results, wall.Seconds())
+	}
+	return b.Bytes(), err
+}
+
+// trialsHead returns the fields before the rows in the JSON output of
+// results: the task, strategy, population and generations, and
+// restart_after, which applies to neither supervised tasks nor streams.
+func trialsHead(cfg population.Config, results []trial) object {
+	head := object{{"task", cfg.Task}, {"strategy", results[0].strategy}, {"population", trialsPopulation(cfg, results)}, {"generations", cfg.Generations}}
+	if !results[0].supervised && results[0].cont == nil {
+		head = append(head, field{"restart_after", cfg.RestartAfter})
+	}
+	return head
 }
 
 // trialsTable has one row per run, in seed order, for --format csv and
