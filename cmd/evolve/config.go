@@ -79,27 +79,72 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 	set := make(map[string]bool)
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
-	var data []byte
-	var fileTask *string
-	var fileSeed *uint64
+	// A CSV task's kind (and so its needs) depends on the file's [data],
+	// so the task is built from the file read over the defaults.
 	scratch := population.DefaultConfig()
-	if s.file != "" {
-		var err error
-		data, err = os.ReadFile(s.file)
-		if err != nil {
-			return population.Config{}, fmt.Errorf("reading the config: %v", err)
-		}
-		// A first strict decode reports every error in the file before the
-		// task is known; a second picks out the task and seed, if present.
-		if err := config.Decode(data, s.file, &scratch); err != nil {
+	data, err := s.readFile(&scratch)
+	if err != nil {
+		return population.Config{}, err
+	}
+	name, seed, err := s.taskAndSeed(set, data)
+	if err != nil {
+		return population.Config{}, err
+	}
+	scratch.Task, scratch.Seed = name, seed
+	info, err := taskInfo(scratch)
+	if err != nil {
+		// A CSV task's options ([data]) are checked here, before Validate.
+		return population.Config{}, locate(s.file, data, set, err)
+	}
+
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(info)
+	if data != nil {
+		if err := config.Decode(data, s.file, &cfg); err != nil {
 			return population.Config{}, err
 		}
+	}
+	cfg.Task = name
+	if err := s.apply(&cfg, set, info.Supervised); err != nil {
+		return population.Config{}, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return population.Config{}, fmt.Errorf("invalid configuration: %v", locate(s.file, data, set, err))
+	}
+	return cfg, nil
+}
+
+// readFile decodes the TOML file named by --config over cfg, strictly, so
+// that every error in it is reported before the task is known, and returns
+// its content; without --config it returns nil and leaves cfg as it is.
+func (s *settings) readFile(cfg *population.Config) ([]byte, error) {
+	if s.file == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(s.file)
+	if err != nil {
+		return nil, fmt.Errorf("reading the config: %v", err)
+	}
+	if err := config.Decode(data, s.file, cfg); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// taskAndSeed returns the task and seed of a run: --task and --seed where
+// given (set), else those that data, the config file's content, sets,
+// else, for the seed, the default. It refuses a run without a task, an
+// unknown task and a seed too large for TOML.
+func (s *settings) taskAndSeed(set map[string]bool, data []byte) (string, uint64, error) {
+	var fileTask *string
+	var fileSeed *uint64
+	if s.file != "" {
 		var peek struct {
 			Task *string `toml:"task"`
 			Seed *uint64 `toml:"seed"`
 		}
 		if err := toml.Unmarshal(data, &peek); err != nil {
-			return population.Config{}, fmt.Errorf("%s: %v", s.file, err)
+			return "", 0, fmt.Errorf("%s: %v", s.file, err)
 		}
 		fileTask, fileSeed = peek.Task, peek.Seed
 	}
@@ -111,51 +156,44 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 	case fileTask != nil:
 		name = *fileTask
 	default:
-		return population.Config{}, fmt.Errorf("no task: give --task NAME or set task in the config file (allowed: %s, or csv:FILE for data of your own)", allowedTasks())
+		return "", 0, fmt.Errorf("no task: give --task NAME or set task in the config file (allowed: %s, or csv:FILE for data of your own)", allowedTasks())
 	}
 	if err := checkTask(name); err != nil {
-		return population.Config{}, err
+		return "", 0, err
 	}
 	if set["seed"] && s.seed > math.MaxInt64 {
-		return population.Config{}, fmt.Errorf("--seed %d is too large: want %s", s.seed, config.SeedRange)
+		return "", 0, fmt.Errorf("--seed %d is too large: want %s", s.seed, config.SeedRange)
 	}
 
-	cfg := population.DefaultConfig()
-	seed := cfg.Seed
+	seed := population.DefaultConfig().Seed
 	if set["seed"] {
 		seed = s.seed
 	} else if fileSeed != nil {
 		seed = *fileSeed
 	}
-	// A CSV task's kind (and so its needs) depends on the file's [data].
-	scratch.Task, scratch.Seed = name, seed
-	info, err := taskInfo(scratch)
-	if err != nil {
-		// A CSV task's options ([data]) are checked here, before Validate.
-		return population.Config{}, locate(s.file, data, set, err)
-	}
-	cfg.ApplyTask(info)
-	if data != nil {
-		if err := config.Decode(data, s.file, &cfg); err != nil {
-			return population.Config{}, err
-		}
-	}
-	cfg.Task = name
+	return name, seed, nil
+}
+
+// apply sets in cfg the settings of the flags in set, those given on the
+// command line. supervised says whether cfg's task is: --learning other
+// than auto or none is refused for a task that is not, with nothing to
+// fine-tune.
+func (s *settings) apply(cfg *population.Config, set map[string]bool, supervised bool) error {
 	if set["strategy"] {
 		if err := cfg.Strategy.UnmarshalText([]byte(s.strategy)); err != nil {
-			return population.Config{}, fmt.Errorf("--strategy: %v", err)
+			return fmt.Errorf("--strategy: %v", err)
 		}
 	}
 	if set["learning"] {
 		if err := cfg.Training.Learning.UnmarshalText([]byte(s.learning)); err != nil {
-			return population.Config{}, fmt.Errorf("--learning: %v", err)
+			return fmt.Errorf("--learning: %v", err)
 		}
-		if l := cfg.Training.Learning.String(); !info.Supervised && l != "auto" && l != "none" {
-			return population.Config{}, fmt.Errorf("--learning %s: task %q is not supervised, so nothing would be fine-tuned (fine-tuning needs a task with training data and a loss)", l, name)
+		if l := cfg.Training.Learning.String(); !supervised && l != "auto" && l != "none" {
+			return fmt.Errorf("--learning %s: task %q is not supervised, so nothing would be fine-tuned (fine-tuning needs a task with training data and a loss)", l, cfg.Task)
 		}
 	}
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
+	for name := range set {
+		switch name {
 		case "seed":
 			cfg.Seed = s.seed
 		case "workers":
@@ -173,11 +211,8 @@ func resolveConfig(fs *flag.FlagSet, s *settings) (population.Config, error) {
 		case "data-dir":
 			cfg.DataDir = s.dataDir
 		}
-	})
-	if err := cfg.Validate(); err != nil {
-		return population.Config{}, fmt.Errorf("invalid configuration: %v", locate(s.file, data, set, err))
 	}
-	return cfg, nil
+	return nil
 }
 
 // phaseMismatch describes, for a continual task, a run length other than
