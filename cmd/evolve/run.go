@@ -144,20 +144,11 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "evolve resume: "+format+"\n", a...)
 		return code
 	}
-	if len(positional) != 1 {
-		return fail(exitUsage, "want one run directory, got %d arguments %q (see evolve resume -h)", len(positional), positional)
-	}
-	dir := positional[0]
 	set := make(map[string]bool)
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if set["generations"] && *gens < 1 {
-		return fail(exitUsage, "--generations %d: want >= 1", *gens)
-	}
-	if set["workers"] && *workers < 0 {
-		return fail(exitUsage, "--workers %d: want >= 0 (0 uses GOMAXPROCS)", *workers)
-	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return fail(exitUsage, "%s is not a run directory (want the --out directory of evolve run)", dir)
+	dir, err := checkResumeArgs(positional, set, *gens, *workers)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
 	}
 	// Another process resuming or running here would interleave its
 	// writes with ours.
@@ -173,36 +164,15 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return status // before anything is changed
 	}
 
-	p, file, unrestorable, err := restoreNewest(dir, stderr, func(f string, state *population.State) error {
-		if err := data.covers(state.Config); err != nil {
-			return fmt.Errorf("%s: %v; nothing was changed", f, err)
-		}
-		if set["generations"] {
-			if done := len(state.History); *gens < done {
-				return fmt.Errorf("--generations %d: %s has evaluated %d generations already; want >= %d", *gens, f, done, done)
-			}
-			state.Config.Generations = *gens
-		}
-		if set["workers"] {
-			state.Config.Workers = *workers
-		}
-		return nil
-	})
+	p, file, unrestorable, err := restoreNewest(dir, stderr, resumeAdjust(data, set, *gens, *workers))
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
 	if code, err := reconcileConfig(dir, file, p.Config(), stderr); err != nil {
 		return fail(code, "%v", err)
 	}
-	// Save would take a newer checkpoint that reads, of this run's task and
-	// seed, for the run's own, and write over it when the run reaches its
-	// generation: it is moved aside first.
-	for _, f := range unrestorable {
-		kept, err := checkpoints.MoveAside(f)
-		if err != nil {
-			return fail(exitFailure, "moving aside checkpoint %s, which cannot be restored, so that the resumed run does not write over it: %v", f, err)
-		}
-		fmt.Fprintf(stderr, "evolve resume: checkpoint %s, which cannot be restored, is kept as %s\n", f, kept)
+	if err := moveAside(unrestorable, stderr); err != nil {
+		return fail(exitFailure, "%v", err)
 	}
 	ck := newCheckpointer(p, dir)
 	ck.saved(file)
@@ -213,16 +183,85 @@ func resumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if !*quiet {
 		fmt.Fprintf(stderr, "evolve resume: continuing from %s (%d generations evaluated)\n", file, len(p.History()))
 	}
-	if _, stream := p.Task().(tasks.Continual); !stream && p.Config().StopOnSolve {
-		if _, gen := p.Solver(); gen >= 0 {
-			fmt.Fprintf(stderr, "evolve resume: note: the run was solved in generation %d and stops on solve (stop_on_solve = true, which resume cannot change), so no generation is left to evaluate; its files are written again. To evolve on past a solution, start a run with --stop-on-solve=false\n", gen)
-		}
+	if note := solvedNote(p); note != "" {
+		fmt.Fprintf(stderr, "evolve resume: note: %s\n", note)
 	}
 	code := run(ctx, "resume", p, rd, ck, *quiet, stdout, stderr)
 	if err := rd.close(); err != nil && code == exitOK {
 		return fail(exitFailure, "closing %s: %v", statsFile, err)
 	}
 	return code
+}
+
+// checkResumeArgs returns the run directory that resume's one argument
+// names, once it has checked that argument and the flags given (set):
+// --generations gens of at least 1 and --workers of at least 0.
+func checkResumeArgs(positional []string, set map[string]bool, gens, workers int) (string, error) {
+	if len(positional) != 1 {
+		return "", fmt.Errorf("want one run directory, got %d arguments %q (see evolve resume -h)", len(positional), positional)
+	}
+	dir := positional[0]
+	if set["generations"] && gens < 1 {
+		return "", fmt.Errorf("--generations %d: want >= 1", gens)
+	}
+	if set["workers"] && workers < 0 {
+		return "", fmt.Errorf("--workers %d: want >= 0 (0 uses GOMAXPROCS)", workers)
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("%s is not a run directory (want the --out directory of evolve run)", dir)
+	}
+	return dir, nil
+}
+
+// resumeAdjust returns the adjust function of restoreNewest for resume:
+// it refuses a checkpoint whose data the run's record, data, does not
+// cover, and applies the flags given (set), --generations gens, which must
+// leave the generations the checkpoint has evaluated, and --workers.
+func resumeAdjust(data *dataRecord, set map[string]bool, gens, workers int) func(file string, state *population.State) error {
+	return func(file string, state *population.State) error {
+		if err := data.covers(state.Config); err != nil {
+			return fmt.Errorf("%s: %v; nothing was changed", file, err)
+		}
+		if set["generations"] {
+			if done := len(state.History); gens < done {
+				return fmt.Errorf("--generations %d: %s has evaluated %d generations already; want >= %d", gens, file, done, done)
+			}
+			state.Config.Generations = gens
+		}
+		if set["workers"] {
+			state.Config.Workers = workers
+		}
+		return nil
+	}
+}
+
+// moveAside moves aside each of files, the checkpoints that read intact
+// but cannot be restored, saying on stderr where each is kept: Save would
+// take a newer one that reads, of this run's task and seed, for the run's
+// own, and write over it when the resumed run reaches its generation.
+func moveAside(files []string, stderr io.Writer) error {
+	for _, f := range files {
+		kept, err := checkpoints.MoveAside(f)
+		if err != nil {
+			return fmt.Errorf("moving aside checkpoint %s, which cannot be restored, so that the resumed run does not write over it: %v", f, err)
+		}
+		fmt.Fprintf(stderr, "evolve resume: checkpoint %s, which cannot be restored, is kept as %s\n", f, kept)
+	}
+	return nil
+}
+
+// solvedNote returns, for p restored from a run that was solved and stops
+// on solve (a setting resume cannot change), why no generation is left to
+// evaluate; for any other run it returns "".
+func solvedNote(p *population.Population) string {
+	if _, stream := p.Task().(tasks.Continual); stream || !p.Config().StopOnSolve {
+		return ""
+	}
+	_, gen := p.Solver()
+	if gen < 0 {
+		return ""
+	}
+	return fmt.Sprintf("the run was solved in generation %d and stops on solve (stop_on_solve = true, which resume cannot change), so no generation is left to evaluate; its files are written again. To evolve on past a solution, start a run with --stop-on-solve=false", gen)
 }
 
 // restoreNewest restores the population of the newest checkpoint in dir
