@@ -87,91 +87,143 @@ func NewData(name string, train, test *Dataset, opt DataOptions) (*Data, error) 
 	default:
 		return nil, fail("Target = %q, want %q, %q or %q (or empty, for %[2]q)", opt.Target, TargetAuto, TargetClass, TargetNumber)
 	}
-	splits := []struct {
-		name string
-		d    *Dataset
-	}{{"training", train}, {"test", test}}
+	if err := checkDatasets(train, test); err != nil {
+		return nil, fail("%v", err)
+	}
+
+	t := &Data{name: name, description: opt.Description,
+		train: cloneDataset(train), test: cloneDataset(test)}
+	var err error
+	if asClasses(opt.Target, train, test) {
+		t.classes = max(train.Outputs, 2)
+		t.solved, err = classCriterion(train, test, opt.Solved)
+	} else {
+		t.solved, err = numberCriterion(train, test, opt.Solved)
+	}
+	if err != nil {
+		return nil, fail("%v", err)
+	}
+	if t.description == "" {
+		t.description = describeData(t.classes, train, test)
+	}
+	return t, nil
+}
+
+// split is one of the datasets given to NewData, with its name for
+// errors: "training" or "test".
+type split struct {
+	name string
+	d    *Dataset
+}
+
+// checkDatasets checks the datasets given to NewData: each is not nil,
+// agrees with its sizes and holds samples, the two have the same inputs
+// and outputs, and all their values are finite.
+func checkDatasets(train, test *Dataset) error {
+	splits := []split{{"training", train}, {"test", test}}
 	for _, s := range splits {
 		if s.d == nil {
-			return nil, fail("the %s dataset is nil; want one of one or more samples", s.name)
+			return fmt.Errorf("the %s dataset is nil; want one of one or more samples", s.name)
 		}
 		if err := s.d.checkShape(); err != nil {
-			return nil, fail("%s dataset %v", s.name, err)
+			return fmt.Errorf("%s dataset %v", s.name, err)
 		}
 		if s.d.Len() == 0 {
-			return nil, fail("the %s dataset has no samples; want one or more", s.name)
+			return fmt.Errorf("the %s dataset has no samples; want one or more", s.name)
 		}
 	}
 	if test.Inputs != train.Inputs || test.Outputs != train.Outputs {
-		return nil, fail("the test dataset has %s and %s per sample, the training dataset %d and %d; want the same",
+		return fmt.Errorf("the test dataset has %s and %s per sample, the training dataset %d and %d; want the same",
 			plural(test.Inputs, "input"), plural(test.Outputs, "output"), train.Inputs, train.Outputs)
 	}
 	for _, s := range splits {
 		if i, what, v, bad := firstNonFinite(s.d); bad {
-			return nil, fail("%s sample %d: %s is %v; want finite numbers", s.name, i, what, v)
+			return fmt.Errorf("%s sample %d: %s is %v; want finite numbers", s.name, i, what, v)
 		}
 	}
+	return nil
+}
 
-	classify := opt.Target == TargetClass
-	if opt.Target == "" || opt.Target == TargetAuto {
-		_, _, badTrain := firstNonClass(train)
-		_, _, badTest := firstNonClass(test)
-		classify = !badTrain && !badTest
+// asClasses reports whether the targets of train and test are classes:
+// as target says, or, for TargetAuto or "", when every one of them is a
+// class (classOf).
+func asClasses(target string, train, test *Dataset) bool {
+	if target != "" && target != TargetAuto {
+		return target == TargetClass
 	}
-	t := &Data{name: name, description: opt.Description, solved: opt.Solved,
-		train: cloneDataset(train), test: cloneDataset(test)}
+	_, _, badTrain := firstNonClass(train)
+	_, _, badTest := firstNonClass(test)
+	return !badTrain && !badTest
+}
+
+// classCriterion checks that the targets of train and test are classes,
+// the training samples of two or more, and returns the accuracy that
+// solves the task: solved, in (0, 1], or CSVSolvedAccuracy for 0.
+func classCriterion(train, test *Dataset, solved float64) (float64, error) {
 	outs := train.Outputs
-	if classify {
-		t.classes = max(outs, 2)
-		for _, s := range splits {
-			if i, targets, bad := firstNonClass(s.d); bad {
-				if outs == 1 {
-					return nil, fail("%s sample %d has target %s; classes with one output are 0 or 1", s.name, i, targets)
-				}
-				return nil, fail("%s sample %d has targets %s; classes with %d outputs are one-hot: one 1, the rest 0", s.name, i, targets, outs)
+	for _, s := range []split{{"training", train}, {"test", test}} {
+		if i, targets, bad := firstNonClass(s.d); bad {
+			if outs == 1 {
+				return 0, fmt.Errorf("%s sample %d has target %s; classes with one output are 0 or 1", s.name, i, targets)
 			}
-		}
-		first, single := classOf(train, 0), true
-		for i := 1; i < train.Len() && single; i++ {
-			single = classOf(train, i) == first
-		}
-		if single {
-			return nil, fail("the training samples are all of class %d (%s); classification needs at least 2", first, plural(train.Len(), "sample"))
-		}
-		if opt.Solved == 0 {
-			t.solved = CSVSolvedAccuracy
-		} else if !(opt.Solved > 0 && opt.Solved <= 1) {
-			return nil, fail("Solved = %v, want an accuracy in (0, 1], or 0 for %v", opt.Solved, CSVSolvedAccuracy)
-		}
-	} else {
-		for _, s := range splits {
-			if i := slices.IndexFunc(s.d.Y, func(v float64) bool { return math.Abs(v) > csvMaxTargetSD }); i >= 0 {
-				return nil, fail("%s sample %d: target %d is %v; want numbers within ±%g, whose squared errors stay finite: rescale them",
-					s.name, i/outs, i%outs, s.d.Y[i], csvMaxTargetSD)
-			}
-		}
-		variance := 0.0
-		for k := range outs {
-			variance += columnVariance(train.Y, k, outs) / float64(outs)
-		}
-		if variance == 0 {
-			return nil, fail("the training targets never change (every sample's are %s); regression needs at least 2 distinct values", targetsOf(train, 0))
-		}
-		if opt.Solved == 0 {
-			t.solved = CSVSolvedVariance * variance
-		} else if !(opt.Solved > 0 && opt.Solved <= math.MaxFloat64) {
-			return nil, fail("Solved = %v, want a mean squared error > 0, or 0 for %v of the training targets' variance (%.4g)",
-				opt.Solved, CSVSolvedVariance, CSVSolvedVariance*variance)
+			return 0, fmt.Errorf("%s sample %d has targets %s; classes with %d outputs are one-hot: one 1, the rest 0", s.name, i, targets, outs)
 		}
 	}
-	if t.description == "" {
-		kind := fmt.Sprintf("%d-class classification", t.classes)
-		if t.classes == 0 {
-			kind = "regression of " + plural(outs, "output")
-		}
-		t.description = fmt.Sprintf("%s from %s; %d training and %d test samples", kind, plural(train.Inputs, "input"), train.Len(), test.Len())
+	first, single := classOf(train, 0), true
+	for i := 1; i < train.Len() && single; i++ {
+		single = classOf(train, i) == first
 	}
-	return t, nil
+	if single {
+		return 0, fmt.Errorf("the training samples are all of class %d (%s); classification needs at least 2", first, plural(train.Len(), "sample"))
+	}
+	switch {
+	case solved == 0:
+		return CSVSolvedAccuracy, nil
+	case !(solved > 0 && solved <= 1):
+		return 0, fmt.Errorf("Solved = %v, want an accuracy in (0, 1], or 0 for %v", solved, CSVSolvedAccuracy)
+	}
+	return solved, nil
+}
+
+// numberCriterion checks that the targets of train and test are numbers
+// whose squares stay finite, the training targets not all the same, and
+// returns the mean squared error below which a network solves the task:
+// solved, > 0, or for 0 CSVSolvedVariance of the training targets'
+// variance.
+func numberCriterion(train, test *Dataset, solved float64) (float64, error) {
+	outs := train.Outputs
+	for _, s := range []split{{"training", train}, {"test", test}} {
+		if i := slices.IndexFunc(s.d.Y, func(v float64) bool { return math.Abs(v) > csvMaxTargetSD }); i >= 0 {
+			return 0, fmt.Errorf("%s sample %d: target %d is %v; want numbers within ±%g, whose squared errors stay finite: rescale them",
+				s.name, i/outs, i%outs, s.d.Y[i], csvMaxTargetSD)
+		}
+	}
+	variance := 0.0
+	for k := range outs {
+		variance += columnVariance(train.Y, k, outs) / float64(outs)
+	}
+	if variance == 0 {
+		return 0, fmt.Errorf("the training targets never change (every sample's are %s); regression needs at least 2 distinct values", targetsOf(train, 0))
+	}
+	switch {
+	case solved == 0:
+		return CSVSolvedVariance * variance, nil
+	case !(solved > 0 && solved <= math.MaxFloat64):
+		return 0, fmt.Errorf("Solved = %v, want a mean squared error > 0, or 0 for %v of the training targets' variance (%.4g)",
+			solved, CSVSolvedVariance, CSVSolvedVariance*variance)
+	}
+	return solved, nil
+}
+
+// describeData returns the description NewData writes when it is given
+// none, of a task with classes classes (0 for numbers) on train and test:
+// "2-class classification from 2 inputs; 150 training and 50 test samples".
+func describeData(classes int, train, test *Dataset) string {
+	kind := fmt.Sprintf("%d-class classification", classes)
+	if classes == 0 {
+		kind = "regression of " + plural(train.Outputs, "output")
+	}
+	return fmt.Sprintf("%s from %s; %d training and %d test samples", kind, plural(train.Inputs, "input"), train.Len(), test.Len())
 }
 
 // cloneDataset returns a copy of d that shares nothing with it.
