@@ -17,8 +17,8 @@ type DataOptions struct {
 	// Target says what the targets are: TargetClass for classes,
 	// TargetNumber for numbers to regress, or TargetAuto (or "", the same)
 	// to decide from the data: classes when every target, training and
-	// test, is 0 or 1 and, with several outputs, each sample's targets are
-	// one-hot; numbers otherwise.
+	// test, is 0 or 1 (with several outputs each sample's must then be
+	// one-hot, or NewData says which is not); numbers otherwise.
 	Target string
 	// Solved is the success criterion on the scored split. For classes it
 	// is the accuracy at or above which a network solves the task, in
@@ -73,7 +73,8 @@ var _ Supervised = (*Data)(nil)
 // outputs than the training data's; a NaN or infinite value; for classes,
 // a target other than 0 or 1, a sample whose targets are not one-hot, or
 // training data of a single class; for numbers, a target beyond ±1e150
-// (its square would overflow) or training targets that never change; and
+// (its square would overflow), training targets that never change, or one
+// that varies by less than 1e-150 (its squares would round to 0); and
 // a Solved out of range.
 func NewData(name string, train, test *Dataset, opt DataOptions) (*Data, error) {
 	if name == "" {
@@ -151,9 +152,9 @@ func asClasses(target string, train, test *Dataset) bool {
 	if target != "" && target != TargetAuto {
 		return target == TargetClass
 	}
-	_, _, badTrain := firstNonClass(train)
-	_, _, badTest := firstNonClass(test)
-	return !badTrain && !badTest
+	binary := func(v float64) bool { return v == 0 || v == 1 }
+	return !slices.ContainsFunc(train.Y, func(v float64) bool { return !binary(v) }) &&
+		!slices.ContainsFunc(test.Y, func(v float64) bool { return !binary(v) })
 }
 
 // classCriterion checks that the targets of train and test are classes,
@@ -200,6 +201,10 @@ func numberCriterion(train, test *Dataset, solved float64) (float64, error) {
 	}
 	variance := 0.0
 	for k := range outs {
+		if spread := columnSpread(train.Y, k, outs); spread > 0 && spread < dataMinSpread {
+			return 0, fmt.Errorf("training target %d varies by only %g over the samples; want a spread of at least %g, whose squared errors stay above zero: rescale the targets",
+				k, spread, dataMinSpread)
+		}
 		variance += columnVariance(train.Y, k, outs) / float64(outs)
 	}
 	if variance == 0 {
@@ -295,6 +300,21 @@ func targetsOf(d *Dataset, i int) string {
 		return fmt.Sprint(y[0])
 	}
 	return fmt.Sprint(y)
+}
+
+// dataMinSpread is the least spread (largest minus smallest) of a training
+// target that varies: the square of a smaller one, and so its variance
+// and mean squared error, could round to zero.
+const dataMinSpread = 1e-150
+
+// columnSpread returns the largest minus the smallest of v[j],
+// v[j+stride], ....
+func columnSpread(v []float64, j, stride int) float64 {
+	lo, hi := v[j], v[j]
+	for i := j + stride; i < len(v); i += stride {
+		lo, hi = min(lo, v[i]), max(hi, v[i])
+	}
+	return hi - lo
 }
 
 // columnVariance returns the variance (over n) of v[j], v[j+stride], ...:

@@ -184,6 +184,15 @@ func TestDataErrors(t *testing.T) {
 			`tasks: data "d": test sample 1: target 0 is -1e+200; want numbers within ±1e+150, whose squared errors stay finite: rescale them`},
 		{"mse", "d", good(), good(), tasks.DataOptions{Target: tasks.TargetNumber, Solved: -1},
 			`tasks: data "d": Solved = -1, want a mean squared error > 0, or 0 for 0.01 of the training targets' variance (0.0025)`},
+		// Auto reads targets that are all 0 or 1 as classes, and says
+		// which sample is not one-hot rather than turn to regression.
+		{"auto not one-hot", "d", with(hot(), func(d *tasks.Dataset) { d.Y[4] = 0 }), hot(), tasks.DataOptions{},
+			`tasks: data "d": training sample 1 has targets [0 0 0]; classes with 3 outputs are one-hot: one 1, the rest 0`},
+		// Targets whose squares would round to 0.
+		{"tiny spread", "d", with(good(), func(d *tasks.Dataset) { d.Y[0], d.Y[1] = 1e-170, 0 }), good(), number,
+			`tasks: data "d": training target 0 varies by only 1e-170 over the samples; want a spread of at least 1e-150, whose squared errors stay above zero: rescale the targets`},
+		{"least spread", "d", with(good(), func(d *tasks.Dataset) { d.Y[0], d.Y[1] = 5e-324, 0 }), good(), number,
+			`tasks: data "d": training target 0 varies by only 5e-324 over the samples; want a spread of at least 1e-150, whose squared errors stay above zero: rescale the targets`},
 		{"mse Inf", "d", good(), good(), tasks.DataOptions{Target: tasks.TargetNumber, Solved: math.Inf(1)},
 			`tasks: data "d": Solved = +Inf, want a mean squared error > 0, or 0 for 0.01 of the training targets' variance (0.0025)`},
 	} {
