@@ -164,12 +164,47 @@ func writePayloadVersion(w io.Writer, s *population.State, version uint32) (int6
 		return 0, errors.New("nil state")
 	}
 	e := &encoder{w: w, buf: make([]byte, 0, flushSize+flushSize/4), version: version}
-
-	cfg, err := json.Marshal(s.Config)
-	if err != nil {
+	if err := e.config(s.Config); err != nil {
 		return 0, fmt.Errorf("encoding the configuration: %w", err)
 	}
-	e.string(string(cfg))
+	e.counters(s)
+	e.genomes(s.Genomes)
+	e.outcomes(s.Outcomes)
+	e.tracker(s.Tracker)
+	set := s.Species
+	if set == nil {
+		e.fail("state has no species set")
+		set = &species.Set{}
+	}
+	e.speciesSet(set)
+	e.optionalGenome(s.Best, "best genome")
+	e.optionalGenome(s.Solver, "solver")
+	e.history(s.History)
+	// Since version 2: the neuroplasticity controller and a continual
+	// run's measurements.
+	e.controller(s.Control)
+	if err := e.continualRecord(s.Continual); err != nil {
+		return 0, fmt.Errorf("encoding the continual record: %w", err)
+	}
+	// Since version 3: which species' champions have been tested.
+	e.speciesTested(set.Species)
+	e.flush()
+	return e.n, e.err
+}
+
+// config writes the configuration as JSON, so that fields added to Config
+// later need no new format version.
+func (e *encoder) config(cfg population.Config) error {
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		return err
+	}
+	e.string(string(b))
+	return nil
+}
+
+// counters writes the state's generation, evaluation and ID counters.
+func (e *encoder) counters(s *population.State) {
 	e.int(s.Generation)
 	e.bool(s.Evaluated)
 	e.int(s.NextID)
@@ -178,9 +213,13 @@ func writePayloadVersion(w io.Writer, s *population.State, version uint32) (int6
 	e.int(s.SolvedEvaluations)
 	e.int(s.Dropins)
 	e.int(s.Apoptoses)
+}
 
-	e.list(len(s.Genomes), s.Genomes == nil)
-	for i, g := range s.Genomes {
+// genomes writes the population's genomes. A nil genome is an error: the
+// format has no place for it.
+func (e *encoder) genomes(gs []*genome.Genome) {
+	e.list(len(gs), gs == nil)
+	for i, g := range gs {
 		if g == nil {
 			e.fail("genome at index %d is nil", i)
 			break
@@ -188,17 +227,23 @@ func writePayloadVersion(w io.Writer, s *population.State, version uint32) (int6
 		e.genome(g, fmt.Sprintf("genome %d (index %d)", g.ID, i))
 		e.maybeFlush()
 	}
+}
 
-	e.list(len(s.Outcomes), s.Outcomes == nil)
-	for _, o := range s.Outcomes {
+// outcomes writes the genomes' evaluation outcomes.
+func (e *encoder) outcomes(outs []evaluate.Outcome) {
+	e.list(len(outs), outs == nil)
+	for _, o := range outs {
 		e.float(o.Fitness)
 		e.bool(o.Solved)
 		e.float(o.Metric)
 		e.string(o.Fault)
 		e.maybeFlush()
 	}
+}
 
-	t := &s.Tracker
+// tracker writes the innovation tracker's counters and innovations, each
+// innovation number as the difference from the one before.
+func (e *encoder) tracker(t genome.TrackerState) {
 	e.int(t.NextNode)
 	e.int(t.NextInnov)
 	e.list(len(t.Innovations), t.Innovations == nil)
@@ -210,12 +255,12 @@ func writePayloadVersion(w io.Writer, s *population.State, version uint32) (int6
 		prev = in[2]
 		e.maybeFlush()
 	}
+}
 
-	set := s.Species
-	if set == nil {
-		e.fail("state has no species set")
-		set = &species.Set{}
-	}
+// speciesSet writes the species set but for the species' Tested flags,
+// which came later (see speciesTested). A species without a representative
+// is an error.
+func (e *encoder) speciesSet(set *species.Set) {
 	e.int(set.NextID)
 	e.float(set.Threshold)
 	e.list(len(set.Species), set.Species == nil)
@@ -224,39 +269,50 @@ func writePayloadVersion(w io.Writer, s *population.State, version uint32) (int6
 			e.fail("species at index %d is nil or has no representative", i)
 			break
 		}
-		e.int(sp.ID)
-		e.int(sp.Created)
-		e.genome(sp.Rep, fmt.Sprintf("representative of species %d", sp.ID))
-		e.float(sp.Best)
-		e.int(sp.LastImproved)
-		e.list(len(sp.Members), sp.Members == nil)
-		for _, m := range sp.Members {
-			e.int(m)
-		}
+		e.species(sp)
 		e.maybeFlush()
 	}
+}
 
-	for _, part := range []struct {
-		name string
-		g    *genome.Genome
-	}{{"best genome", s.Best}, {"solver", s.Solver}} {
-		e.bool(part.g != nil)
-		if part.g != nil {
-			e.genome(part.g, part.name)
-		}
+// species writes one species: its IDs, representative, progress and
+// members.
+func (e *encoder) species(sp *species.Species) {
+	e.int(sp.ID)
+	e.int(sp.Created)
+	e.genome(sp.Rep, fmt.Sprintf("representative of species %d", sp.ID))
+	e.float(sp.Best)
+	e.int(sp.LastImproved)
+	e.list(len(sp.Members), sp.Members == nil)
+	for _, m := range sp.Members {
+		e.int(m)
 	}
+}
 
-	e.list(len(s.History), s.History == nil)
-	if s.History != nil {
-		e.statsSchema()
-		for i := range s.History {
-			e.stats(&s.History[i])
-			e.maybeFlush()
-		}
+// optionalGenome writes whether g is present, and then g; what names it
+// in errors.
+func (e *encoder) optionalGenome(g *genome.Genome, what string) {
+	e.bool(g != nil)
+	if g != nil {
+		e.genome(g, what)
 	}
+}
 
-	// Since version 2: the neuroplasticity controller.
-	c := &s.Control
+// history writes the statistics of every evaluated generation, after the
+// schema of their fields.
+func (e *encoder) history(h []population.Stats) {
+	e.list(len(h), h == nil)
+	if h == nil {
+		return
+	}
+	e.statsSchema()
+	for i := range h {
+		e.stats(&h[i])
+		e.maybeFlush()
+	}
+}
+
+// controller writes the neuroplasticity controller's state.
+func (e *encoder) controller(c population.Controller) {
 	e.list(len(c.Recent), c.Recent == nil)
 	for _, f := range c.Recent {
 		e.float(f)
@@ -265,22 +321,25 @@ func writePayloadVersion(w io.Writer, s *population.State, version uint32) (int6
 	e.float(c.Best)
 	e.int(c.SinceBetter)
 	e.int(c.Drops)
+}
 
-	// Also since version 2: a continual run's measurements, as JSON.
-	rec, err := json.Marshal(s.Continual)
+// continualRecord writes a continual run's measurements as JSON.
+func (e *encoder) continualRecord(rec population.ContinualRecord) error {
+	b, err := json.Marshal(rec)
 	if err != nil {
-		return 0, fmt.Errorf("encoding the continual record: %w", err)
+		return err
 	}
-	e.string(string(rec))
+	e.string(string(b))
+	return nil
+}
 
-	// Since version 3: which species' champions have been tested since
-	// the species last improved, in the species' order.
-	e.list(len(set.Species), set.Species == nil)
-	for _, sp := range set.Species {
+// speciesTested writes which species' champions have been tested since the
+// species last improved, in the species' order.
+func (e *encoder) speciesTested(sps []*species.Species) {
+	e.list(len(sps), sps == nil)
+	for _, sp := range sps {
 		e.bool(sp != nil && sp.Tested)
 	}
-	e.flush()
-	return e.n, e.err
 }
 
 func (e *encoder) genome(g *genome.Genome, what string) {
