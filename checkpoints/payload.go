@@ -575,195 +575,21 @@ func (d *decoder) part(name string, fn func()) {
 func decodePayload(b []byte, version uint32) (*population.State, error) {
 	d := &decoder{b: b, version: version}
 	s := &population.State{Species: &species.Set{}}
-
-	d.part("configuration", func() {
-		cfg := d.string()
-		if d.err == nil {
-			// Keys a newer program added, absent from an older file, take
-			// their defaults (which keep the older behaviour) rather than
-			// zero.
-			s.Config = population.DefaultConfig()
-			if err := decodeConfig([]byte(cfg), &s.Config); err != nil {
-				d.fail(err)
-			}
-		}
-	})
-	d.part("counters", func() {
-		s.Generation = d.int()
-		s.Evaluated = d.bool()
-		s.NextID = d.int()
-		s.Evaluations = d.int()
-		s.SolvedGeneration = d.int()
-		s.SolvedEvaluations = d.int()
-		s.Dropins = d.int()
-		s.Apoptoses = d.int()
-	})
-	d.part("genomes", func() {
-		n, isNil := d.list(minGenome)
-		if isNil {
-			return
-		}
-		s.Genomes = make([]*genome.Genome, n)
-		for i := range s.Genomes {
-			s.Genomes[i] = d.genome()
-			if d.err != nil {
-				d.wrap("index %d (ID %d)", i, s.Genomes[i].ID)
-				return
-			}
-		}
-	})
-	d.part("outcomes", func() {
-		n, isNil := d.list(minOutcome)
-		if isNil {
-			return
-		}
-		s.Outcomes = make([]evaluate.Outcome, n)
-		for i := range s.Outcomes {
-			o := &s.Outcomes[i]
-			o.Fitness = d.float()
-			o.Solved = d.bool()
-			o.Metric = d.float()
-			o.Fault = d.string()
-			if d.err != nil {
-				d.wrap("index %d", i)
-				return
-			}
-		}
-	})
-	d.part("tracker", func() {
-		t := &s.Tracker
-		t.NextNode = d.int()
-		t.NextInnov = d.int()
-		n, isNil := d.list(minInnovation)
-		if isNil {
-			return
-		}
-		t.Innovations = make([][3]int, n)
-		prev := 0
-		for i := range t.Innovations {
-			in := &t.Innovations[i]
-			in[0] = d.int()
-			in[1] = d.int()
-			prev += d.int()
-			in[2] = prev
-			if d.err != nil {
-				d.wrap("innovation at index %d", i)
-				return
-			}
-		}
-	})
-	d.part("species", func() {
-		set := s.Species
-		set.NextID = d.int()
-		set.Threshold = d.float()
-		n, isNil := d.list(minSpecies)
-		if isNil {
-			return
-		}
-		set.Species = make([]*species.Species, n)
-		for i := range set.Species {
-			sp := &species.Species{}
-			set.Species[i] = sp
-			sp.ID = d.int()
-			sp.Created = d.int()
-			d.part("representative", func() { sp.Rep = d.genome() })
-			sp.Best = d.float()
-			sp.LastImproved = d.int()
-			d.part("members", func() {
-				if m, isNil := d.list(1); !isNil {
-					sp.Members = make([]int, m)
-					for j := range sp.Members {
-						sp.Members[j] = d.int()
-					}
-				}
-			})
-			if d.err != nil {
-				d.wrap("index %d (ID %d)", i, sp.ID)
-				return
-			}
-		}
-	})
-	d.part("best genome", func() {
-		if d.bool() {
-			s.Best = d.genome()
-		}
-	})
-	d.part("solver", func() {
-		if d.bool() {
-			s.Solver = d.genome()
-		}
-	})
-	d.part("history", func() {
-		h := d.uint()
-		if h == 0 {
-			return
-		}
-		fields, size := d.statsSchema()
-		if d.err != nil {
-			return
-		}
-		n := h - 1
-		if n > uint64(len(d.b)/size) {
-			d.fail(fmt.Errorf("%d generations of at least %d bytes, but only %d bytes remain", n, size, len(d.b)))
-			return
-		}
-		s.History = make([]population.Stats, n)
-		for i := range s.History {
-			d.stats(&s.History[i], fields)
-			if d.err != nil {
-				d.wrap("index %d", i)
-				return
-			}
-		}
-	})
+	d.part("configuration", func() { d.config(&s.Config) })
+	d.part("counters", func() { d.counters(s) })
+	d.part("genomes", func() { s.Genomes = d.genomes() })
+	d.part("outcomes", func() { s.Outcomes = d.outcomes() })
+	d.part("tracker", func() { s.Tracker = d.tracker() })
+	d.part("species", func() { d.speciesSet(s.Species) })
+	d.part("best genome", func() { s.Best = d.optionalGenome() })
+	d.part("solver", func() { s.Solver = d.optionalGenome() })
+	d.part("history", func() { s.History = d.history() })
 	if version >= 2 {
-		d.part("controller", func() {
-			c := &s.Control
-			if n := d.uint(); n > 0 {
-				if n-1 > uint64(len(d.b)/8) {
-					d.fail(fmt.Errorf("%d recent fitnesses of 8 bytes, but only %d bytes remain", n-1, len(d.b)))
-					return
-				}
-				c.Recent = make([]float64, n-1)
-				for i := range c.Recent {
-					c.Recent[i] = d.float()
-				}
-			}
-			c.BurstLeft = d.int()
-			c.Best = d.float()
-			c.SinceBetter = d.int()
-			c.Drops = d.int()
-		})
-		d.part("continual record", func() {
-			rec := d.string()
-			if d.err != nil {
-				return
-			}
-			dec := json.NewDecoder(strings.NewReader(rec))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&s.Continual); err != nil {
-				d.fail(err)
-				return
-			}
-			for i, row := range s.Continual.Rows {
-				if len(row) < i+1 {
-					d.fail(fmt.Errorf("row %d of R has %d entries, want at least %d", i, len(row), i+1))
-					return
-				}
-			}
-		})
+		d.part("controller", func() { s.Control = d.controller() })
+		d.part("continual record", func() { d.continualRecord(&s.Continual) })
 	}
 	if version >= 3 {
-		d.part("species tested", func() {
-			n, _ := d.list(1)
-			if d.err == nil && n != len(s.Species.Species) {
-				d.fail(fmt.Errorf("%d flags for %d species", n, len(s.Species.Species)))
-				return
-			}
-			for _, sp := range s.Species.Species {
-				sp.Tested = d.bool()
-			}
-		})
+		d.part("species tested", func() { d.speciesTested(s.Species.Species) })
 	}
 	if d.err != nil {
 		return nil, d.err
@@ -772,6 +598,20 @@ func decodePayload(b []byte, version uint32) (*population.State, error) {
 		return nil, fmt.Errorf("%s of trailing data after the last section", byteCount(int64(len(d.b))))
 	}
 	return s, nil
+}
+
+// config reads the configuration into cfg. Keys a newer program added,
+// absent from an older file, take their defaults (which keep the older
+// behaviour) rather than zero.
+func (d *decoder) config(cfg *population.Config) {
+	b := d.string()
+	if d.err != nil {
+		return
+	}
+	*cfg = population.DefaultConfig()
+	if err := decodeConfig([]byte(b), cfg); err != nil {
+		d.fail(err)
+	}
 }
 
 // decodeConfig decodes the configuration's JSON, refusing unknown fields
@@ -798,6 +638,211 @@ func decodeConfig(b []byte, cfg *population.Config) error {
 		return err
 	}
 	return nil
+}
+
+// counters reads the state's generation, evaluation and ID counters.
+func (d *decoder) counters(s *population.State) {
+	s.Generation = d.int()
+	s.Evaluated = d.bool()
+	s.NextID = d.int()
+	s.Evaluations = d.int()
+	s.SolvedGeneration = d.int()
+	s.SolvedEvaluations = d.int()
+	s.Dropins = d.int()
+	s.Apoptoses = d.int()
+}
+
+// genomes reads the population's genomes. Its errors name the genome.
+func (d *decoder) genomes() []*genome.Genome {
+	n, isNil := d.list(minGenome)
+	if isNil {
+		return nil
+	}
+	gs := make([]*genome.Genome, n)
+	for i := range gs {
+		gs[i] = d.genome()
+		if d.err != nil {
+			d.wrap("index %d (ID %d)", i, gs[i].ID)
+			return nil
+		}
+	}
+	return gs
+}
+
+// outcomes reads the genomes' evaluation outcomes.
+func (d *decoder) outcomes() []evaluate.Outcome {
+	n, isNil := d.list(minOutcome)
+	if isNil {
+		return nil
+	}
+	outs := make([]evaluate.Outcome, n)
+	for i := range outs {
+		o := &outs[i]
+		o.Fitness = d.float()
+		o.Solved = d.bool()
+		o.Metric = d.float()
+		o.Fault = d.string()
+		if d.err != nil {
+			d.wrap("index %d", i)
+			return nil
+		}
+	}
+	return outs
+}
+
+// tracker reads the innovation tracker's counters and innovations, each
+// innovation number stored as the difference from the one before.
+func (d *decoder) tracker() genome.TrackerState {
+	var t genome.TrackerState
+	t.NextNode = d.int()
+	t.NextInnov = d.int()
+	n, isNil := d.list(minInnovation)
+	if isNil {
+		return t
+	}
+	t.Innovations = make([][3]int, n)
+	prev := 0
+	for i := range t.Innovations {
+		in := &t.Innovations[i]
+		in[0] = d.int()
+		in[1] = d.int()
+		prev += d.int()
+		in[2] = prev
+		if d.err != nil {
+			d.wrap("innovation at index %d", i)
+			break
+		}
+	}
+	return t
+}
+
+// speciesSet reads the species set into set, but for the species' Tested
+// flags (see speciesTested). Its errors name the species.
+func (d *decoder) speciesSet(set *species.Set) {
+	set.NextID = d.int()
+	set.Threshold = d.float()
+	n, isNil := d.list(minSpecies)
+	if isNil {
+		return
+	}
+	set.Species = make([]*species.Species, n)
+	for i := range set.Species {
+		sp := d.species()
+		set.Species[i] = sp
+		if d.err != nil {
+			d.wrap("index %d (ID %d)", i, sp.ID)
+			return
+		}
+	}
+}
+
+// species reads one species: its IDs, representative, progress and
+// members.
+func (d *decoder) species() *species.Species {
+	sp := &species.Species{}
+	sp.ID = d.int()
+	sp.Created = d.int()
+	d.part("representative", func() { sp.Rep = d.genome() })
+	sp.Best = d.float()
+	sp.LastImproved = d.int()
+	d.part("members", func() {
+		if n, isNil := d.list(1); !isNil {
+			sp.Members = make([]int, n)
+			for i := range sp.Members {
+				sp.Members[i] = d.int()
+			}
+		}
+	})
+	return sp
+}
+
+// optionalGenome reads a genome that may be absent, returning nil then.
+func (d *decoder) optionalGenome() *genome.Genome {
+	if d.bool() {
+		return d.genome()
+	}
+	return nil
+}
+
+// history reads the statistics of every evaluated generation, after the
+// schema of their fields. Its errors name the generation's index.
+func (d *decoder) history() []population.Stats {
+	h := d.uint()
+	if h == 0 {
+		return nil
+	}
+	fields, size := d.statsSchema()
+	if d.err != nil {
+		return nil
+	}
+	n := h - 1
+	if n > uint64(len(d.b)/size) {
+		d.fail(fmt.Errorf("%d generations of at least %d bytes, but only %d bytes remain", n, size, len(d.b)))
+		return nil
+	}
+	hist := make([]population.Stats, n)
+	for i := range hist {
+		d.stats(&hist[i], fields)
+		if d.err != nil {
+			d.wrap("index %d", i)
+			return nil
+		}
+	}
+	return hist
+}
+
+// controller reads the neuroplasticity controller's state.
+func (d *decoder) controller() population.Controller {
+	var c population.Controller
+	if n := d.uint(); n > 0 {
+		if n-1 > uint64(len(d.b)/8) {
+			d.fail(fmt.Errorf("%d recent fitnesses of 8 bytes, but only %d bytes remain", n-1, len(d.b)))
+			return c
+		}
+		c.Recent = make([]float64, n-1)
+		for i := range c.Recent {
+			c.Recent[i] = d.float()
+		}
+	}
+	c.BurstLeft = d.int()
+	c.Best = d.float()
+	c.SinceBetter = d.int()
+	c.Drops = d.int()
+	return c
+}
+
+// continualRecord reads a continual run's measurements into rec, refusing
+// unknown fields and a row of R shorter than its phase.
+func (d *decoder) continualRecord(rec *population.ContinualRecord) {
+	b := d.string()
+	if d.err != nil {
+		return
+	}
+	dec := json.NewDecoder(strings.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(rec); err != nil {
+		d.fail(err)
+		return
+	}
+	for i, row := range rec.Rows {
+		if len(row) < i+1 {
+			d.fail(fmt.Errorf("row %d of R has %d entries, want at least %d", i, len(row), i+1))
+			return
+		}
+	}
+}
+
+// speciesTested reads the species' Tested flags, one for each species of
+// sps, in order.
+func (d *decoder) speciesTested(sps []*species.Species) {
+	n, _ := d.list(1)
+	if d.err == nil && n != len(sps) {
+		d.fail(fmt.Errorf("%d flags for %d species", n, len(sps)))
+		return
+	}
+	for _, sp := range sps {
+		sp.Tested = d.bool()
+	}
 }
 
 func (d *decoder) genome() *genome.Genome {
