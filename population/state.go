@@ -114,33 +114,13 @@ func Restore(s *State, task tasks.Task) (*Population, error) {
 	case task == nil:
 		return nil, errors.New("population: no task")
 	}
-	cfg := s.Config
-	if err := cfg.Validate(); err != nil {
+	if err := s.checkConfig(task); err != nil {
 		return nil, err
 	}
-	info := task.Info()
-	if info.Name != cfg.Task {
-		return nil, fmt.Errorf("population: state is of task %q, not %q", cfg.Task, info.Name)
+	if err := s.checkCounts(); err != nil {
+		return nil, err
 	}
-	n := cfg.PopulationSize
-	if strategy, _ := cfg.Resolve(true); strategy.Baseline() {
-		n = 1 // one network of fixed topology
-	}
-	switch {
-	case len(s.Genomes) != n:
-		return nil, fmt.Errorf("population: state has %d genomes; population_size is %d", len(s.Genomes), n)
-	case len(s.Outcomes) != n:
-		return nil, fmt.Errorf("population: state has %d outcomes for %d genomes", len(s.Outcomes), n)
-	case s.Generation < 0 || s.Evaluations < 0 || s.NextID < 0:
-		return nil, fmt.Errorf("population: state has negative counters (generation %d, evaluations %d, next ID %d)", s.Generation, s.Evaluations, s.NextID)
-	case s.Species == nil:
-		return nil, fmt.Errorf("population: state has no species")
-	case len(s.History) != s.Generation+btoi(s.Evaluated):
-		return nil, fmt.Errorf("population: state has %d generations of history at generation %d (evaluated %v)", len(s.History), s.Generation, s.Evaluated)
-	case (s.SolvedGeneration < 0) != (s.Solver == nil):
-		return nil, fmt.Errorf("population: state's solver and solved generation %d disagree", s.SolvedGeneration)
-	}
-	p, err := newPopulation(cfg, task, true)
+	p, err := newPopulation(s.Config, task, true)
 	if err != nil {
 		return nil, err
 	}
@@ -149,73 +129,150 @@ func Restore(s *State, task tasks.Task) (*Population, error) {
 		return nil, err
 	}
 	hist := newHistory(s.Tracker)
-	check := func(what string, g *genome.Genome) error {
-		if g == nil {
-			return nil
-		}
-		if err := genome.Validate(g, cfg.FeedForward); err != nil {
-			return fmt.Errorf("population: %s: %w", what, err)
-		}
-		if err := fits(g, p.layout); err != nil {
-			return fmt.Errorf("population: %s: %w", what, err)
-		}
-		if g.ID >= s.NextID {
-			return fmt.Errorf("population: %s has ID %d, not below the next ID %d", what, g.ID, s.NextID)
-		}
-		for _, nd := range g.Nodes {
-			if nd.ID >= s.Tracker.NextNode {
-				return fmt.Errorf("population: %s has node %d, not below the tracker's next node %d", what, nd.ID, s.Tracker.NextNode)
-			}
-		}
-		for _, c := range g.Conns {
-			if c.Innov >= s.Tracker.NextInnov {
-				return fmt.Errorf("population: %s has innovation %d, not below the tracker's next %d", what, c.Innov, s.Tracker.NextInnov)
-			}
-		}
-		return hist.agree(what, g)
+	if err := s.checkGenomes(p.layout, hist); err != nil {
+		return nil, err
 	}
+	if err := s.checkSpecies(p.layout, hist); err != nil {
+		return nil, err
+	}
+	if err := s.checkContinual(p.stream != nil); err != nil {
+		return nil, err
+	}
+	p.setState(s, tracker)
+	return p, nil
+}
+
+// checkConfig checks that s's configuration is valid and of task.
+func (s *State) checkConfig(task tasks.Task) error {
+	if err := s.Config.Validate(); err != nil {
+		return err
+	}
+	if name := task.Info().Name; name != s.Config.Task {
+		return fmt.Errorf("population: state is of task %q, not %q", s.Config.Task, name)
+	}
+	return nil
+}
+
+// checkCounts checks s's counters against its configuration and lists:
+// genomes, outcomes, history, species set and solver.
+func (s *State) checkCounts() error {
+	n := s.Config.PopulationSize
+	if strategy, _ := s.Config.Resolve(true); strategy.Baseline() {
+		n = 1 // one network of fixed topology
+	}
+	switch {
+	case len(s.Genomes) != n:
+		return fmt.Errorf("population: state has %d genomes; population_size is %d", len(s.Genomes), n)
+	case len(s.Outcomes) != n:
+		return fmt.Errorf("population: state has %d outcomes for %d genomes", len(s.Outcomes), n)
+	case s.Generation < 0 || s.Evaluations < 0 || s.NextID < 0:
+		return fmt.Errorf("population: state has negative counters (generation %d, evaluations %d, next ID %d)", s.Generation, s.Evaluations, s.NextID)
+	case s.Species == nil:
+		return fmt.Errorf("population: state has no species")
+	case len(s.History) != s.Generation+btoi(s.Evaluated):
+		return fmt.Errorf("population: state has %d generations of history at generation %d (evaluated %v)", len(s.History), s.Generation, s.Evaluated)
+	case (s.SolvedGeneration < 0) != (s.Solver == nil):
+		return fmt.Errorf("population: state's solver and solved generation %d disagree", s.SolvedGeneration)
+	}
+	return nil
+}
+
+// checkGenomes checks the population's genomes, the best genome and the
+// solver with checkGenome.
+func (s *State) checkGenomes(l genome.Layout, h *history) error {
 	for i, g := range s.Genomes {
 		if g == nil {
-			return nil, fmt.Errorf("population: state has no genome at index %d", i)
+			return fmt.Errorf("population: state has no genome at index %d", i)
 		}
-		if err := check(fmt.Sprintf("genome %d (index %d)", g.ID, i), g); err != nil {
-			return nil, err
+		if err := s.checkGenome(fmt.Sprintf("genome %d (index %d)", g.ID, i), g, l, h); err != nil {
+			return err
 		}
 	}
-	if err := check("best genome", s.Best); err != nil {
-		return nil, err
+	if err := s.checkGenome("best genome", s.Best, l, h); err != nil {
+		return err
 	}
-	if err := check("solver", s.Solver); err != nil {
-		return nil, err
+	return s.checkGenome("solver", s.Solver, l, h)
+}
+
+// checkGenome checks g, which what describes and which may be nil: that it
+// is valid, fits the layout l, uses only IDs below s's counters, and
+// agrees with the innovation history h, to which it adds g's connections.
+func (s *State) checkGenome(what string, g *genome.Genome, l genome.Layout, h *history) error {
+	if g == nil {
+		return nil
 	}
+	if err := genome.Validate(g, s.Config.FeedForward); err != nil {
+		return fmt.Errorf("population: %s: %w", what, err)
+	}
+	if err := fits(g, l); err != nil {
+		return fmt.Errorf("population: %s: %w", what, err)
+	}
+	if g.ID >= s.NextID {
+		return fmt.Errorf("population: %s has ID %d, not below the next ID %d", what, g.ID, s.NextID)
+	}
+	for _, nd := range g.Nodes {
+		if nd.ID >= s.Tracker.NextNode {
+			return fmt.Errorf("population: %s has node %d, not below the tracker's next node %d", what, nd.ID, s.Tracker.NextNode)
+		}
+	}
+	for _, c := range g.Conns {
+		if c.Innov >= s.Tracker.NextInnov {
+			return fmt.Errorf("population: %s has innovation %d, not below the tracker's next %d", what, c.Innov, s.Tracker.NextInnov)
+		}
+	}
+	return h.agree(what, g)
+}
+
+// checkSpecies checks the species: representatives that pass checkGenome,
+// IDs below the next one, members that cover the genomes at most once
+// (exactly once when evaluated), and a positive threshold.
+func (s *State) checkSpecies(l genome.Layout, h *history) error {
+	n := len(s.Genomes)
 	seen := make([]bool, n)
 	for _, sp := range s.Species.Species {
 		if sp == nil || sp.Rep == nil {
-			return nil, fmt.Errorf("population: a species has no representative")
+			return fmt.Errorf("population: a species has no representative")
 		}
-		if err := check(fmt.Sprintf("representative of species %d", sp.ID), sp.Rep); err != nil {
-			return nil, err
+		if err := s.checkGenome(fmt.Sprintf("representative of species %d", sp.ID), sp.Rep, l, h); err != nil {
+			return err
 		}
 		if sp.ID >= s.Species.NextID {
-			return nil, fmt.Errorf("population: species %d is not below the next species ID %d", sp.ID, s.Species.NextID)
+			return fmt.Errorf("population: species %d is not below the next species ID %d", sp.ID, s.Species.NextID)
 		}
 		for _, m := range sp.Members {
 			if m < 0 || m >= n || seen[m] {
-				return nil, fmt.Errorf("population: species %d lists member %d twice or out of range [0, %d)", sp.ID, m, n)
+				return fmt.Errorf("population: species %d lists member %d twice or out of range [0, %d)", sp.ID, m, n)
 			}
 			seen[m] = true
 		}
 		if s.Evaluated && len(sp.Members) == 0 {
-			return nil, fmt.Errorf("population: species %d has no members", sp.ID)
+			return fmt.Errorf("population: species %d has no members", sp.ID)
 		}
 	}
 	if s.Evaluated && slices.Contains(seen, false) {
-		return nil, fmt.Errorf("population: genome %d belongs to no species", s.Genomes[slices.Index(seen, false)].ID)
+		return fmt.Errorf("population: genome %d belongs to no species", s.Genomes[slices.Index(seen, false)].ID)
 	}
 	if !(s.Species.Threshold > 0) {
-		return nil, fmt.Errorf("population: species threshold %v, want > 0", s.Species.Threshold)
+		return fmt.Errorf("population: species threshold %v, want > 0", s.Species.Threshold)
 	}
+	return nil
+}
 
+// checkContinual checks that s holds continual measurements only if its
+// task is a stream, and one row of R for each phase.
+func (s *State) checkContinual(stream bool) error {
+	if !stream && (s.Continual.B != nil || len(s.Continual.Rows) > 0) {
+		return fmt.Errorf("population: state holds continual measurements, but task %q is not a stream", s.Config.Task)
+	}
+	if len(s.Continual.Rows) != len(s.Continual.Phases) {
+		return fmt.Errorf("population: state has %d rows of R for %d phases", len(s.Continual.Rows), len(s.Continual.Phases))
+	}
+	return nil
+}
+
+// setState makes s, which Restore has checked, p's state, with tracker
+// restored from s.Tracker.
+func (p *Population) setState(s *State, tracker *genome.Tracker) {
 	p.gen, p.evaluated = s.Generation, s.Evaluated
 	p.nextID, p.evaluations = s.NextID, s.Evaluations
 	p.genomes, p.outcomes = s.Genomes, s.Outcomes
@@ -225,14 +282,7 @@ func Restore(s *State, task tasks.Task) (*Population, error) {
 	p.dropins, p.apoptoses = s.Dropins, s.Apoptoses
 	p.history = s.History
 	p.control = s.Control
-	if p.stream == nil && (s.Continual.B != nil || len(s.Continual.Rows) > 0) {
-		return nil, fmt.Errorf("population: state holds continual measurements, but task %q is not a stream", info.Name)
-	}
-	if len(s.Continual.Rows) != len(s.Continual.Phases) {
-		return nil, fmt.Errorf("population: state has %d rows of R for %d phases", len(s.Continual.Rows), len(s.Continual.Phases))
-	}
 	p.record = s.Continual
-	return p, nil
 }
 
 // history is the innovation number of each connection (from, to) known so
