@@ -504,20 +504,20 @@ func (p *Population) Step(ctx context.Context) (Stats, error) {
 // flags, so a task of one's own that forgot one would run, silently, with
 // settings meant for another kind of task.
 func checkFlags(info tasks.Info, supervised, continual bool) error {
-	kind := func(is bool) string {
+	disagree := func(flag string, set bool, subject string, is bool, iface string) error {
+		verb := "does not implement"
 		if is {
-			return "implements"
+			verb = "implements"
 		}
-		return "does not implement"
+		return fmt.Errorf("population: task %q has Info().%s = %t, but %s %s %s; make them agree (Config.ApplyTask chooses the defaults by the flag)", info.Name, flag, set, subject, verb, iface)
 	}
 	switch {
+	case info.Supervised != supervised && continual:
+		return disagree("Supervised", info.Supervised, "its first phase", supervised, "tasks.Supervised")
 	case info.Supervised != supervised:
-		if continual {
-			return fmt.Errorf("population: task %q has Info().Supervised = %t, but its first phase %s tasks.Supervised; make them agree (Config.ApplyTask chooses the defaults by the flag)", info.Name, info.Supervised, kind(supervised))
-		}
-		return fmt.Errorf("population: task %q has Info().Supervised = %t, but it %s tasks.Supervised; make them agree (Config.ApplyTask chooses the defaults by the flag)", info.Name, info.Supervised, kind(supervised))
+		return disagree("Supervised", info.Supervised, "it", supervised, "tasks.Supervised")
 	case info.Continual != continual:
-		return fmt.Errorf("population: task %q has Info().Continual = %t, but it %s tasks.Continual; make them agree (Config.ApplyTask chooses the defaults by the flag)", info.Name, info.Continual, kind(continual))
+		return disagree("Continual", info.Continual, "it", continual, "tasks.Continual")
 	}
 	return nil
 }
