@@ -181,7 +181,7 @@ func classCriterion(train, test *Dataset, solved float64) (float64, error) {
 	case solved == 0:
 		return CSVSolvedAccuracy, nil
 	case !(solved > 0 && solved <= 1):
-		return 0, fmt.Errorf("Solved = %v, want an accuracy in (0, 1], or 0 for %v", solved, CSVSolvedAccuracy)
+		return 0, fmt.Errorf("option Solved = %v, want an accuracy in (0, 1], or 0 for %v", solved, CSVSolvedAccuracy)
 	}
 	return solved, nil
 }
@@ -214,7 +214,7 @@ func numberCriterion(train, test *Dataset, solved float64) (float64, error) {
 	case solved == 0:
 		return CSVSolvedVariance * variance, nil
 	case !(solved > 0 && solved <= math.MaxFloat64):
-		return 0, fmt.Errorf("Solved = %v, want a mean squared error > 0, or 0 for %v of the training targets' variance (%.4g)",
+		return 0, fmt.Errorf("option Solved = %v, want a mean squared error > 0, or 0 for %v of the training targets' variance (%.4g)",
 			solved, CSVSolvedVariance, CSVSolvedVariance*variance)
 	}
 	return solved, nil

@@ -173,9 +173,9 @@ func TestDataErrors(t *testing.T) {
 		{"one hot class", "d", with(hot(), func(d *tasks.Dataset) { d.Y[3], d.Y[4] = 1, 0 }), hot(), class,
 			`tasks: data "d": the training samples are all of class 0 (2 samples); classification needs at least 2`},
 		{"accuracy", "d", good(), good(), tasks.DataOptions{Solved: 1.5},
-			`tasks: data "d": Solved = 1.5, want an accuracy in (0, 1], or 0 for 0.9`},
+			`tasks: data "d": option Solved = 1.5, want an accuracy in (0, 1], or 0 for 0.9`},
 		{"accuracy NaN", "d", good(), good(), tasks.DataOptions{Solved: math.NaN()},
-			`tasks: data "d": Solved = NaN, want an accuracy in (0, 1], or 0 for 0.9`},
+			`tasks: data "d": option Solved = NaN, want an accuracy in (0, 1], or 0 for 0.9`},
 		{"constant", "d", with(good(), func(d *tasks.Dataset) { d.Y[0] = 1 }), good(), number,
 			`tasks: data "d": the training targets never change (every sample's are 1); regression needs at least 2 distinct values`},
 		{"constant outputs", "d", with(hot(), func(d *tasks.Dataset) { copy(d.Y[3:], d.Y[:3]) }), hot(), number,
@@ -183,7 +183,7 @@ func TestDataErrors(t *testing.T) {
 		{"huge", "d", good(), with(good(), func(d *tasks.Dataset) { d.Y[1] = -1e200 }), number,
 			`tasks: data "d": test sample 1: target 0 is -1e+200; want numbers within ±1e+150, whose squared errors stay finite: rescale them`},
 		{"mse", "d", good(), good(), tasks.DataOptions{Target: tasks.TargetNumber, Solved: -1},
-			`tasks: data "d": Solved = -1, want a mean squared error > 0, or 0 for 0.01 of the training targets' variance (0.0025)`},
+			`tasks: data "d": option Solved = -1, want a mean squared error > 0, or 0 for 0.01 of the training targets' variance (0.0025)`},
 		// Auto reads targets that are all 0 or 1 as classes, and says
 		// which sample is not one-hot rather than turn to regression.
 		{"auto not one-hot", "d", with(hot(), func(d *tasks.Dataset) { d.Y[4] = 0 }), hot(), tasks.DataOptions{},
@@ -194,7 +194,7 @@ func TestDataErrors(t *testing.T) {
 		{"least spread", "d", with(good(), func(d *tasks.Dataset) { d.Y[0], d.Y[1] = 5e-324, 0 }), good(), number,
 			`tasks: data "d": training target 0 varies by only 5e-324 over the samples; want a spread of at least 1e-150, whose squared errors stay above zero: rescale the targets`},
 		{"mse Inf", "d", good(), good(), tasks.DataOptions{Target: tasks.TargetNumber, Solved: math.Inf(1)},
-			`tasks: data "d": Solved = +Inf, want a mean squared error > 0, or 0 for 0.01 of the training targets' variance (0.0025)`},
+			`tasks: data "d": option Solved = +Inf, want a mean squared error > 0, or 0 for 0.01 of the training targets' variance (0.0025)`},
 	} {
 		task, err := tasks.NewData(c.task, c.train, c.test, c.opt)
 		if err == nil {
