@@ -475,7 +475,7 @@ func (t *CSV) Info() Info {
 		Inputs: len(t.features), Outputs: t.outputs(), Bias: true,
 		OutputAct: network.Identity, FeedForward: true,
 		MaxFitness: 0, Metric: "accuracy",
-		Supervised: true,
+		Supervised: true, Deterministic: true,
 	}
 	switch len(t.labels) {
 	case 0:

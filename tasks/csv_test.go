@@ -181,7 +181,7 @@ func TestCSVBinary(t *testing.T) {
 		Name: "csv:" + path, Description: task.Info().Description,
 		Inputs: 2, Outputs: 1, Bias: true,
 		OutputAct: network.Sigmoid, FeedForward: true,
-		MaxFitness: 0, Metric: "accuracy", Supervised: true,
+		MaxFitness: 0, Metric: "accuracy", Supervised: true, Deterministic: true,
 	}
 	if info := task.Info(); info != want || !strings.Contains(info.Description, "2-class classification") {
 		t.Errorf("Info() = %+v; want %+v with a description of a 2-class classification", info, want)

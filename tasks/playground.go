@@ -139,7 +139,7 @@ func (t *Playground) Info() Info {
 		Inputs: 2, Outputs: 1, Bias: true,
 		OutputAct: network.Sigmoid, FeedForward: true,
 		MaxFitness: 0, Metric: "accuracy",
-		Supervised: true,
+		Supervised: true, Deterministic: true,
 	}
 }
 

@@ -504,7 +504,7 @@ func TestPlaygroundInfo(t *testing.T) {
 			Name: name, Description: tasks.Describe(name),
 			Inputs: 2, Outputs: 1, Bias: true,
 			OutputAct: network.Sigmoid, FeedForward: true,
-			MaxFitness: 0, Metric: "accuracy", Supervised: true,
+			MaxFitness: 0, Metric: "accuracy", Supervised: true, Deterministic: true,
 		}
 		if info != want || info.Description == "" {
 			t.Errorf("%s: Info() = %+v; want %+v with a description", name, info, want)

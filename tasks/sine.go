@@ -76,7 +76,7 @@ func (t *Sine) Info() Info {
 		Inputs: 1, Outputs: 1, Bias: true,
 		OutputAct: network.Identity, FeedForward: true,
 		MaxFitness: 0, Metric: "mse", LowerIsBetter: true,
-		Supervised: true,
+		Supervised: true, Deterministic: true,
 	}
 }
 

@@ -38,7 +38,7 @@ func TestSineTask(t *testing.T) {
 		Name: "sine", Description: tasks.Describe("sine"),
 		Inputs: 1, Outputs: 1, Bias: true,
 		OutputAct: network.Identity, FeedForward: true,
-		MaxFitness: 0, Metric: "mse", LowerIsBetter: true, Supervised: true,
+		MaxFitness: 0, Metric: "mse", LowerIsBetter: true, Supervised: true, Deterministic: true,
 	}
 	if info := task.Info(); info != want || info.Description == "" {
 		t.Errorf("Info() = %+v; want %+v with a description", info, want)
