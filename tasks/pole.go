@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync/atomic"
 
 	"github.com/neuroplast/neuroplast/network"
@@ -606,6 +607,7 @@ func (t *Pole) TestChampionParallel(nets []*network.Network, evaluated Result, f
 			ct.Generalization++
 		}
 	}
+	ct.Balanced = slices.Clone(ok[:])
 	ct.Solved = t.kind != DoublePoleNV || ct.Generalization >= poleGeneralizationSolved
 	return ct
 }

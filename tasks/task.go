@@ -104,6 +104,11 @@ type ChampionTest struct {
 	// how many varied starts the test has (625 for pole balancing).
 	Generalization int `json:"generalization"`
 	Starts         int `json:"starts"`
+	// Balanced says start by start which of the varied starts the
+	// champion balanced (for pole balancing, start i is
+	// GeneralizationStart(i)), so that a report can tell where a
+	// controller fails; nil where that part of the test was not run.
+	Balanced []bool `json:"-"`
 }
 
 // factory makes a built-in task; seed fixes any data the task generates.

@@ -32,7 +32,10 @@ type trial struct {
 	// the champion test (pole balancing), or -1 where there is none.
 	generalization int
 	starts         int // the generalization test's number of starts
-	restarts       int // fresh starts of the population (restart_after) before the run ended
+	// balanced says which of the pole generalization starts the solver
+	// balanced (tasks.GeneralizationStart), nil for other tasks.
+	balanced []bool
+	restarts int // fresh starts of the population (restart_after) before the run ended
 
 	// Supervised tasks: the best genome at the end, measured on the test
 	// split, and the first generation whose best genome so far reached the target
@@ -381,6 +384,9 @@ func runTrial(ctx context.Context, cfg population.Config, seed uint64, target fl
 		t.hidden, t.conns = g.HiddenCount(), g.EnabledCount()
 		if c, ok := p.ChampionTest(g); ok {
 			t.generalization, t.starts = c.Generalization, c.Starts
+			if _, pole := task.(*tasks.Pole); pole && len(c.Balanced) == tasks.PoleGeneralizationStarts {
+				t.balanced = c.Balanced
+			}
 		}
 	}
 	return t, nil
@@ -398,8 +404,9 @@ type trialStats struct {
 	generalized                int
 	meanGeneralization         float64
 	starts                     int
-	restartedSolved            int      // solved runs that solved after a restart
-	unsolved                   []uint64 // seeds of the runs that were not solved
+	byStart                    *startLevels // where the pole solutions balance, nil for other tasks
+	restartedSolved            int          // solved runs that solved after a restart
+	unsolved                   []uint64     // seeds of the runs that were not solved
 	hasSD, hasEvaluationsStats bool
 }
 
@@ -425,6 +432,12 @@ func summarizeTrials(results []trial) trialStats {
 			st.generalized++
 			st.meanGeneralization += float64(t.generalization)
 			st.starts = t.starts
+		}
+		if t.balanced != nil {
+			if st.byStart == nil {
+				st.byStart = new(startLevels)
+			}
+			st.byStart.add(t.balanced)
 		}
 	}
 	if st.generalized > 0 {
@@ -509,6 +522,9 @@ func printTrials(w io.Writer, cfg population.Config, results []trial, target flo
 		row("enabled connections", "mean %.2f (of the solutions)", st.meanConns)
 		if st.generalized > 0 {
 			row("generalization", "mean %.1f of %d starts (of %d solutions)", st.meanGeneralization, st.starts, st.generalized)
+		}
+		if st.byStart != nil {
+			st.byStart.print(row)
 		}
 		if cfg.RestartAfter > 0 {
 			row("restarts", "every %d generations unsolved; %d of the solved runs solved after one", cfg.RestartAfter, st.restartedSolved)
@@ -596,5 +612,56 @@ func printSupervisedTrials(w io.Writer, cfg population.Config, results []trial, 
 			target, cfg.Generations, reached, len(results), sum/n)
 	} else {
 		fmt.Fprintf(w, "mean final test MSE %.4g\n", sum/n)
+	}
+}
+
+// startLevels counts, over pole solutions, the generalization starts
+// balanced at each level of each varied start variable (x, xdot, theta1,
+// theta1dot), to show where solutions fail: each level is the same
+// number of starts, 125 of the 625 for each solution.
+type startLevels struct {
+	balanced, total [4][5]int
+}
+
+// startVariables name the varied variables of a pole generalization start
+// and their units, in the order of the base-5 digits of the start's index
+// (tasks.GeneralizationStart), most significant first.
+var startVariables = [4]string{"x (m)", "xdot (m/s)", "theta1 (rad)", "theta1dot (rad/s)"}
+
+// add counts one solution's balanced starts.
+func (s *startLevels) add(balanced []bool) {
+	for i, ok := range balanced {
+		for k, level := range startDigits(i) {
+			s.total[k][level]++
+			if ok {
+				s.balanced[k][level]++
+			}
+		}
+	}
+}
+
+// startDigits returns the levels of x, xdot, theta1 and theta1dot at
+// generalization start i: the base-5 digits of i, most significant first.
+func startDigits(i int) [4]int {
+	return [4]int{i / 125, i / 25 % 5, i / 5 % 5, i % 5}
+}
+
+// startValue returns the value of variable k at level l of the
+// generalization starts.
+func startValue(k, l int) float64 {
+	i := [4]int{125, 25, 5, 1}[k] * l
+	s := tasks.GeneralizationStart(i)
+	return [4]float64{s.X, s.XDot, s.Theta[0], s.ThetaDot[0]}[k]
+}
+
+// print writes one line for each variable: each level's value and the
+// percentage of its starts balanced.
+func (s *startLevels) print(row func(name, format string, a ...any)) {
+	for k, name := range startVariables {
+		cells := make([]string, 5)
+		for l := range cells {
+			cells[l] = fmt.Sprintf("%.4g: %.1f%%", startValue(k, l), 100*float64(s.balanced[k][l])/float64(s.total[k][l]))
+		}
+		row("  by "+name, "%s balanced", strings.Join(cells, "  "))
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/neuroplast/neuroplast/population"
+	"github.com/neuroplast/neuroplast/tasks"
 )
 
 // withoutWallTime returns out without its wall time line.
@@ -319,5 +320,52 @@ func TestTrialsSmallMSE(t *testing.T) {
 	}
 	if n := strings.Count(out, "wall"); n != 2 { // the column "wall s" and the line
 		t.Errorf("trials output mentions wall %d times, want 2 (the column and one line):\n%s", n, out)
+	}
+}
+
+// TestStartLevels checks the breakdown of the pole solutions' balanced
+// generalization starts by level: one solution balances exactly the 125
+// starts with the cart at x = 0, the other all 625.
+func TestStartLevels(t *testing.T) {
+	t.Parallel()
+	centre, all := make([]bool, tasks.PoleGeneralizationStarts), make([]bool, tasks.PoleGeneralizationStarts)
+	for i := range centre {
+		centre[i] = tasks.GeneralizationStart(i).X == 0
+		all[i] = true
+	}
+	st := summarizeTrials([]trial{
+		{seed: 1, solved: true, generalization: 125, starts: 625, balanced: centre},
+		{seed: 2, solved: false, generalization: -1},
+		{seed: 3, solved: true, generalization: 625, starts: 625, balanced: all},
+	})
+	if st.byStart == nil {
+		t.Fatal("no breakdown of the balanced starts")
+	}
+	for k := range 4 {
+		for l := range 5 {
+			want := [2]int{150, 250} // xdot, theta1, theta1dot: 25 + 125 of 125 + 125
+			if k == 0 {
+				want = [2]int{125, 250} // x: all or none of the first's
+				if l == 2 {
+					want[0] = 250
+				}
+			}
+			if got := [2]int{st.byStart.balanced[k][l], st.byStart.total[k][l]}; got != want {
+				t.Errorf("%s level %d: %d of %d starts balanced; want %d of %d", startVariables[k], l, got[0], got[1], want[0], want[1])
+			}
+		}
+	}
+	var lines []string
+	st.byStart.print(func(name, format string, a ...any) {
+		lines = append(lines, fmt.Sprintf("%-22s "+format, append([]any{name}, a...)...))
+	})
+	want := []string{
+		"  by x (m)             -1.944: 50.0%  -1.08: 50.0%  0: 100.0%  1.08: 50.0%  1.944: 50.0% balanced",
+		"  by xdot (m/s)        -1.215: 60.0%  -0.675: 60.0%  0: 60.0%  0.675: 60.0%  1.215: 60.0% balanced",
+		"  by theta1 (rad)      -0.05655: 60.0%  -0.03142: 60.0%  0: 60.0%  0.03142: 60.0%  0.05655: 60.0% balanced",
+		"  by theta1dot (rad/s) -0.1351: 60.0%  -0.07505: 60.0%  0: 60.0%  0.07505: 60.0%  0.1351: 60.0% balanced",
+	}
+	if !slices.Equal(lines, want) {
+		t.Errorf("lines:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
 }
