@@ -334,6 +334,46 @@ func TestShow(t *testing.T) {
 	}
 }
 
+// TestShowSolver checks --genome solver: on a solved pole run the genome
+// summary.json names as the solver, which need not be the fittest; on an
+// unsolved run an error naming what to give instead.
+func TestShowSolver(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "pole")
+	mustCall(t, runCmd, "--task", "double-pole-nv", "--seed", "3", "--quiet", "--out", dir)
+	b, err := os.ReadFile(filepath.Join(dir, summaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum struct {
+		Best   int `json:"best_genome_id"`
+		Solver int `json:"solver_genome_id"`
+	}
+	if err := json.Unmarshal(b, &sum); err != nil || sum.Solver == 0 {
+		t.Fatalf("summary.json %s: no solver (%v)", b, err)
+	}
+	out, _ := mustCall(t, showCmd, dir, "--genome", "solver", "--format", "json")
+	var g genome.Genome
+	if err := json.Unmarshal([]byte(out), &g); err != nil || g.ID != sum.Solver {
+		t.Errorf("show --genome solver: genome %d (%v); want the solver %d", g.ID, err, sum.Solver)
+	}
+	role := ", the solver, "
+	if sum.Best == sum.Solver {
+		role = ", the best ever and the solver, "
+	}
+	out, _ = mustCall(t, showCmd, dir, "--genome", "solver")
+	if !strings.HasPrefix(out, "genome "+strconv.Itoa(sum.Solver)+role) {
+		t.Errorf("show --genome solver: want a headline naming genome %d%s:\n%s", sum.Solver, role, out)
+	}
+
+	unsolved := filepath.Join(t.TempDir(), "xor")
+	mustCall(t, runCmd, "--task", "xor", "--seed", "1", "--generations", "2", "--quiet", "--out", unsolved)
+	code, stdout, stderr := call(t, showCmd, unsolved, "--genome", "solver")
+	if code != exitUsage || stdout != "" || !strings.Contains(stderr, "has not solved") || !strings.Contains(stderr, "--genome best") {
+		t.Errorf("show --genome solver of an unsolved run: exit status %d, stdout %q, stderr %q; want 2 and what to give instead", code, stdout, stderr)
+	}
+}
+
 func TestInspectDamaged(t *testing.T) {
 	t.Parallel()
 	dir := inspectedRun(t)

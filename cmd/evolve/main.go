@@ -13,7 +13,7 @@
 //	evolve inspect DIR|CHECKPOINT [--top N] [--sort fitness|neurons|connections|age]
 //	           [--species] [--format table|csv|json]
 //	evolve inspect DIR --continual [--format table|csv|json]
-//	evolve show DIR|CHECKPOINT [--genome ID|best] [--format table|dot|svg|json]
+//	evolve show DIR|CHECKPOINT [--genome ID|best|solver] [--format table|dot|svg|json]
 //	evolve plot DIR [-o FILE.png|FILE.svg] [--kind fitness|species|size|plasticity|continual|all]
 //	evolve compare DIR... [--format table|csv|json]
 //	evolve trials --task NAME [--runs N] [--seed N] [--population N]

@@ -20,8 +20,8 @@ import (
 // tables of its neurons and connections, as Graphviz DOT, as an SVG
 // picture or as JSON.
 func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("show", "DIR|CHECKPOINT [--genome ID|best] [--format table|dot|svg|json]", stderr)
-	which := fs.String("genome", "best", "the genome: best (the best ever) or a genome `ID` (see evolve inspect)")
+	fs := newFlagSet("show", "DIR|CHECKPOINT [--genome ID|best|solver] [--format table|dot|svg|json]", stderr)
+	which := fs.String("genome", "best", "the genome: best (the best ever), solver (the genome that solved the task, which on the pole tasks need not be the fittest) or a genome `ID` (see evolve inspect)")
 	format := fs.String("format", "table", "output format: table, dot (Graphviz: evolve show ... --format dot | dot -Tsvg > genome.svg), svg (drawn without Graphviz: evolve show ... --format svg > genome.svg) or json")
 	positional, err := parseFlags(fs, args)
 	if err != nil {
@@ -35,10 +35,10 @@ func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail("want one run directory or checkpoint file, got %d arguments %q (see evolve show -h)", len(positional), positional)
 	}
 	id := -1
-	if *which != "best" {
+	if *which != "best" && *which != "solver" {
 		id, err = strconv.Atoi(*which)
 		if err != nil || id < 0 {
-			return fail("--genome %q: want best or a genome ID, a non-negative integer", *which)
+			return fail("--genome %q: want best, solver or a genome ID, a non-negative integer", *which)
 		}
 	}
 	if err := choice("format", *format, "table", "dot", "svg", "json"); err != nil {
@@ -50,13 +50,24 @@ func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var g *genome.Genome
 	role := ""
-	if id < 0 {
+	switch {
+	case *which == "solver":
+		if s.Solver == nil {
+			return fail("--genome solver: the run of %s has not solved its task; give --genome best or an ID, %s", file, whereIDs(s, positional[0]))
+		}
+		g, role = s.Solver, "the solver"
+		if s.Best != nil && s.Best.ID == s.Solver.ID {
+			role = bestRole(s) + " and the solver"
+		}
+	case id < 0:
 		if s.Best == nil {
 			return fail("%s has no best genome yet (generation 0 was not evaluated); give --genome ID, %s", file, whereIDs(s, positional[0]))
 		}
 		g, role = s.Best, bestRole(s)
-	} else if g, role = findGenome(s, id); g == nil {
-		return fail("genome %d is not in %s; %s", id, file, whereIDs(s, positional[0]))
+	default:
+		if g, role = findGenome(s, id); g == nil {
+			return fail("genome %d is not in %s; %s", id, file, whereIDs(s, positional[0]))
+		}
 	}
 
 	var b bytes.Buffer
