@@ -269,3 +269,78 @@ func TestElitesKeepOutcomes(t *testing.T) {
 		}
 	}
 }
+
+// countingSupervised is a supervised task that counts the datasets it
+// scores, and says it is deterministic or not as told.
+type countingSupervised struct {
+	tasks.Supervised
+	deterministic bool
+	calls         *atomic.Int64
+}
+
+func (c countingSupervised) Info() tasks.Info {
+	info := c.Supervised.Info()
+	info.Deterministic = c.deterministic
+	return info
+}
+
+func (c countingSupervised) Score(net *network.Network, d *tasks.Dataset, b *network.Batch) tasks.Result {
+	c.calls.Add(1)
+	return c.Supervised.Score(net, d, b)
+}
+
+// TestElitesKeepOutcomesSupervised is TestElitesKeepOutcomes for the
+// built-in supervised tasks, which say they are deterministic: evolved
+// without training (the neat strategy), they are scored on their
+// validation split, and the run is the same whether the elites keep their
+// outcomes or are scored again, with fewer scorings when they keep them.
+func TestElitesKeepOutcomesSupervised(t *testing.T) {
+	for _, name := range []string{"spiral", "sine"} {
+		inner, err := tasks.New(name, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !inner.Info().Deterministic {
+			t.Fatalf("%s does not say it is deterministic", name)
+		}
+		var runs [2]struct {
+			stats []population.Stats
+			p     *population.Population
+			calls int64
+		}
+		for k, det := range []bool{false, true} {
+			task := countingSupervised{Supervised: inner.(tasks.Supervised), deterministic: det, calls: new(atomic.Int64)}
+			cfg := population.DefaultConfig()
+			cfg.ApplyTask(task.Info())
+			cfg.Strategy = population.NEAT
+			cfg.Seed = 5
+			cfg.Generations = 10
+			cfg.Workers = 2
+			p, err := population.New(cfg, task)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &runs[k]
+			for range cfg.Generations {
+				st, err := p.Step(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				st.Seconds, st.EvalsPerSec = 0, 0
+				r.stats = append(r.stats, st)
+			}
+			r.p, r.calls = p, task.calls.Load()
+		}
+		all, kept := runs[0], runs[1]
+		t.Logf("%s: %d and %d scorings", name, all.calls, kept.calls)
+		if kept.calls >= all.calls {
+			t.Errorf("%s: %d scorings with elites kept, %d without; want fewer", name, kept.calls, all.calls)
+		}
+		if !reflect.DeepEqual(all.stats, kept.stats) {
+			t.Errorf("%s: statistics differ when elites keep their outcomes", name)
+		}
+		if !reflect.DeepEqual(all.p.Genomes(), kept.p.Genomes()) || !reflect.DeepEqual(all.p.Best(), kept.p.Best()) {
+			t.Errorf("%s: genomes or best genome differ when elites keep their outcomes", name)
+		}
+	}
+}

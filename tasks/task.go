@@ -107,7 +107,8 @@ type ChampionTest struct {
 	// Balanced says start by start which of the varied starts the
 	// champion balanced (for pole balancing, start i is
 	// GeneralizationStart(i)), so that a report can tell where a
-	// controller fails; nil where that part of the test was not run.
+	// controller fails; nil where that part of the test was not run. Being
+	// a slice, it makes ChampionTest values incomparable with ==.
 	Balanced []bool `json:"-"`
 }
 

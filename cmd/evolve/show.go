@@ -21,7 +21,7 @@ import (
 // picture or as JSON.
 func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("show", "DIR|CHECKPOINT [--genome ID|best|solver] [--format table|dot|svg|json]", stderr)
-	which := fs.String("genome", "best", "the genome: best (the best ever), solver (the genome that solved the task, which on the pole tasks need not be the fittest) or a genome `ID` (see evolve inspect)")
+	which := fs.String("genome", "best", "the genome: best (the best ever), solver (the genome that solved the task, which on double-pole-nv need not be the fittest) or a genome `ID` (see evolve inspect)")
 	format := fs.String("format", "table", "output format: table, dot (Graphviz: evolve show ... --format dot | dot -Tsvg > genome.svg), svg (drawn without Graphviz: evolve show ... --format svg > genome.svg) or json")
 	positional, err := parseFlags(fs, args)
 	if err != nil {
@@ -53,7 +53,7 @@ func showCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case *which == "solver":
 		if s.Solver == nil {
-			return fail("--genome solver: the run of %s has not solved its task; give --genome best or an ID, %s", file, whereIDs(s, positional[0]))
+			return fail("--genome solver: the run had not solved its task by generation %d, that of %s; give --genome best or an ID, %s", s.Generation, file, whereIDs(s, positional[0]))
 		}
 		g, role = s.Solver, "the solver"
 		if s.Best != nil && s.Best.ID == s.Solver.ID {
