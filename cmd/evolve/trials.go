@@ -32,8 +32,10 @@ type trial struct {
 	// the champion test (pole balancing), or -1 where there is none.
 	generalization int
 	starts         int // the generalization test's number of starts
-	// balanced says which of the pole generalization starts the solver
-	// balanced (tasks.GeneralizationStart), nil for other tasks.
+	// pole marks a pole-balancing task; balanced says which of its
+	// generalization starts the solver balanced (tasks.GeneralizationStart),
+	// nil where there is no solver or the task is not one.
+	pole     bool
 	balanced []bool
 	restarts int // fresh starts of the population (restart_after) before the run ended
 
@@ -277,6 +279,9 @@ func trialsTable(results []trial) *table {
 		return t
 	}
 	t.columns = []string{"seed", "solved", "evaluations", "generations", "hidden", "connections", "generalization", "restarts"}
+	if results[0].pole {
+		t.columns = append(t.columns, "balanced_starts")
+	}
 	for _, r := range results {
 		row := []any{r.seed, r.solved, nil, r.generations, nil, nil, nil, r.restarts}
 		if r.solved {
@@ -285,9 +290,30 @@ func trialsTable(results []trial) *table {
 		if r.generalization >= 0 {
 			row[6] = r.generalization
 		}
+		if r.pole {
+			var starts any
+			if r.balanced != nil {
+				starts = startsText(r.balanced)
+			}
+			row = append(row, starts)
+		}
 		t.rows = append(t.rows, row)
 	}
 	return t
+}
+
+// startsText writes which generalization starts were balanced as a
+// string of 0s and 1s, character i for start i (tasks.GeneralizationStart:
+// the base-5 digits of i are the levels of x, xdot, theta1 and theta1dot).
+func startsText(balanced []bool) string {
+	b := make([]byte, len(balanced))
+	for i, ok := range balanced {
+		b[i] = '0'
+		if ok {
+			b[i] = '1'
+		}
+	}
+	return string(b)
 }
 
 // runTrials runs cfg for seeds cfg.Seed to cfg.Seed+runs-1, at most
@@ -360,6 +386,7 @@ func runTrial(ctx context.Context, cfg population.Config, seed uint64, target fl
 	if h := p.History(); len(h) > 0 {
 		t.restarts = h[len(h)-1].Restarts
 	}
+	_, t.pole = task.(*tasks.Pole)
 	if sup, ok := task.(tasks.Supervised); ok {
 		t.supervised, t.classify = true, sup.Classes() > 0
 		r, _ := p.TestScore(p.Best())
@@ -384,7 +411,7 @@ func runTrial(ctx context.Context, cfg population.Config, seed uint64, target fl
 		t.hidden, t.conns = g.HiddenCount(), g.EnabledCount()
 		if c, ok := p.ChampionTest(g); ok {
 			t.generalization, t.starts = c.Generalization, c.Starts
-			if _, pole := task.(*tasks.Pole); pole && len(c.Balanced) == tasks.PoleGeneralizationStarts {
+			if t.pole && len(c.Balanced) == tasks.PoleGeneralizationStarts {
 				t.balanced = c.Balanced
 			}
 		}

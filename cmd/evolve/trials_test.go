@@ -369,3 +369,40 @@ func TestStartLevels(t *testing.T) {
 		t.Errorf("lines:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestTrialsBalancedStarts checks the balanced_starts column of a pole
+// task's rows: one character per generalization start, as many 1s as the
+// generalization score, and together the breakdown the text prints.
+func TestTrialsBalancedStarts(t *testing.T) {
+	t.Parallel()
+	args := []string{"--task", "cartpole", "--runs", "3", "--seed", "1"}
+	text, _ := mustCall(t, trialsCmd, args...)
+	out, _ := mustCall(t, trialsCmd, append(args, "--format", "csv")...)
+	records, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(records) != 4 || records[0][8] != "balanced_starts" {
+		t.Fatalf("csv = %q; want a header ending in balanced_starts and 3 rows", records)
+	}
+	var levels startLevels
+	for _, r := range records[1:] {
+		starts := r[8]
+		if len(starts) != tasks.PoleGeneralizationStarts || strings.Trim(starts, "01") != "" || strconv.Itoa(strings.Count(starts, "1")) != r[6] {
+			t.Errorf("seed %s: balanced_starts %q; want %d 0s and 1s, as many 1s as its generalization %s", r[0], starts, tasks.PoleGeneralizationStarts, r[6])
+			continue
+		}
+		balanced := make([]bool, len(starts))
+		for i := range starts {
+			balanced[i] = starts[i] == '1'
+		}
+		levels.add(balanced)
+	}
+	var b strings.Builder
+	levels.print(func(name, format string, a ...any) {
+		fmt.Fprintf(&b, "%-22s "+format+"\n", append([]any{name}, a...)...)
+	})
+	if !strings.Contains(text, b.String()) {
+		t.Errorf("the breakdown computed from the CSV,\n%s\nis not in the text output:\n%s", b.String(), text)
+	}
+}
