@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -136,8 +137,22 @@ func TestChampionTestDecidesSolved(t *testing.T) {
 	if last.ChampionSteps <= 900 || last.Generalization != -1 {
 		t.Errorf("solving generation: champion steps %d, generalization %d; want > 900, -1", last.ChampionSteps, last.Generalization)
 	}
-	if c, ok := p.ChampionTest(g); !ok || !c.Solved {
+	c, ok := p.ChampionTest(g)
+	if !ok || !c.Solved {
 		t.Errorf("ChampionTest(solver) = %+v, %v; want solved", c, ok)
+	}
+	if tested != len(stats) {
+		t.Errorf("ChampionTest(solver) ran the test again (%d times in %d generations); want the outcome of the solving generation", tested, len(stats))
+	}
+	// Restored, the population has no outcome kept and runs the test: the
+	// same outcome.
+	q, err := population.Restore(p.State(), task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, _ := q.Solver()
+	if d, ok := q.ChampionTest(qs); !ok || d.Solved != c.Solved || d.Steps != c.Steps || d.Generalization != c.Generalization || tested != len(stats)+1 {
+		t.Errorf("restored: ChampionTest(solver) = %+v, %v after %d tests; want %+v after %d", d, ok, tested, c, len(stats)+1)
 	}
 	if _, ok := (&population.Population{}).ChampionTest(nil); ok {
 		t.Errorf("ChampionTest(nil) reported a test")
@@ -342,5 +357,44 @@ func TestElitesKeepOutcomesSupervised(t *testing.T) {
 		if !reflect.DeepEqual(all.p.Genomes(), kept.p.Genomes()) || !reflect.DeepEqual(all.p.Best(), kept.p.Best()) {
 			t.Errorf("%s: genomes or best genome differ when elites keep their outcomes", name)
 		}
+	}
+}
+
+// TestSolverChampionTestKept checks that ChampionTest gives the solver of
+// double-pole-nv the outcome of the test that made it the solver, the
+// same, start by start, as the test run anew on a restored population,
+// and a copy that callers may change.
+func TestSolverChampionTestKept(t *testing.T) {
+	task := tasks.NewPole(tasks.DoublePoleNV)
+	cfg := population.DefaultConfig()
+	cfg.ApplyTask(task.Info())
+	cfg.Seed = 1
+	p, err := population.New(cfg, task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := p.Solver()
+	if g == nil {
+		t.Fatal("seed 1 did not solve")
+	}
+	kept, ok := p.ChampionTest(g)
+	if !ok || !kept.Solved || len(kept.Balanced) != tasks.PoleGeneralizationStarts {
+		t.Fatalf("ChampionTest(solver) = solved %v, %d starts, %v; want solved, %d starts", kept.Solved, len(kept.Balanced), ok, tasks.PoleGeneralizationStarts)
+	}
+	q, err := population.Restore(p.State(), task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qg, _ := q.Solver()
+	anew, _ := q.ChampionTest(qg)
+	if anew.Solved != kept.Solved || anew.Steps != kept.Steps || anew.Generalization != kept.Generalization || !slices.Equal(anew.Balanced, kept.Balanced) {
+		t.Errorf("the test run anew (steps %d, generalization %d) differs from the kept one (steps %d, generalization %d)", anew.Steps, anew.Generalization, kept.Steps, kept.Generalization)
+	}
+	kept.Balanced[0] = !kept.Balanced[0]
+	if again, _ := p.ChampionTest(g); again.Balanced[0] == kept.Balanced[0] {
+		t.Error("ChampionTest(solver) returned the kept outcome's own Balanced slice, which a caller changed")
 	}
 }

@@ -44,6 +44,10 @@ type Population struct {
 	solver    *genome.Genome // the fittest solver of the first solving generation
 	solvedGen int            // -1 until solved
 	solvedEvs int            // evaluations up to and including solvedGen
+	// solverTest is the solver's champion test where the solving
+	// generation ran it on the solver, so that ChampionTest need not run
+	// it again; nil otherwise (and after Restore, which runs it anew).
+	solverTest *tasks.ChampionTest
 
 	dropins, apoptoses int // made while breeding the current generation
 	replaced           int // units continual backprop replaced in its evaluation
@@ -307,8 +311,16 @@ func (p *Population) TestScore(g *genome.Genome) (tasks.Result, bool) {
 
 // ChampionTest runs the task's champion test on g, for tasks that have one
 // (tasks.ChampionTester, such as pole balancing); ok is false for other
-// tasks and for a genome that does not compile.
+// tasks and for a genome that does not compile. For the solver (Solver),
+// when the test made it the solver, it returns that test's outcome (a
+// copy) rather than running the test again.
 func (p *Population) ChampionTest(g *genome.Genome) (c tasks.ChampionTest, ok bool) {
+	if g != nil && g == p.solver && p.solverTest != nil {
+		// The solver's test, run when it solved: the same outcome.
+		c = *p.solverTest
+		c.Balanced = slices.Clone(c.Balanced)
+		return c, true
+	}
 	return p.championTest(g, tasks.Result{})
 }
 
@@ -601,8 +613,10 @@ func (p *Population) stats() Stats {
 	if p.best == nil || bg.Fitness > p.best.Fitness || p.stream != nil {
 		p.best = bg.Clone()
 	}
+	tested, test := -1, tasks.ChampionTest{}
 	if ti := p.testee(bestI); ti >= 0 && p.outcomes[ti].Fault == "" {
 		if c, ok := p.championTest(p.genomes[ti], p.outcomes[ti].Result); ok {
+			tested, test = ti, c
 			st.ChampionID, st.ChampionSteps, st.Generalization = p.genomes[ti].ID, c.Steps, c.Generalization
 			if c.Solved && solverI < 0 {
 				solverI = ti
@@ -614,6 +628,9 @@ func (p *Population) stats() Stats {
 		if p.solvedGen < 0 {
 			p.solvedGen, p.solvedEvs = p.gen, p.evaluations
 			p.solver = p.genomes[solverI].Clone()
+			if solverI == tested {
+				p.solverTest = &test
+			}
 		}
 	}
 	st.Dropins, st.Apoptoses = p.dropins+p.replaced, p.apoptoses+p.replaced

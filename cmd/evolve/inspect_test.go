@@ -340,7 +340,7 @@ func TestShow(t *testing.T) {
 func TestShowSolver(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "pole")
-	mustCall(t, runCmd, "--task", "double-pole-nv", "--seed", "3", "--quiet", "--out", dir)
+	mustCall(t, runCmd, "--task", "double-pole-nv", "--seed", "1", "--quiet", "--out", dir)
 	b, err := os.ReadFile(filepath.Join(dir, summaryFile))
 	if err != nil {
 		t.Fatal(err)
@@ -349,7 +349,7 @@ func TestShowSolver(t *testing.T) {
 		Best   int `json:"best_genome_id"`
 		Solver int `json:"solver_genome_id"`
 	}
-	// Seed 3's champion test picks a genome other than the fittest.
+	// Seed 1's champion test picks a genome other than the fittest.
 	if err := json.Unmarshal(b, &sum); err != nil || sum.Solver == 0 || sum.Solver == sum.Best {
 		t.Fatalf("summary.json %s: want a solver other than the best genome (%v)", b, err)
 	}
