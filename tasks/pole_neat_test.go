@@ -3,6 +3,7 @@ package tasks
 import (
 	"testing"
 
+	"github.com/neuroplast/neuroplast/genome"
 	"github.com/neuroplast/neuroplast/network"
 )
 
@@ -11,7 +12,7 @@ import (
 const neatSlope = 4.924273 / 4.9
 
 // neatNVWinner is a network without hidden neurons that the NEAT C++ code
-// (1.2.1, p2nv.ne; docs/neat-reference.md) evolved for double-pole-nv: its
+// (1.2.1, p2nv.ne; docs/neat-reference) evolved for double-pole-nv: its
 // output reads x, theta1, theta2, the bias input and, through a self-loop,
 // its own previous value, with the NEAT code's weights w (at full
 // precision) in that order.
@@ -39,7 +40,7 @@ func neatNVWinner(w [5]float64) *network.Network {
 // TestGeneralizationAgainstNEAT checks the simulator, the inputs, the
 // force and the generalization test against an independent program: the
 // NEAT C++ code's own pole code, which scored these winners of its runs
-// (seeds 2, 3, 13 and 22 of docs/neat-reference.md) start for start. Its
+// (seeds 2, 3 and 13 of docs/neat-reference) start for start. Its
 // counts per cart position are those of the five x levels, 125 starts
 // each; neuroplast must find the same.
 func TestGeneralizationAgainstNEAT(t *testing.T) {
@@ -56,20 +57,104 @@ func TestGeneralizationAgainstNEAT(t *testing.T) {
 	task := NewPole(DoublePoleNV)
 	for _, tt := range tests {
 		net := neatNVWinner(tt.w)
-		champ := task.TestChampion(net, Result{})
-		if !champ.Solved || champ.Steps != PoleSolvedSteps || champ.Generalization != tt.score {
-			t.Errorf("NEAT seed %d: TestChampion solved %v, %d steps, generalization %d; want solved, %d steps, generalization %d as the NEAT code found",
-				tt.seed, champ.Solved, champ.Steps, champ.Generalization, PoleSolvedSteps, tt.score)
-			continue
+		checkAgainstNEAT(t, task, net, tt.seed, tt.score, tt.byX)
+	}
+}
+
+// checkAgainstNEAT checks that net, the winner of the NEAT code's run of
+// seed, passes task's champion test with the NEAT code's generalization
+// score and its counts of starts balanced by cart position.
+func checkAgainstNEAT(t *testing.T, task *Pole, net *network.Network, seed, score int, byX [5]int) {
+	t.Helper()
+	champ := task.TestChampion(net, Result{})
+	if !champ.Solved || champ.Steps != PoleSolvedSteps || champ.Generalization != score {
+		t.Errorf("NEAT seed %d: TestChampion solved %v, %d steps, generalization %d; want solved, %d steps, generalization %d as the NEAT code found",
+			seed, champ.Solved, champ.Steps, champ.Generalization, PoleSolvedSteps, score)
+		return
+	}
+	if got := balancedByX(champ); got != byX {
+		t.Errorf("NEAT seed %d: starts balanced by cart position = %v; want %v as the NEAT code found", seed, got, byX)
+	}
+}
+
+// balancedByX counts the generalization starts c balanced at each of the
+// five cart positions.
+func balancedByX(c ChampionTest) [5]int {
+	var byX [5]int
+	for i, ok := range c.Balanced {
+		if ok {
+			byX[i/125]++
 		}
-		var byX [5]int
-		for i, ok := range champ.Balanced {
-			if ok {
-				byX[i/125]++
-			}
+	}
+	return byX
+}
+
+// neatGene is a connection gene of a NEAT code genome: node IDs as the
+// NEAT code numbers them (1-3 the sensors x, theta1, theta2, 4 the bias
+// sensor, 5 the output, others hidden), its weight and whether it is
+// enabled.
+type neatGene struct {
+	from, to int
+	w        float64
+	on       bool
+}
+
+// neatGenome turns a NEAT code genome into one of neuroplast's, its
+// weights converted for neuroplast's sigmoid; every hidden node is a
+// sigmoid without bias, as in the NEAT code.
+func neatGenome(hidden []int, genes []neatGene) *genome.Genome {
+	g := &genome.Genome{}
+	for id := 1; id <= 4; id++ {
+		g.InsertNode(genome.Node{ID: id - 1, Kind: genome.Input, Act: network.Identity})
+	}
+	g.InsertNode(genome.Node{ID: 4, Kind: genome.Output, Act: network.Sigmoid})
+	for _, id := range hidden {
+		g.InsertNode(genome.Node{ID: id - 1, Kind: genome.Hidden, Act: network.Sigmoid})
+	}
+	for i, c := range genes {
+		g.InsertConn(genome.Conn{Innov: i + 1, From: c.from - 1, To: c.to - 1, Weight: c.w * neatSlope, Enabled: c.on})
+	}
+	return g
+}
+
+// TestSynchronousAgainstNEAT checks synchronous networks (the
+// synchronous setting) against the NEAT code's own activation, on two of
+// its double-pole-nv winners with hidden neurons and recurrent
+// connections (seeds 1 and 5 of docs/neat-reference; the NEAT code
+// updates every node from the previous step's values, and after a reset
+// repeats the first update until the output is reached): the scores and
+// the counts by cart position must be the NEAT code's.
+func TestSynchronousAgainstNEAT(t *testing.T) {
+	tests := []struct {
+		seed   int
+		hidden []int
+		genes  []neatGene
+		score  int
+		byX    [5]int
+	}{
+		{1, []int{13, 62}, []neatGene{
+			{1, 5, -0.58627074343909991, true}, {2, 5, -5.613990113273724, true}, {3, 5, 4.6037212593498271, true},
+			{4, 5, 1.2314858534519961, true}, {5, 5, -0.99985825580072507, true}, {5, 13, 5.7593770009276355, true},
+			{13, 5, -0.10569496506624634, true}, {1, 13, 1.4178496074945897, true}, {2, 13, -1.6117731098140466, true},
+			{13, 13, -0.35646874807144946, true}, {13, 62, -1.9725750147004495, true}, {62, 13, -0.32493210580429616, true},
+			{62, 5, -0.19907166305886195, true}, {3, 13, 1.0033848798383889, true}, {1, 62, -0.717694714440822, true},
+			{4, 13, 0.39895305475171333, true}, {62, 62, -0.28191345803528717, true},
+		}, 310, [5]int{8, 77, 105, 88, 32}},
+		{5, []int{23}, []neatGene{
+			{1, 5, -1.5335459080215292, true}, {2, 5, -6.4052326180065196, true}, {3, 5, 4.8477450452967288, true},
+			{4, 5, -2.3347332008810406, true}, {5, 5, -1.135563348203694, true}, {5, 23, -0.58884570386207002, false},
+			{23, 5, 1.7656162507671946, true}, {2, 23, 1.7946193604705014, true}, {1, 23, 1.6212176321173168, true},
+			{23, 23, -0.69748931745881648, true}, {4, 23, 3.273515809640994, true},
+		}, 321, [5]int{5, 93, 120, 101, 2}},
+	}
+	task := NewPole(DoublePoleNV)
+	for _, tt := range tests {
+		net, err := genome.Compile(neatGenome(tt.hidden, tt.genes), false)
+		if err != nil {
+			t.Fatalf("NEAT seed %d: %v", tt.seed, err)
 		}
-		if byX != tt.byX {
-			t.Errorf("NEAT seed %d: starts balanced by cart position = %v; want %v as the NEAT code found", tt.seed, byX, tt.byX)
-		}
+		net.Synchronous = true
+		net.Reset()
+		checkAgainstNEAT(t, task, net, tt.seed, tt.score, tt.byX)
 	}
 }
