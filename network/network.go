@@ -37,7 +37,11 @@ type Network struct {
 	// step, and a network keeps state even without recurrent connections.
 	// The first Forward after Reset repeats the update until every output
 	// has been reached from the inputs; until a node is reached it stays
-	// at 0. Nodes are still stored in evaluation order (see Check).
+	// at 0. Nodes are still stored in evaluation order (see Check). One
+	// difference from the NEAT code remains: there, a node is reached in
+	// the same update as a node before it in the genome (its active flags
+	// change in place), here only in the update after, so a hidden neuron
+	// fed only by the output starts a step later (docs/neat-reference).
 	Synchronous bool
 
 	state []float64

@@ -32,9 +32,11 @@ var machineSink float64
 // 64 independent pieces of floating-point work on 1, 2, 4, 8 and 16
 // goroutines (up to GOMAXPROCS), split evenly over plain goroutines
 // ("plain") or claimed one at a time through a Team ("team"). Nothing is
-// shared, so the plain speedup is the most any parallel code can get
-// here; a speedup measured elsewhere (BenchmarkDoublePoleGeneration) is
-// to be read against it, and "team" shows what the Team costs.
+// shared, so the plain speedup is what the machine gives perfectly
+// parallel work at the time: a speedup measured elsewhere
+// (BenchmarkDoublePoleGeneration) is to be read against it, run in turns
+// with it, and "team" shows what the Team costs. Both vary with the
+// machine's noise, and either may come out a little above the other.
 func BenchmarkMachine(b *testing.B) {
 	var ws []int
 	for w := 1; w <= min(16, runtime.GOMAXPROCS(0)); w *= 2 {
