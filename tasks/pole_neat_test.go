@@ -12,29 +12,44 @@ import (
 // 1/(1+exp(-4.924273x)), into one for neuroplast's 1/(1+exp(-4.9x)).
 const neatSlope = 4.924273 / 4.9
 
-// neatNVWinner is a network without hidden neurons that the NEAT C++ code
-// (1.2.1, p2nv.ne; docs/neat-reference) evolved for double-pole-nv: its
-// output reads x, theta1, theta2, the bias input and, through a self-loop,
-// its own previous value, with the NEAT code's weights w (at full
-// precision) in that order.
-func neatNVWinner(w [5]float64) *network.Network {
-	ws := make([]float64, len(w))
-	for i := range w {
-		ws[i] = w[i] * neatSlope
+// neatGene is a connection gene of a genome the NEAT C++ code (1.2.1,
+// p2nv.ne; docs/neat-reference) evolved for double-pole-nv: node IDs as the
+// NEAT code numbers them (1-3 the sensors x, theta1, theta2, 4 the bias
+// sensor, 5 the output, others hidden), its weight and whether it is
+// enabled.
+type neatGene struct {
+	from, to int
+	w        float64
+	on       bool
+}
+
+// neatGenome turns a NEAT code genome into one of neuroplast's, its
+// weights converted for neuroplast's sigmoid; every hidden node is a
+// sigmoid without bias, as in the NEAT code.
+func neatGenome(hidden []int, genes []neatGene) *genome.Genome {
+	g := &genome.Genome{}
+	for id := 1; id <= 4; id++ {
+		g.InsertNode(genome.Node{ID: id - 1, Kind: genome.Input, Act: network.Identity})
 	}
-	net := &network.Network{
-		NumInputs: 4,
-		Act:       []network.Activation{0, 0, 0, 0, network.Sigmoid},
-		Bias:      make([]float64, 5),
-		Start:     []int32{0, 0, 0, 0, 0, 5},
-		Src:       []int32{0, 1, 2, 3, 4},
-		W:         ws,
-		Outputs:   []int32{4},
-		Recurrent: true,
+	g.InsertNode(genome.Node{ID: 4, Kind: genome.Output, Act: network.Sigmoid})
+	for _, id := range hidden {
+		g.InsertNode(genome.Node{ID: id - 1, Kind: genome.Hidden, Act: network.Sigmoid})
 	}
-	if err := net.Check(); err != nil {
-		panic(err)
+	for i, c := range genes {
+		g.InsertConn(genome.Conn{Innov: i + 1, From: c.from - 1, To: c.to - 1, Weight: c.w * neatSlope, Enabled: c.on})
 	}
+	return g
+}
+
+// neatNet compiles neatGenome(hidden, genes), synchronous or not.
+func neatNet(t *testing.T, hidden []int, genes []neatGene, synchronous bool) *network.Network {
+	t.Helper()
+	net, err := genome.Compile(neatGenome(hidden, genes), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net.Synchronous = synchronous
+	net.Reset()
 	return net
 }
 
@@ -57,8 +72,10 @@ func TestGeneralizationAgainstNEAT(t *testing.T) {
 	}
 	task := NewPole(DoublePoleNV)
 	for _, tt := range tests {
-		net := neatNVWinner(tt.w)
-		checkAgainstNEAT(t, task, net, tt.seed, tt.score, tt.byX)
+		// The output reads x, theta1, theta2, the bias input and itself.
+		w := tt.w
+		genes := []neatGene{{1, 5, w[0], true}, {2, 5, w[1], true}, {3, 5, w[2], true}, {4, 5, w[3], true}, {5, 5, w[4], true}}
+		checkAgainstNEAT(t, task, neatNet(t, nil, genes, false), tt.seed, tt.score, tt.byX)
 	}
 }
 
@@ -88,34 +105,6 @@ func balancedByX(c ChampionTest) [5]int {
 		}
 	}
 	return byX
-}
-
-// neatGene is a connection gene of a NEAT code genome: node IDs as the
-// NEAT code numbers them (1-3 the sensors x, theta1, theta2, 4 the bias
-// sensor, 5 the output, others hidden), its weight and whether it is
-// enabled.
-type neatGene struct {
-	from, to int
-	w        float64
-	on       bool
-}
-
-// neatGenome turns a NEAT code genome into one of neuroplast's, its
-// weights converted for neuroplast's sigmoid; every hidden node is a
-// sigmoid without bias, as in the NEAT code.
-func neatGenome(hidden []int, genes []neatGene) *genome.Genome {
-	g := &genome.Genome{}
-	for id := 1; id <= 4; id++ {
-		g.InsertNode(genome.Node{ID: id - 1, Kind: genome.Input, Act: network.Identity})
-	}
-	g.InsertNode(genome.Node{ID: 4, Kind: genome.Output, Act: network.Sigmoid})
-	for _, id := range hidden {
-		g.InsertNode(genome.Node{ID: id - 1, Kind: genome.Hidden, Act: network.Sigmoid})
-	}
-	for i, c := range genes {
-		g.InsertConn(genome.Conn{Innov: i + 1, From: c.from - 1, To: c.to - 1, Weight: c.w * neatSlope, Enabled: c.on})
-	}
-	return g
 }
 
 // neatSeed1 and neatSeed5 are the genes of the NEAT code's winners of
@@ -160,13 +149,7 @@ func TestSynchronousAgainstNEAT(t *testing.T) {
 	}
 	task := NewPole(DoublePoleNV)
 	for _, tt := range tests {
-		net, err := genome.Compile(neatGenome(tt.hidden, tt.genes), false)
-		if err != nil {
-			t.Fatalf("NEAT seed %d: %v", tt.seed, err)
-		}
-		net.Synchronous = true
-		net.Reset()
-		checkAgainstNEAT(t, task, net, tt.seed, tt.score, tt.byX)
+		checkAgainstNEAT(t, task, neatNet(t, tt.hidden, tt.genes, true), tt.seed, tt.score, tt.byX)
 	}
 }
 
@@ -304,13 +287,7 @@ func TestNEATActivation(t *testing.T) {
 		if got := neatGeneralization(task, newNEATActivation(tt.hidden, tt.genes)); got != tt.neat {
 			t.Errorf("NEAT seed %d: the reference activation scores %d; want %d as the NEAT code does", tt.seed, got, tt.neat)
 		}
-		net, err := genome.Compile(neatGenome(tt.hidden, tt.genes), false)
-		if err != nil {
-			t.Fatalf("NEAT seed %d: %v", tt.seed, err)
-		}
-		net.Synchronous = true
-		net.Reset()
-		if got := task.Generalization(net); got != tt.sync {
+		if got := task.Generalization(neatNet(t, tt.hidden, tt.genes, true)); got != tt.sync {
 			t.Errorf("NEAT seed %d: a synchronous network scores %d; want %d", tt.seed, got, tt.sync)
 		}
 	}
