@@ -68,7 +68,7 @@ func TestDecodeOver(t *testing.T) {
 // after "evolve run: " (cmd/evolve's tests check them there). go-toml's
 // lines that show the spot follow and are not compared.
 func TestDecodeErrors(t *testing.T) {
-	const mutateKeys = "dropin_rate, dropin_preserving, dropin_fan_in, apoptosis_rate, add_connection_rate, remove_connection_rate, recurrent_connection_rate, exclusive, weight_rate, weight_gene_rate, weight_replace_rate, weight_power, weight_init_sd, weight_max, bias_rate, bias_gene_rate, bias_replace_rate, bias_power, bias_init_sd, toggle_enable_rate, activation_rate, hidden_activation, activations"
+	const mutateKeys = "dropin_rate, dropin_preserving, dropin_fan_in, apoptosis_rate, add_connection_rate, remove_connection_rate, recurrent_connection_rate, exclusive, weight_rate, weight_mutation, weight_gene_rate, weight_replace_rate, weight_power, weight_init_sd, weight_max, bias_rate, bias_gene_rate, bias_replace_rate, bias_power, bias_init_sd, toggle_enable_rate, activation_rate, hidden_activation, activations"
 	const activations = "(allowed: sigmoid, tanh, relu, identity, sin, gauss, abs)"
 	tests := []struct{ data, want string }{
 		// A number for a named setting, which go-toml alone takes as an index.

@@ -6,9 +6,14 @@ import (
 	"github.com/neuroplast/neuroplast/genome"
 )
 
-// Weights perturbs (or, at rate s.WeightReplace, redraws) a fraction
-// s.WeightGene of g's connection weights, clamped to ±s.WeightMax.
+// Weights changes g's connection weights as s.WeightScheme says, clamped
+// to ±s.WeightMax: by default it perturbs (or, at rate s.WeightReplace,
+// redraws) a fraction s.WeightGene of them.
 func Weights(g *genome.Genome, rng *rand.Rand, s *Settings) {
+	if s.WeightScheme == NEATWeights {
+		neatWeights(g, rng, s)
+		return
+	}
 	for i := range g.Conns {
 		if s.WeightGene < 1 && rng.Float64() >= s.WeightGene {
 			continue

@@ -34,12 +34,14 @@ type Settings struct {
 	// parameters.
 	Exclusive bool `toml:"exclusive" comment:"a child whose structure mutated gets no parameter mutation"`
 
-	Weight        float64 `toml:"weight_rate" comment:"probability of mutating the weights, in [0, 1]"`
-	WeightGene    float64 `toml:"weight_gene_rate" comment:"when weights mutate, the fraction of connections changed, in [0, 1]"`
-	WeightReplace float64 `toml:"weight_replace_rate" comment:"fraction of changed weights drawn anew rather than perturbed, in [0, 1]"`
-	WeightPower   float64 `toml:"weight_power" comment:"standard deviation of a weight perturbation, > 0"`
-	WeightInit    float64 `toml:"weight_init_sd" comment:"standard deviation of new weights, > 0"`
-	WeightMax     float64 `toml:"weight_max" comment:"mutation and new weights keep weights and biases within [-weight_max, weight_max]; Lamarckian training may take them beyond it, and a perturbation then brings them back to the bound, > 0"`
+	Weight float64 `toml:"weight_rate" comment:"probability of mutating the weights, in [0, 1]"`
+	// WeightScheme says how the weights mutate (see WeightScheme).
+	WeightScheme  WeightScheme `toml:"weight_mutation" comment:"how weights mutate: gaussian (weight_gene_rate of them, each redrawn at weight_replace_rate with sd weight_init_sd, else perturbed with sd weight_power) or neat (the NEAT C++ code's: uniform draws within ±weight_power, every weight perturbed, except in a severe mutation half the time (70% perturbed, 20% redrawn) and the newest fifth of 10 or more connections (50% perturbed, 20% redrawn))"`
+	WeightGene    float64      `toml:"weight_gene_rate" comment:"when weights mutate, the fraction of connections changed, in [0, 1]"`
+	WeightReplace float64      `toml:"weight_replace_rate" comment:"fraction of changed weights drawn anew rather than perturbed, in [0, 1]"`
+	WeightPower   float64      `toml:"weight_power" comment:"standard deviation of a weight perturbation (under weight_mutation = neat, the half-width of its uniform draws), > 0"`
+	WeightInit    float64      `toml:"weight_init_sd" comment:"standard deviation of new weights, > 0"`
+	WeightMax     float64      `toml:"weight_max" comment:"mutation and new weights keep weights and biases within [-weight_max, weight_max]; Lamarckian training may take them beyond it, and a perturbation then brings them back to the bound, > 0"`
 
 	Bias        float64 `toml:"bias_rate" comment:"probability of mutating the node biases, in [0, 1]"`
 	BiasGene    float64 `toml:"bias_gene_rate" comment:"when biases mutate, the fraction of nodes changed, in [0, 1]"`
@@ -129,6 +131,9 @@ func (s *Settings) Validate() error {
 	}
 	if !(s.Recurrent >= 0 && s.Recurrent <= 1) && s.Recurrent != -1 {
 		return fmt.Errorf("mutate: recurrent_connection_rate = %v, want a probability in [0, 1], or -1 for any pair", s.Recurrent)
+	}
+	if s.WeightScheme >= numWeightSchemes {
+		return fmt.Errorf("mutate: weight_mutation = %d, want one of %v", s.WeightScheme, weightSchemeNames)
 	}
 	if s.DropinFanIn < 1 {
 		return fmt.Errorf("mutate: dropin_fan_in = %d, want >= 1", s.DropinFanIn)
